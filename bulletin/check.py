@@ -1,0 +1,316 @@
+"""Check: every rule the spec implies, over loaded documents and the resolved model.
+
+``run_check`` is the single entry point used by ``bulletin check`` and by every command that
+must refuse to work on a newsroom with errors (build, publish, issue).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path as FsPath
+
+from bulletin import enums, schema
+from bulletin.dates import local, month_key
+from bulletin.load import Doc, Sources, load_sources
+from bulletin.model import Issue, Newsroom, Report, build_newsroom
+from bulletin.problems import Problem, sorted_problems
+
+ISSUE_PATH = re.compile(r"^issues/([^/]+)/(\d{4})/(\d{3,})\.yaml$")
+REPORT_PATH = re.compile(r"^content/(\d{4})/(\d{2})/[^/]+\.md$")
+
+
+@dataclass
+class CheckResult:
+    newsroom: Newsroom
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def run_check(root: FsPath, today: date) -> CheckResult:
+    sources = load_sources(root)
+    problems = list(sources.problems)
+    problems += _schema_problems(sources)
+    newsroom = build_newsroom(sources, today)
+    problems += _duplicate_ids(sources)
+    problems += check_newsroom(newsroom)
+    return CheckResult(newsroom, sorted_problems(problems))
+
+
+def _schema_problems(sources: Sources) -> list[Problem]:
+    found: list[Problem] = []
+    for doc in sources.reports:
+        found += schema.validate("report", doc.data, doc.path, doc.lines)
+    for doc in sources.issues:
+        found += schema.validate("issue", doc.data, doc.path, doc.lines)
+    for kind in ("series", "units", "assignments", "scoring"):
+        doc: Doc | None = getattr(sources, kind)
+        if doc is not None:
+            found += schema.validate(kind, doc.data, doc.path, doc.lines)
+    return found
+
+
+def _duplicate_ids(sources: Sources) -> list[Problem]:
+    """Repeated ids: the model keeps the first of each, so they are found on the raw documents."""
+    found = []
+    first: dict[str, str] = {}
+    for doc in sources.reports:
+        rid = doc.data.get("id")
+        if isinstance(rid, str) and rid in first:
+            found.append(Problem(doc.path, doc.lines.get(("id",), 2), "E202",
+                                 f"id {rid} 已被 {first[rid]} 使用；请换一个不重复的 id 并同时改文件名"))
+        elif isinstance(rid, str):
+            first[rid] = doc.path
+    for doc, items, code in (
+        (sources.units, sources.units.data.get("units") if sources.units and isinstance(sources.units.data, dict) else None, "E218"),
+        (sources.assignments, sources.assignments.data if sources.assignments else None, "E202"),
+    ):
+        if doc is None or not isinstance(items, list):
+            continue
+        prefix = ("units",) if code == "E218" else ()
+        seen: set[str] = set()
+        for i, raw in enumerate(items):
+            uid = raw.get("id") if isinstance(raw, dict) else None
+            if isinstance(uid, str) and uid in seen:
+                found.append(Problem(doc.path, doc.lines.get(prefix + (i, "id"), 1), code, f"id {uid} 重复；每个 id 只能写一次"))
+            elif isinstance(uid, str):
+                seen.add(uid)
+    return found
+
+
+def check_newsroom(newsroom: Newsroom) -> list[Problem]:
+    problems: list[Problem] = []
+    for report in newsroom.reports.values():
+        problems += _report_problems(newsroom, report)
+    problems += _follow_cycles(newsroom)
+    problems += _issue_problems(newsroom)
+    problems += _assignment_problems(newsroom)
+    problems += _scoring_problems(newsroom)
+    return problems
+
+
+def _unit_name_hint(newsroom: Newsroom) -> str:
+    ids = list(newsroom.units)[:6]
+    return "、".join(ids) + ("等" if len(newsroom.units) > 6 else "")
+
+
+def _report_problems(newsroom: Newsroom, r: Report) -> list[Problem]:
+    p: list[Problem] = []
+    path, line = r.src.path, r.src.line
+    stem = path.rsplit("/", 1)[-1][: -len(".md")]
+    if r.id != stem:
+        p.append(Problem(path, line("id"), "E201", f"id {r.id} 与文件名 {stem}.md 不一致；请把 id 改为 {stem}，或把文件改名为 {r.id}.md"))
+    match = REPORT_PATH.match(path)
+    if r.submitted is not None:
+        expected = month_key(local(r.submitted).date())
+        if match is None or f"{match[1]}-{match[2]}" != expected:
+            folder = "content/" + expected.replace("-", "/")
+            p.append(Problem(path, line("submitted"), "E217", f"收稿时间在 {expected}，稿件应放在 {folder}/ 目录下"))
+    if r.unit is not None and r.unit not in newsroom.units:
+        p.append(Problem(path, line("unit"), "E203", f"单位 {r.unit} 不在 units.yaml 中；可用的单位有 {_unit_name_hint(newsroom)}"))
+    for i, co in enumerate(r.co_units):
+        if co == r.unit:
+            p.append(Problem(path, line("co_units", i), "E204", f"联合报送单位 {co} 就是报送单位本身；请从 co_units 中删去"))
+        elif co not in newsroom.units:
+            p.append(Problem(path, line("co_units", i), "E204", f"联合报送单位 {co} 不在 units.yaml 中；请写 units.yaml 中的单位 id"))
+    if r.follows is not None and r.follows not in newsroom.reports:
+        p.append(Problem(path, line("follows"), "E205", f"续报所接的稿件 {r.follows} 不存在；请写前一篇报告的 id"))
+    if r.assignment is not None and r.assignment not in newsroom.assignments:
+        p.append(Problem(path, line("assignment"), "E206", f"约稿 {r.assignment} 不在 issues/assignments.yaml 中；请核对约稿 id"))
+    if r.classified and r.secrecy_term is None:
+        p.append(Problem(path, line("classification"), "E212", f"密级为{r.classification}的稿件须写保密期限，例如 secrecy_term: 1年"))
+    if r.category == "紧急" and r.event_time is None and "event_time" not in r.src.lines:
+        p.append(Problem(path, line("category"), "E213", "紧急信息须写事件发生或获知时间，例如 event_time: 2026-03-09T08:10:00+08:00"))
+    if r.status == "不采用" and r.reject_reason is None:
+        p.append(Problem(path, line("status"), "E214", "不采用的稿件须写原因，例如 reject_reason: 内容与已编发信息重复"))
+    p += _level_problems(newsroom, r)
+    p += _report_warnings(newsroom, r)
+    return p
+
+
+def _level_problems(newsroom: Newsroom, r: Report) -> list[Problem]:
+    p = []
+    adoption_levels = [k for k in newsroom.scoring.table("adoption") if k != "own"]
+    for i, a in enumerate(r.adopted):
+        if a.level is not None and a.level not in adoption_levels:
+            p.append(
+                Problem(r.src.path, r.src.line("adopted", i, "level"), "E215",
+                        f"采用级别 {a.level} 不在 scoring.yaml 的 adoption 中；可写：{'、'.join(adoption_levels)}")
+            )
+    instruction_levels = list(newsroom.scoring.table("instruction"))
+    for i, ins in enumerate(r.instructions):
+        if ins.level is not None and ins.level not in instruction_levels:
+            p.append(
+                Problem(r.src.path, r.src.line("instructions", i, "level"), "E215",
+                        f"批示级别 {ins.level} 不在 scoring.yaml 的 instruction 中；可写：{'、'.join(instruction_levels)}")
+            )
+    return p
+
+
+def first_paragraph(body: str) -> str:
+    for block in body.strip().split("\n\n"):
+        if block.strip() and not block.lstrip().startswith("#"):
+            return block
+    return ""
+
+
+def _report_warnings(newsroom: Newsroom, r: Report) -> list[Problem]:
+    p = []
+    path, line = r.src.path, r.src.line
+    if not r.classification_given and "classification" not in r.src.lines:
+        p.append(Problem(path, line("id"), "W001", "没有写密级，按内部处理，不会上公众网站；请写 classification: 公开 或 内部"))
+    unit = newsroom.units.get(r.unit or "")
+    day = r.submitted_day
+    if unit is not None and day is not None:
+        officer = unit.officer_on(day)
+        if officer is None:
+            p.append(Problem(path, line("author"), "W002", f"{unit.name}在 {day} 没有备案信息员；请在 units.yaml 中补充 officers"))
+        elif r.author is not None and r.author != officer.name:
+            p.append(Problem(path, line("author"), "W002", f"作者 {r.author} 不是{unit.name}在 {day} 的备案信息员（{officer.name}）；请核对作者或更新备案"))
+        if not unit.active:
+            p.append(Problem(path, line("unit"), "W003", f"{unit.name}已停用；请确认报送单位是否正确"))
+    opening = first_paragraph(r.body)
+    for word in enums.VAGUE_TIME_WORDS:
+        if word in opening:
+            offset = r.body[: r.body.find(opening)].count("\n") if opening in r.body else 0
+            p.append(Problem(path, r.body_line + offset, "W004", f"首段使用了模糊时间词“{word}”；请写明具体日期，如“3月8日”"))
+            break
+    if r.category == "紧急" and r.event_time and r.submitted:
+        window = newsroom.scoring.urgent_window_hours
+        if r.submitted - r.event_time > timedelta(hours=window):
+            hours = (r.submitted - r.event_time).total_seconds() / 3600
+            p.append(Problem(path, line("submitted"), "W005", f"紧急信息在事件发生 {hours:.1f} 小时后才报送，超过 {window:g} 小时时限"))
+    return p
+
+
+def _follow_cycles(newsroom: Newsroom) -> list[Problem]:
+    p = []
+    for r in newsroom.reports.values():
+        seen = {r.id}
+        current = r
+        while current.follows and current.follows in newsroom.reports:
+            if current.follows in seen:
+                p.append(Problem(r.src.path, r.src.line("follows"), "E221", f"续报关系成环（{r.id} 最终又接回自己）；请核对 follows"))
+                break
+            seen.add(current.follows)
+            current = newsroom.reports[current.follows]
+    return p
+
+
+def next_free_number(newsroom: Newsroom, issue: Issue) -> int:
+    taken = {i.number for i in _same_numbering(newsroom, issue) if i.number is not None}
+    return max(taken, default=0) + 1
+
+
+def _same_numbering(newsroom: Newsroom, issue: Issue) -> list[Issue]:
+    series = newsroom.series.get(issue.series or "")
+    continuous = series is not None and series.numbering == "continuous"
+    return [i for i in newsroom.issues_of(issue.series or "") if continuous or i.year == issue.year]
+
+
+def _issue_problems(newsroom: Newsroom) -> list[Problem]:
+    p: list[Problem] = []
+    numbers: dict[tuple, Issue] = {}
+    for issue in newsroom.issues:
+        path, line = issue.src.path, issue.src.line
+        match = ISSUE_PATH.match(path)
+        if match is None:
+            p.append(Problem(path, 1, "E223", "期刊文件应放在 issues/<刊物>/<年份>/<三位期号>.yaml，例如 issues/zwxx/2026/018.yaml"))
+        else:
+            for key, expected, actual in (
+                ("series", match[1], issue.series),
+                ("year", int(match[2]), issue.year),
+                ("number", int(match[3]), issue.number),
+            ):
+                if actual is not None and actual != expected:
+                    p.append(Problem(path, line(key), "E209", f"{key} 写的是 {actual}，但文件路径表示 {expected}；请使两者一致"))
+        if issue.series is not None and issue.series not in newsroom.series:
+            p.append(Problem(path, line("series"), "E208", f"刊物 {issue.series} 不在 issues/series.yaml 中；可用的有 {'、'.join(newsroom.series)}"))
+        if issue.series in newsroom.series and issue.number is not None:
+            continuous = newsroom.series[issue.series].numbering == "continuous"
+            key = (issue.series, None if continuous else issue.year, issue.number)
+            if key in numbers:
+                other = numbers[key]
+                free = next_free_number(newsroom, issue)
+                p.append(
+                    Problem(path, line("number"), "E210",
+                            f"第{issue.number}期与 {other.src.path} 重号（常见于两个分支各自新建了期刊）；"
+                            f"请运行 bulletin renumber {path} {free} 把草稿改为第{free}期")
+                )
+            else:
+                numbers[key] = issue
+        p += _issue_item_problems(issue, newsroom)
+    return p
+
+
+def _issue_item_problems(issue: Issue, newsroom: Newsroom) -> list[Problem]:
+    p = []
+    path = issue.src.path
+    seen: set[str] = set()
+    for item in issue.items:
+        if item.id in seen:
+            p.append(Problem(path, item.line, "E219", f"稿件 {item.id} 在本期中出现了两次；请删去一次"))
+        seen.add(item.id)
+        report = newsroom.reports.get(item.id)
+        if report is None:
+            p.append(Problem(path, item.line, "E207", f"稿件 {item.id} 不存在；请核对 content/ 中的稿件 id"))
+            continue
+        if report.status == "不采用":
+            p.append(Problem(path, item.line, "E220", f"稿件 {item.id} 已标为不采用；请从本期删去，或把稿件状态改为拟采用"))
+        if issue.date and report.submitted_day and issue.date < report.submitted_day:
+            p.append(Problem(path, item.line, "W006", f"本期日期 {issue.date} 早于稿件 {item.id} 的收稿日期 {report.submitted_day}；请核对日期"))
+    if issue.classification is not None and issue.reports:
+        highest = max(issue.reports, key=lambda r: r.rank)
+        if enums.CLASSIFICATION_RANK[issue.classification] < highest.rank:
+            p.append(
+                Problem(path, issue.src.line("classification"), "E211",
+                        f"本期密级 {issue.classification} 低于条目 {highest.id} 的密级 {highest.classification}；"
+                        f"期刊密级只能提高，请改为 {highest.classification} 或删去 classification")
+            )
+    return p
+
+
+def _assignment_problems(newsroom: Newsroom) -> list[Problem]:
+    p = []
+    for a in newsroom.assignments.values():
+        if isinstance(a.units, list):
+            for i, uid in enumerate(a.units):
+                if uid not in newsroom.units:
+                    p.append(Problem(a.src.path, a.src.line("units", i), "E222", f"约稿单位 {uid} 不在 units.yaml 中；请写单位 id，或写 all"))
+        if a.issued and a.due and a.due < a.issued:
+            p.append(Problem(a.src.path, a.src.line("due"), "E107", f"截止日期 {a.due} 早于下发日期 {a.issued}；请核对"))
+    return p
+
+
+def _scoring_problems(newsroom: Newsroom) -> list[Problem]:
+    p = []
+    s = newsroom.scoring
+    kinds = list(enums.SERIES_KIND)
+    for level, table in s.table("adoption").items():
+        if not isinstance(table, dict):
+            continue
+        for kind in table:
+            if kind != "default" and kind not in kinds:
+                p.append(Problem(s.src.path, s.src.line("adoption", level, kind), "E216",
+                                 f"刊物类型 {kind} 不存在；可写：default、{'、'.join(kinds)}"))
+        if level != "own" and "default" not in table:
+            p.append(Problem(s.src.path, s.src.line("adoption", level), "E216",
+                             f"采用级别 {level} 须有 default 分值，例如 {level}: {{default: 3}}"))
+    own = s.table("adoption", "own")
+    for series in newsroom.series.values():
+        if s.table("adoption") and series.kind not in own and "default" not in own:
+            p.append(Problem(s.src.path, s.src.line("adoption", "own"), "E216",
+                             f"adoption.own 缺少刊物类型 {series.kind}（刊物 {series.name} 用到）；请补上分值"))
+    for category in s.table("bonus", "category"):
+        if enums.canonical(enums.CATEGORY, category) is None:
+            p.append(Problem(s.src.path, s.src.line("bonus", "category", category), "E216",
+                             f"类别 {category} 不存在；可写：{'、'.join(enums.CATEGORY)}"))
+    return p

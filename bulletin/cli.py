@@ -1,0 +1,150 @@
+"""The ``bulletin`` command line: parse arguments, then hand over to one command module.
+
+Each subcommand lives in ``bulletin/commands/<name>.py`` with a ``run(ctx, args) -> int``.
+Global options ``--root`` and ``--today`` are accepted before or after the subcommand.
+Exit codes: 0 success, 1 the newsroom has errors, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from bulletin import __version__
+from bulletin.dates import build_day
+
+
+@dataclass
+class Context:
+    """What every command needs: the newsroom folder and the day of the build."""
+
+    root: Path
+    today: date
+
+    def say(self, message: str) -> None:
+        """Progress and messages go to standard error; standard output is for results."""
+        print(message, file=sys.stderr)
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2, which is our usage code too
+        self.print_usage(sys.stderr)
+        translated = (
+            message.replace("the following arguments are required", "缺少必需的参数")
+            .replace("invalid choice", "无效的选项")
+            .replace("unrecognized arguments", "无法识别的参数")
+            .replace("expected one argument", "需要一个值")
+        )
+        print(f"bulletin: 用法错误：{translated}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _globals(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--root", default=default if suppress else ".", help="新闻室目录（默认：当前目录）")
+    parser.add_argument("--today", default=default, help="构建日期 YYYY-MM-DD（默认：今天，或 SOURCE_DATE_EPOCH）")
+
+
+COMMANDS: dict[str, str] = {
+    "check": "检查全部稿件、期刊和配置",
+    "doctor": "检查字体和工具是否齐全",
+    "schema": "输出某类文件的 JSON Schema",
+    "new": "新建一篇稿件",
+    "import": "把 Word 稿件转为稿件文件",
+    "issue": "新建下一期草稿",
+    "publish": "发布一期并写入锁定摘要",
+    "renumber": "给草稿改期号",
+    "verify": "核对已发布期刊是否被改动",
+    "instructions": "领导批示办理台账",
+    "build": "构建网站、PDF 和通报",
+    "scores": "考核得分表",
+}
+
+
+def _arguments(name: str, sub: argparse.ArgumentParser) -> None:
+    """Each command's own options."""
+    fmt = {"choices": ["text", "json"], "default": "text", "help": "输出格式"}
+    if name == "check":
+        sub.add_argument("--format", **fmt)
+    elif name == "schema":
+        sub.add_argument("kind", choices=["report", "issue", "series", "units", "assignments", "scoring"])
+    elif name == "new":
+        sub.add_argument("--unit", required=True)
+        sub.add_argument("--title", required=True)
+        sub.add_argument("--category", default="动态")
+        sub.add_argument("--classification", default=None)
+    elif name == "import":
+        sub.add_argument("file")
+        sub.add_argument("--unit", required=True)
+        sub.add_argument("--category", default="动态")
+    elif name == "issue":
+        sub.add_argument("--series", required=True)
+        sub.add_argument("--items", default=None, help="逗号分隔的稿件 id")
+        sub.add_argument("--date", default=None)
+        sub.add_argument("--force", action="store_true")
+    elif name == "publish":
+        sub.add_argument("path")
+    elif name == "renumber":
+        sub.add_argument("path")
+        sub.add_argument("number", type=int)
+    elif name in ("verify", "instructions"):
+        sub.add_argument("--format", **fmt)
+    elif name == "build":
+        sub.add_argument("--only", choices=["site", "intranet", "pdf", "notices"], action="append")
+        sub.add_argument("--quiet", action="store_true")
+    elif name == "scores":
+        sub.add_argument("--period", required=True, help="YYYY-MM、YYYY-Qn 或 YYYY")
+        sub.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
+        sub.add_argument("--unit", default=None)
+        sub.add_argument("--explain", action="store_true")
+        sub.add_argument("--output", default=None, help="xlsx 输出文件")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="bulletin", description="政务信息报送、编发、考核与发布")
+    parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
+    _globals(parser, suppress=False)
+    subs = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    subs.required = True
+    for name, help_text in COMMANDS.items():
+        sub = subs.add_parser(name, help=help_text, description=help_text)
+        _globals(sub, suppress=True)
+        _arguments(name, sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        today = build_day(args.today)
+    except ValueError as exc:
+        print(f"bulletin: 用法错误：{exc}", file=sys.stderr)
+        return 2
+    root = Path(args.root)
+    if not root.is_dir():
+        print(f"bulletin: 用法错误：--root {args.root} 不是一个目录", file=sys.stderr)
+        return 2
+    ctx = Context(root=root.resolve(), today=today)
+    try:
+        module = importlib.import_module(f"bulletin.commands.{args.command.replace('-', '_')}_cmd")
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("bulletin.commands."):
+            raise
+        print(f"bulletin: {args.command} 尚未实现", file=sys.stderr)
+        return 2
+    try:
+        return module.run(ctx, args)
+    except UsageError as exc:
+        print(f"bulletin: 用法错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("bulletin: 已中断", file=sys.stderr)
+        return 130

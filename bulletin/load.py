@@ -1,0 +1,167 @@
+"""Load: the newsroom's files become records that remember their source lines.
+
+Nothing here judges content; it only turns bytes into data, and any file that cannot become
+data into one clear problem naming the file and line.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+from bulletin.problems import Problem
+from bulletin.yamlsrc import Path, YamlProblem
+from bulletin.yamlsrc import load as load_yaml
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+@dataclass
+class Doc:
+    """One parsed file: its data, the line of every key, and (for reports) the Markdown body."""
+
+    path: str
+    data: Any
+    lines: dict[Path, int]
+    body: str = ""
+    body_line: int = 0
+    digest_source: bytes = b""
+
+
+@dataclass
+class Sources:
+    """Everything read from a newsroom, before any judgement."""
+
+    root: FsPath
+    reports: list[Doc] = field(default_factory=list)
+    issues: list[Doc] = field(default_factory=list)
+    series: Doc | None = None
+    units: Doc | None = None
+    assignments: Doc | None = None
+    scoring: Doc | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+class LoadProblem(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def read_text(root: FsPath, rel: str) -> tuple[str, bytes]:
+    """The file's text; raise LoadProblem for folders, binaries, wrong encodings, huge files."""
+    full = root / rel
+    if full.is_dir():
+        raise LoadProblem(Problem(rel, 1, "E001", "这里应是文件，实际是文件夹；请把文件夹改名或移走"))
+    try:
+        size = full.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise LoadProblem(
+                Problem(rel, 1, "E008", f"文件有 {size // 1024 // 1024} MB，超过上限 8 MB；请拆分内容或压缩图片")
+            )
+        raw = full.read_bytes()
+    except OSError as exc:
+        raise LoadProblem(Problem(rel, 1, "E001", f"无法读取文件（{exc.strerror}）；请检查文件权限")) from None
+    if not raw.strip():
+        raise LoadProblem(Problem(rel, 1, "E006", "文件是空的；请写入内容，或删除这个文件"))
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise LoadProblem(Problem(rel, line, "E001", "文件含有二进制内容，不是文本文件；请用文本编辑器另存为 UTF-8"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise LoadProblem(
+            Problem(rel, line, "E002", "文件不是 UTF-8 编码（可能是 GBK）；请在编辑器中另存为 UTF-8")
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n"), raw
+
+
+def _parse(rel: str, text: str, first_line: int) -> tuple[Any, dict[Path, int]]:
+    try:
+        return load_yaml(text, first_line)
+    except YamlProblem as exc:
+        raise LoadProblem(Problem(rel, exc.line, exc.code, exc.message)) from None
+
+
+def load_yaml_file(root: FsPath, rel: str) -> Doc:
+    text, raw = read_text(root, rel)
+    data, lines = _parse(rel, text, 1)
+    return Doc(rel, data, lines, digest_source=raw)
+
+
+def split_front_matter(rel: str, text: str) -> tuple[str, str, int]:
+    """Front matter text, body text, and the file line on which the body starts."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise LoadProblem(
+            Problem(rel, 1, "E004", "文件应以一行 --- 开头，接着写 YAML front matter，再以一行 --- 结束")
+        )
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
+    raise LoadProblem(Problem(rel, 1, "E004", "front matter 没有结束的 --- 行；请在 YAML 之后、正文之前加一行 ---"))
+
+
+def load_report(root: FsPath, rel: str) -> Doc:
+    text, raw = read_text(root, rel)
+    front, body, body_line = split_front_matter(rel, text)
+    data, lines = _parse(rel, front, 2)
+    if not isinstance(data, dict):
+        raise LoadProblem(Problem(rel, 2, "E007", "front matter 应是“键: 值”的映射，例如 id: 2026-03-nyj-004"))
+    return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw)
+
+
+def _walk(root: FsPath, top: str, suffix: str) -> list[str]:
+    """Relative posix paths of files (and misplaced folders) ending in ``suffix`` under ``top``."""
+    base = root / top
+    found: list[str] = []
+    if not base.is_dir():
+        return found
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel_dir = FsPath(dirpath).relative_to(root).as_posix()
+        for name in sorted(filenames):
+            if name.endswith(suffix) and not name.startswith("."):
+                found.append(f"{rel_dir}/{name}")
+        for name in dirnames:
+            if name.endswith(suffix):  # a folder named like a file: report it, do not descend
+                found.append(f"{rel_dir}/{name}")
+        dirnames[:] = [d for d in dirnames if not d.endswith(suffix)]
+    return found
+
+
+def _try(sources: Sources, loader, rel: str) -> Doc | None:
+    try:
+        return loader(sources.root, rel)
+    except LoadProblem as exc:
+        sources.problems.append(exc.problem)
+        return None
+
+
+def load_sources(root: FsPath) -> Sources:
+    """Read every newsroom file under ``root``; unreadable files become problems, not exceptions."""
+    sources = Sources(root=root)
+    for rel in _walk(root, "content", ".md"):
+        doc = _try(sources, load_report, rel)
+        if doc is not None:
+            sources.reports.append(doc)
+    for rel in _walk(root, "issues", ".yaml"):
+        if rel in ("issues/series.yaml", "issues/assignments.yaml"):
+            continue
+        doc = _try(sources, load_yaml_file, rel)
+        if doc is not None:
+            sources.issues.append(doc)
+    for attr, rel in (
+        ("series", "issues/series.yaml"),
+        ("units", "units.yaml"),
+        ("assignments", "issues/assignments.yaml"),
+        ("scoring", "scoring.yaml"),
+    ):
+        if (root / rel).exists():
+            setattr(sources, attr, _try(sources, load_yaml_file, rel))
+        elif attr != "assignments":
+            sources.problems.append(Problem(rel, 1, "E001", f"缺少 {rel}；请从示例新闻室复制一份并按本单位修改"))
+    return sources

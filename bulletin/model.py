@@ -1,0 +1,445 @@
+"""Model: the resolved newsroom that every view and renderer reads.
+
+Built from loaded documents tolerantly (a bad value becomes None, never an exception), so that
+``check`` can report every problem at once and a build only runs on a newsroom without errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path as FsPath
+from typing import Any
+
+from bulletin import enums
+from bulletin.dates import to_date, to_datetime
+from bulletin.load import Doc, Sources
+from bulletin.yamlsrc import Path, line_of
+
+
+@dataclass
+class Src:
+    """Where a record came from: file and line of each key, for messages and score traces."""
+
+    path: str
+    lines: dict[Path, int]
+
+    def line(self, *keys: str | int) -> int:
+        return line_of(self.lines, tuple(keys))
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _strs(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _dicts(value: Any) -> list[dict]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+@dataclass
+class Officer:
+    name: str
+    phone: str | None
+    since: date | None
+
+
+@dataclass
+class Unit:
+    id: str
+    name: str
+    type: str | None
+    quota: int | None
+    active: bool
+    officers: list[Officer]
+    src: Src
+    index: int = 0
+
+    def officer_on(self, day: date) -> Officer | None:
+        """The registered officer in charge on ``day``: the latest whose ``since`` is not after it."""
+        current = None
+        for officer in self.officers:
+            if officer.since is not None and officer.since <= day:
+                if current is None or officer.since >= current.since:
+                    current = officer
+        return current
+
+
+@dataclass
+class Adoption:
+    level: str | None
+    publication: str | None
+    date: date | None
+    kind: str
+
+
+@dataclass
+class FollowUp:
+    owner: str | None
+    due: date | None
+    done: bool
+
+
+@dataclass
+class Instruction:
+    leader: str | None
+    level: str | None
+    date: date | None
+    text: str
+    follow_up: FollowUp | None
+
+
+@dataclass
+class Correction:
+    date: date | None
+    note: str
+
+
+@dataclass
+class Report:
+    id: str
+    title: str
+    unit: str | None
+    co_units: list[str]
+    author: str | None
+    signed_off_by: str | None
+    submitted: datetime | None
+    category: str | None
+    classification: str
+    classification_given: bool
+    secrecy_term: str | None
+    urgency: str | None
+    event_time: datetime | None
+    follows: str | None
+    assignment: str | None
+    status: str
+    reject_reason: str | None
+    closed: bool
+    tags: list[str]
+    adopted: list[Adoption]
+    instructions: list[Instruction]
+    corrections: list[Correction]
+    body: str
+    body_line: int
+    src: Src
+    digest_source: bytes = b""
+    issues: list[Issue] = field(default_factory=list)
+    followed_by: list[Report] = field(default_factory=list)
+
+    @property
+    def units(self) -> list[str]:
+        """The unit and its co-units: each shares the report's points equally."""
+        return [u for u in [self.unit, *self.co_units] if u]
+
+    @property
+    def rank(self) -> int:
+        return enums.CLASSIFICATION_RANK[self.classification]
+
+    @property
+    def classified(self) -> bool:
+        return self.rank >= enums.CLASSIFIED_FROM
+
+    @property
+    def published_issues(self) -> list[Issue]:
+        return [i for i in self.issues if i.published]
+
+    @property
+    def published(self) -> bool:
+        return bool(self.published_issues)
+
+    @property
+    def submitted_day(self) -> date | None:
+        from bulletin.dates import local
+
+        return local(self.submitted).date() if self.submitted else None
+
+
+@dataclass
+class Series:
+    id: str
+    name: str
+    kind: str
+    publisher: str
+    numbering: str
+    public: bool
+    src: Src
+
+
+@dataclass
+class IssueItem:
+    id: str
+    title: str | None
+    line: int
+
+
+@dataclass
+class Issue:
+    series: str | None
+    year: int | None
+    number: int | None
+    date: date | None
+    status: str
+    editor: str | None
+    signer: str | None
+    items: list[IssueItem]
+    distribution: dict[str, list[str]]
+    copies: int | None
+    classification: str | None
+    lock: dict | None
+    src: Src
+    reports: list[Report] = field(default_factory=list)
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def key(self) -> str:
+        """``zwxx/2026/018``: the issue's place, as in its file path."""
+        return f"{self.series}/{self.year}/{self.number:03d}" if self.number is not None else self.src.path
+
+    @property
+    def effective_classification(self) -> str:
+        """The highest of the issue's own marking and its items' classifications."""
+        ranks = [r.rank for r in self.reports]
+        if self.classification in enums.CLASSIFICATION_RANK:
+            ranks.append(enums.CLASSIFICATION_RANK[self.classification])
+        names = list(enums.CLASSIFICATION)
+        return names[max(ranks)] if ranks else "内部"
+
+    def title_of(self, report: Report) -> str:
+        for item in self.items:
+            if item.id == report.id and item.title:
+                return item.title
+        return report.title
+
+
+@dataclass
+class Assignment:
+    id: str
+    topic: str
+    issued: date | None
+    due: date | None
+    units: list[str] | str
+    src: Src
+
+
+@dataclass
+class Scoring:
+    """scoring.yaml with the spec's defaults; ``src`` lets a score trace name the rule's line."""
+
+    data: dict
+    src: Src
+
+    @property
+    def urgent_window_hours(self) -> float:
+        value = self.data.get("urgent_window_hours", 4)
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 4.0
+
+    def table(self, *keys: str) -> dict:
+        node: Any = self.data
+        for key in keys:
+            node = node.get(key) if isinstance(node, dict) else None
+        return node if isinstance(node, dict) else {}
+
+    def number(self, *keys: str, default: float = 0.0) -> float:
+        *parents, last = keys
+        value = self.table(*parents).get(last, default)
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else default
+
+
+@dataclass
+class Newsroom:
+    root: FsPath
+    today: date
+    units: dict[str, Unit]
+    series: dict[str, Series]
+    issues: list[Issue]
+    reports: dict[str, Report]
+    assignments: dict[str, Assignment]
+    scoring: Scoring
+
+    def issues_of(self, series: str) -> list[Issue]:
+        return [i for i in self.issues if i.series == series]
+
+
+def _units(doc: Doc | None) -> dict[str, Unit]:
+    units: dict[str, Unit] = {}
+    if doc is None or not isinstance(doc.data, dict):
+        return units
+    for i, raw in enumerate(_dicts(doc.data.get("units"))):
+        uid = _str(raw.get("id"))
+        if uid is None or uid in units:
+            continue
+        officers = [
+            Officer(str(o.get("name", "")), str(o["phone"]) if o.get("phone") is not None else None, to_date(o.get("since")))
+            for o in _dicts(raw.get("officers"))
+        ]
+        quota = raw.get("quota")
+        units[uid] = Unit(
+            id=uid,
+            name=_str(raw.get("name")) or uid,
+            type=enums.canonical(enums.UNIT_TYPE, raw.get("type")),
+            quota=quota if isinstance(quota, int) and not isinstance(quota, bool) and quota >= 0 else None,
+            active=raw.get("active", True) is not False,
+            officers=officers,
+            src=Src(doc.path, {k[2:]: v for k, v in doc.lines.items() if k[:2] == ("units", i)}),
+            index=i,
+        )
+    return units
+
+
+def _series(doc: Doc | None) -> dict[str, Series]:
+    found: dict[str, Series] = {}
+    if doc is None or not isinstance(doc.data, dict):
+        return found
+    for sid, raw in doc.data.items():
+        if not isinstance(raw, dict):
+            continue
+        kind = raw.get("kind") if raw.get("kind") in enums.SERIES_KIND else "bulletin"
+        numbering = raw.get("numbering") if raw.get("numbering") in enums.NUMBERING else "yearly"
+        found[sid] = Series(
+            id=sid,
+            name=_str(raw.get("name")) or sid,
+            kind=kind,
+            publisher=_str(raw.get("publisher")) or "",
+            numbering=numbering,
+            public=raw.get("public") is True,
+            src=Src(doc.path, {k[1:]: v for k, v in doc.lines.items() if k[:1] == (sid,)}),
+        )
+    return found
+
+
+def _report(doc: Doc) -> Report:
+    d = doc.data
+    given = enums.canonical(enums.CLASSIFICATION, d.get("classification"))
+    adopted = [
+        Adoption(_str(a.get("level")), _str(a.get("publication")), to_date(a.get("date")), _str(a.get("kind")) or "default")
+        for a in _dicts(d.get("adopted"))
+    ]
+    instructions = []
+    for raw in _dicts(d.get("instructions")):
+        fu = raw.get("follow_up")
+        follow_up = (
+            FollowUp(_str(fu.get("owner")), to_date(fu.get("due")), fu.get("done") is True) if isinstance(fu, dict) else None
+        )
+        instructions.append(
+            Instruction(_str(raw.get("leader")), _str(raw.get("level")), to_date(raw.get("date")), str(raw.get("text") or ""), follow_up)
+        )
+    stem = doc.path.rsplit("/", 1)[-1][: -len(".md")]
+    return Report(
+        id=_str(d.get("id")) or stem,
+        title=_str(d.get("title")) or stem,
+        unit=_str(d.get("unit")),
+        co_units=_strs(d.get("co_units")),
+        author=_str(d.get("author")),
+        signed_off_by=_str(d.get("signed_off_by")),
+        submitted=to_datetime(d.get("submitted")),
+        category=enums.canonical(enums.CATEGORY, d.get("category")),
+        # Fail closed: anything unreadable is treated as internal, never as public.
+        classification=given or "内部",
+        classification_given=given is not None,
+        secrecy_term=_str(d.get("secrecy_term")),
+        urgency=enums.canonical(enums.URGENCY, d.get("urgency")),
+        event_time=to_datetime(d.get("event_time")),
+        follows=_str(d.get("follows")),
+        assignment=_str(d.get("assignment")),
+        status=enums.canonical(enums.STATUS, d.get("status")) or "已报送",
+        reject_reason=_str(d.get("reject_reason")),
+        closed=d.get("closed") is True,
+        tags=_strs(d.get("tags")),
+        adopted=adopted,
+        instructions=instructions,
+        corrections=[Correction(to_date(c.get("date")), str(c.get("note") or "")) for c in _dicts(d.get("corrections"))],
+        body=doc.body,
+        body_line=doc.body_line,
+        src=Src(doc.path, doc.lines),
+        digest_source=doc.digest_source,
+    )
+
+
+def _issue(doc: Doc) -> Issue:
+    d = doc.data if isinstance(doc.data, dict) else {}
+    items = []
+    for i, raw in enumerate(d.get("items") or [] if isinstance(d.get("items"), list) else []):
+        line = line_of(doc.lines, ("items", i))
+        if isinstance(raw, str):
+            items.append(IssueItem(raw, None, line))
+        elif isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            items.append(IssueItem(raw["id"], _str(raw.get("title")), line))
+    dist_raw = d.get("distribution") if isinstance(d.get("distribution"), dict) else {}
+    status = d.get("status")
+    status = {"草稿": "draft", "已发布": "published"}.get(status, status)
+    intval = lambda v: v if isinstance(v, int) and not isinstance(v, bool) else None  # noqa: E731
+    return Issue(
+        series=_str(d.get("series")),
+        year=intval(d.get("year")),
+        number=intval(d.get("number")),
+        date=to_date(d.get("date")),
+        status=status if status in ("draft", "published") else "draft",
+        editor=_str(d.get("editor")),
+        signer=_str(d.get("signer")),
+        items=items,
+        distribution={k: _strs(v) for k, v in dist_raw.items() if k in ("报", "送", "发")},
+        copies=intval(d.get("copies")),
+        classification=enums.canonical(enums.CLASSIFICATION, d.get("classification")),
+        lock=d.get("lock") if isinstance(d.get("lock"), dict) else None,
+        src=Src(doc.path, doc.lines),
+    )
+
+
+def _assignments(doc: Doc | None) -> dict[str, Assignment]:
+    found: dict[str, Assignment] = {}
+    if doc is None or not isinstance(doc.data, list):
+        return found
+    for i, raw in enumerate(doc.data):
+        if not isinstance(raw, dict) or _str(raw.get("id")) is None or raw["id"] in found:
+            continue
+        units = raw.get("units")
+        found[raw["id"]] = Assignment(
+            id=raw["id"],
+            topic=str(raw.get("topic") or ""),
+            issued=to_date(raw.get("issued")),
+            due=to_date(raw.get("due")),
+            units="all" if units == "all" else _strs(units),
+            src=Src(doc.path, {k[1:]: v for k, v in doc.lines.items() if k[:1] == (i,)}),
+        )
+    return found
+
+
+def build_newsroom(sources: Sources, today: date, valid_reports: list[Doc] | None = None) -> Newsroom:
+    """Resolve loaded documents into a newsroom; links between records are filled in here."""
+    reports: dict[str, Report] = {}
+    for doc in valid_reports if valid_reports is not None else sources.reports:
+        report = _report(doc)
+        reports.setdefault(report.id, report)
+    issues = [_issue(doc) for doc in sources.issues]
+    for issue in issues:
+        for item in issue.items:
+            report = reports.get(item.id)
+            if report is not None and report not in issue.reports:
+                issue.reports.append(report)
+                report.issues.append(issue)
+    for report in reports.values():
+        previous = reports.get(report.follows) if report.follows else None
+        if previous is not None and previous is not report:
+            previous.followed_by.append(report)
+    scoring_doc = sources.scoring
+    scoring = Scoring(
+        scoring_doc.data if scoring_doc and isinstance(scoring_doc.data, dict) else {},
+        Src(scoring_doc.path if scoring_doc else "scoring.yaml", scoring_doc.lines if scoring_doc else {}),
+    )
+    issues.sort(key=lambda i: (i.series or "", i.year or 0, i.number or 0, i.src.path))
+    return Newsroom(
+        root=sources.root,
+        today=today,
+        units=_units(sources.units),
+        series=_series(sources.series),
+        issues=issues,
+        reports=reports,
+        assignments=_assignments(sources.assignments),
+        scoring=scoring,
+    )

@@ -1,0 +1,109 @@
+"""Problems found in a newsroom, and the catalogue of their codes.
+
+Every message an editor sees is built here, so the wording stays consistent and every code
+is documented in one place (docs/reference.md lists them).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+# code -> (severity, short Chinese title). Messages add the specifics.
+CATALOGUE: dict[str, tuple[str, str]] = {
+    "E001": ("error", "文件无法读取"),
+    "E002": ("error", "文件不是 UTF-8 编码"),
+    "E003": ("error", "YAML 语法错误"),
+    "E004": ("error", "缺少 front matter 分隔线"),
+    "E005": ("error", "不支持 YAML 锚点、别名或标签"),
+    "E006": ("error", "文件为空"),
+    "E007": ("error", "文件顶层结构不对"),
+    "E008": ("error", "文件过大或嵌套过深"),
+    "E009": ("error", "重复的键"),
+    "E101": ("error", "缺少必填项"),
+    "E102": ("error", "类型不对"),
+    "E103": ("error", "取值不在允许范围内"),
+    "E104": ("error", "未知的键"),
+    "E105": ("error", "格式不对"),
+    "E106": ("error", "日期或时间无效"),
+    "E107": ("error", "数值超出范围"),
+    "E108": ("error", "内容不符合格式要求"),
+    "E201": ("error", "id 与文件名不一致"),
+    "E202": ("error", "id 重复"),
+    "E203": ("error", "报送单位不存在"),
+    "E204": ("error", "联合报送单位不对"),
+    "E205": ("error", "续报所接的稿件不存在"),
+    "E206": ("error", "约稿不存在"),
+    "E207": ("error", "期刊条目引用的稿件不存在"),
+    "E208": ("error", "刊物不存在"),
+    "E209": ("error", "期刊文件路径与内容不一致"),
+    "E210": ("error", "期号重复"),
+    "E211": ("error", "期刊密级低于条目密级"),
+    "E212": ("error", "涉密稿件缺少保密期限"),
+    "E213": ("error", "紧急信息缺少事件时间"),
+    "E214": ("error", "不采用的稿件缺少原因"),
+    "E215": ("error", "采用级别不存在"),
+    "E216": ("error", "考核规则不对"),
+    "E217": ("error", "稿件所在目录与报送时间不一致"),
+    "E218": ("error", "单位 id 重复"),
+    "E219": ("error", "同一期内条目重复"),
+    "E220": ("error", "不采用的稿件编入期刊"),
+    "E221": ("error", "续报关系成环"),
+    "E222": ("error", "约稿单位不存在"),
+    "E223": ("error", "期刊文件位置不对"),
+    "E224": ("error", "已发布稿件被改动"),
+    "W001": ("warning", "未标密级，按内部处理"),
+    "W002": ("warning", "作者不是备案信息员"),
+    "W003": ("warning", "单位已停用"),
+    "W004": ("warning", "首段使用模糊时间词"),
+    "W005": ("warning", "紧急信息超时报送"),
+    "W006": ("warning", "期刊日期早于条目报送时间"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding, pointing at the file and line an editor must change."""
+
+    path: str
+    line: int
+    code: str
+    message: str
+
+    @property
+    def severity(self) -> str:
+        return CATALOGUE[self.code][0]
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}: {self.severity}[{self.code}]: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
+    """Sort by path, line and code, dropping exact repeats."""
+    return sorted(set(problems))
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)
+
+
+def to_json(problems: list[Problem]) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    return json.dumps(
+        {
+            "problems": [p.as_dict() for p in problems],
+            "errors": errors,
+            "warnings": len(problems) - errors,
+        },
+        ensure_ascii=False,
+        indent=2,
+    )

@@ -1,0 +1,143 @@
+"""The JSON Schemas of the newsroom's files, and their errors in Chinese.
+
+One schema per file kind lives in ``bulletin/schemas``; ``bulletin check`` validates with it and
+``bulletin schema KIND`` prints it for editors' tools (VS Code's YAML extension reads it).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path as FsPath
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from bulletin.problems import Problem
+from bulletin.yamlsrc import Path, line_of
+
+SCHEMA_DIR = FsPath(__file__).parent / "schemas"
+KINDS = ("report", "issue", "series", "units", "assignments", "scoring")
+
+_TYPE_NAMES = {
+    "string": "文字",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "true 或 false",
+    "array": "列表",
+    "object": "键值映射",
+    "null": "空值",
+}
+
+_formats = FormatChecker(formats=())
+
+
+@_formats.checks("date")
+def _is_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    return parse_date(value) is not None
+
+
+@_formats.checks("date-time")
+def _is_datetime(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    return parse_datetime(value) is not None
+
+
+def parse_date(text: str) -> date | None:
+    """An ISO date ``YYYY-MM-DD``, or None when it is not a real calendar date."""
+    if len(text) != 10:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """An ISO date-time with a time part; the caller applies Asia/Shanghai when no zone is given."""
+    if len(text) < 16 or text[10] not in "T ":
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+@cache
+def schema(kind: str) -> dict:
+    return json.loads((SCHEMA_DIR / f"{kind}.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _validator(kind: str) -> Draft202012Validator:
+    return Draft202012Validator(schema(kind), format_checker=_formats)
+
+
+def dotted(path: Path) -> str:
+    """``adopted[0].level`` style, as an editor reads it."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "文件"
+
+
+def _example(subschema: dict) -> str:
+    examples = subschema.get("examples") if isinstance(subschema, dict) else None
+    if not examples:
+        return ""
+    return "，例如 " + json.dumps(examples[0], ensure_ascii=False)
+
+
+def _message(error: ValidationError) -> tuple[str, str, Path]:
+    """Code, Chinese message and the key path whose line the message should point at."""
+    path: Path = tuple(error.absolute_path)
+    name = dotted(path)
+    v = error.validator
+    if v == "required":
+        missing = error.message.split("'")[1]
+        sub = error.schema.get("properties", {}).get(missing, {})
+        return "E101", f"缺少必填项 {missing}，请补上{_example(sub) or ''}", path
+    if v == "additionalProperties" or v == "propertyNames":
+        allowed = list(error.schema.get("properties", {}))
+        extras = [k for k in error.instance if k not in allowed] if isinstance(error.instance, dict) else []
+        key = extras[0] if extras else ""
+        if v == "propertyNames":
+            return "E105", f"名称 {key} 只能用字母、数字、- 和 _", path + (key,)
+        guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f"您是否想写 {guess[0]}？" if guess else f"可用的键：{'、'.join(allowed)}"
+        return "E104", f"未知的键 {key}：{hint}", path + (key,)
+    if v == "type":
+        wanted = error.validator_value
+        wanted = wanted if isinstance(wanted, list) else [wanted]
+        names = " 或 ".join(_TYPE_NAMES.get(w, w) for w in wanted)
+        return "E102", f"{name} 应为{names}{_example(error.schema)}", path
+    if v in ("enum", "const"):
+        options = error.validator_value if v == "enum" else [error.validator_value]
+        shown = "、".join(str(o) for o in options)
+        return "E103", f"{name} 的值 {error.instance} 不在允许范围内，可写：{shown}", path
+    if v == "format":
+        example = _example(error.schema) or "，例如 2026-03-09"
+        return "E106", f"{name} 的值 {error.instance} 不是有效的日期或时间{example}", path
+    if v in ("pattern", "minLength"):
+        return "E105", f"{name} 的写法不对（{error.instance!r}）{_example(error.schema)}", path
+    if v in ("minimum", "maximum", "exclusiveMinimum", "minItems", "minProperties"):
+        return "E107", f"{name} 的值超出范围（要求 {v} {error.validator_value}）", path
+    if v == "uniqueItems":
+        return "E108", f"{name} 中有重复项，请删去重复的", path
+    described = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
+    return "E108", f"{name} 的写法不对{('：' + described) if described else ''}{_example(error.schema)}", path
+
+
+def validate(kind: str, data: Any, path: str, lines: dict[Path, int]) -> list[Problem]:
+    """Problems of one file's data against its schema, each with the line of the offending key."""
+    problems = []
+    for error in _validator(kind).iter_errors(data):
+        code, message, key_path = _message(error)
+        problems.append(Problem(path, line_of(lines, key_path), code, message))
+    return problems
