@@ -13,7 +13,9 @@ from pathlib import Path as FsPath
 
 from bulletin import enums, schema
 from bulletin.dates import local, month_key
+from bulletin.lints import lint_newsroom
 from bulletin.load import Doc, Sources, load_sources
+from bulletin.lock import lock_problems
 from bulletin.model import Issue, Newsroom, Report, build_newsroom
 from bulletin.problems import Problem, sorted_problems
 
@@ -94,6 +96,8 @@ def check_newsroom(newsroom: Newsroom) -> list[Problem]:
     problems += _issue_problems(newsroom)
     problems += _assignment_problems(newsroom)
     problems += _scoring_problems(newsroom)
+    problems += lock_problems(newsroom)
+    problems += lint_newsroom(newsroom)
     return problems
 
 

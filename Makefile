@@ -1,0 +1,59 @@
+# bulletin — editors' commands. Set-up on a fresh Debian machine: `make build`, then `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+B      := $(BIN)/bulletin
+
+.PHONY: build test check doctor serve issue publish bench fuzz docs-images lint system-deps clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+system-deps:
+	@scripts/system-deps.sh build
+
+## build: venv, packages, fonts, then the sample newsroom's sites, PDFs and notices
+build: system-deps $(STAMP)
+	$(B) build
+
+## test: lint and the whole test suite (installs Chromium for the browser tests if missing)
+test: $(STAMP)
+	@scripts/system-deps.sh test
+	$(BIN)/ruff check bulletin tests
+	$(BIN)/pytest
+
+check: $(STAMP)
+	$(B) check
+
+doctor: $(STAMP)
+	$(B) doctor
+
+## issue: next draft issue of a series, e.g. `make issue SERIES=zwxx`
+issue: $(STAMP)
+	$(B) issue --series $(or $(SERIES),zwxx)
+
+publish: $(STAMP)
+	$(B) publish $(ISSUE)
+
+serve: $(STAMP)
+	$(B) build --only intranet
+	$(BIN)/python -m http.server --directory build/intranet $(or $(PORT),8000)
+
+bench: $(STAMP)
+	$(BIN)/python -m bulletin.bench
+
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests -k fuzz
+
+docs-images: build
+	$(BIN)/python -m bulletin.printing.docs_images
+
+lint: $(STAMP)
+	$(BIN)/ruff check bulletin tests
+
+clean:
+	rm -rf build

@@ -1,0 +1,10 @@
+"""``bulletin build``: sites, PDFs and notices under build/, swapped in only when all succeed."""
+
+from __future__ import annotations
+
+from bulletin.build import PARTS, run_build
+
+
+def run(ctx, args) -> int:
+    parts = tuple(args.only) if args.only else PARTS
+    return run_build(ctx.root, ctx.today, parts, quiet=args.quiet)

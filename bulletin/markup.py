@@ -1,0 +1,61 @@
+"""Markdown bodies to safe HTML, shared by every renderer (sites, PDF, Word).
+
+Raw HTML is never passed through: python-markdown renders, then nh3 keeps only an allow-list
+of tags and attributes. Images must be relative paths inside ``content/``; anything remote,
+absolute or escaping the folder is dropped (``check`` reports it to the editor).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from functools import lru_cache
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b", "i", "blockquote",
+    "table", "thead", "tbody", "tr", "th", "td", "img", "br", "hr", "code", "pre", "sup", "sub", "a",
+}
+ALLOWED_ATTRIBUTES = {"img": {"src", "alt", "title"}, "a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
+_EXTENSIONS = ["tables", "sane_lists"]
+
+
+def image_target(report_path: str, src: str) -> str | None:
+    """The newsroom-relative path of an image, or None when it is remote or outside content/."""
+    if not src or "://" in src or src.startswith(("/", "file:", "data:", "\\")) or ":" in src.split("/")[0]:
+        return None
+    folder = posixpath.dirname(report_path)
+    target = posixpath.normpath(posixpath.join(folder, src))
+    return target if target.startswith("content/") else None
+
+
+def _filter_url(report_path: str):
+    def attribute_filter(tag: str, attr: str, value: str) -> str | None:
+        if tag == "img" and attr == "src":
+            return value if image_target(report_path, value) else None
+        if tag == "a" and attr == "href":
+            lowered = value.strip().lower()
+            if lowered.startswith(("javascript:", "vbscript:", "data:", "file:")):
+                return None
+        return value
+
+    return attribute_filter
+
+
+@lru_cache(maxsize=4096)
+def to_html(body: str, report_path: str = "content/x.md") -> str:
+    """Safe HTML of one Markdown body; raw HTML in the source is escaped, then filtered."""
+    md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    # Escape raw HTML instead of passing it through: editors see it as text, readers never run it.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    html = md.convert(body)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter_url(report_path),
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+    )

@@ -1,0 +1,206 @@
+"""Views: what each audience may see, decided in one place and failing closed.
+
+Renderers never receive the newsroom; they receive a view. The public view holds only 公开
+items of published issues of public series; the intranet view adds 内部 items and all series;
+neither ever holds anything classified, unpublished, or an officer's contact details.
+The print view holds an issue as printed, with its markings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from bulletin import enums
+from bulletin.model import Issue, Newsroom, Report
+
+PUBLIC = "public"
+INTRANET = "intranet"
+
+_MAX_RANK = {PUBLIC: enums.CLASSIFICATION_RANK["公开"], INTRANET: enums.CLASSIFICATION_RANK["内部"]}
+
+
+@dataclass
+class IssueRef:
+    key: str  # zwxx/2026/018
+    series_name: str
+    number: int
+    year: int
+    date: date
+
+
+@dataclass
+class ItemView:
+    """One item as a site may show it. Intranet-only fields stay None/empty in the public view."""
+
+    id: str
+    title: str
+    unit_id: str
+    unit_name: str
+    co_unit_names: list[str]
+    day: date
+    category: str
+    tags: list[str]
+    body: str
+    source_path: str
+    classification: str
+    issues: list[IssueRef] = field(default_factory=list)
+    follows: str | None = None
+    followed_by: list[str] = field(default_factory=list)
+    corrections: list[tuple[date | None, str]] = field(default_factory=list)
+    # intranet only
+    author: str | None = None
+    signed_off_by: str | None = None
+    instructions: list = field(default_factory=list)
+    adopted: list = field(default_factory=list)
+
+
+@dataclass
+class IssueView:
+    key: str
+    series_id: str
+    series_name: str
+    kind: str
+    publisher: str
+    year: int
+    number: int
+    date: date
+    items: list[tuple[str, ItemView]]  # (headline as printed in the issue, item)
+
+
+@dataclass
+class SiteView:
+    name: str
+    today: date
+    items: dict[str, ItemView]
+    issues: list[IssueView]
+    units: dict[str, str]  # id -> name, for archives by unit
+
+    @property
+    def is_public(self) -> bool:
+        return self.name == PUBLIC
+
+
+def _issue_allowed(newsroom: Newsroom, issue: Issue, view: str) -> bool:
+    series = newsroom.series.get(issue.series or "")
+    if series is None or not issue.published or issue.date is None or issue.number is None:
+        return False
+    return series.public if view == PUBLIC else True
+
+
+def _report_allowed(report: Report, view: str) -> bool:
+    # classification_given is required for public: a missing marking means internal (fail closed).
+    if view == PUBLIC and not report.classification_given:
+        return False
+    return report.rank <= _MAX_RANK[view] and report.status != "不采用" and report.submitted is not None
+
+
+def site_view(newsroom: Newsroom, view: str) -> SiteView:
+    """The items and issues one site may hold."""
+    assert view in _MAX_RANK
+    issues = sorted(
+        (i for i in newsroom.issues if _issue_allowed(newsroom, i, view)),
+        key=lambda i: (i.date, i.series or "", i.number or 0),
+        reverse=True,
+    )
+    items: dict[str, ItemView] = {}
+    issue_views: list[IssueView] = []
+    for issue in issues:
+        series = newsroom.series[issue.series or ""]
+        ref = IssueRef(issue.key, series.name, issue.number or 0, issue.year or 0, issue.date)  # type: ignore[arg-type]
+        shown: list[tuple[str, ItemView]] = []
+        for report in issue.reports:
+            if not _report_allowed(report, view):
+                continue
+            item = items.get(report.id) or _item(newsroom, report, view)
+            items[report.id] = item
+            item.issues.append(ref)
+            shown.append((issue.title_of(report), item))
+        if shown:
+            issue_views.append(
+                IssueView(issue.key, series.id, series.name, series.kind, series.publisher,
+                          issue.year or 0, issue.number or 0, issue.date, shown)  # type: ignore[arg-type]
+            )
+    for item in items.values():  # 续报 links only between items this view holds
+        report = newsroom.reports[item.id]
+        item.follows = report.follows if report.follows in items else None
+        item.followed_by = [r.id for r in report.followed_by if r.id in items]
+    units = {uid: u.name for uid, u in newsroom.units.items()}
+    return SiteView(view, newsroom.today, items, issue_views, units)
+
+
+def _item(newsroom: Newsroom, report: Report, view: str) -> ItemView:
+    def name(uid: str) -> str:
+        unit = newsroom.units.get(uid)
+        return unit.name if unit else uid
+
+    item = ItemView(
+        id=report.id,
+        title=report.title,
+        unit_id=report.unit or "",
+        unit_name=name(report.unit or ""),
+        co_unit_names=[name(u) for u in report.co_units],
+        day=report.submitted_day,  # type: ignore[arg-type]
+        category=report.category or "动态",
+        tags=list(report.tags),
+        body=report.body,
+        source_path=report.src.path,
+        classification=report.classification,
+        corrections=[(c.date, c.note) for c in report.corrections],
+    )
+    if view == INTRANET:
+        item.author = report.author
+        item.signed_off_by = report.signed_off_by
+        item.instructions = list(report.instructions)
+        item.adopted = list(report.adopted)
+    return item
+
+
+@dataclass
+class PrintIssue:
+    """One issue as printed: every item, whatever its classification, with the issue's markings."""
+
+    issue: Issue
+    series_name: str
+    kind: str
+    publisher: str
+    classification: str
+    secrecy_term: str | None
+    urgency: str | None
+    items: list[tuple[str, Report]]
+    unit_names: dict[str, str]
+
+    @property
+    def classified(self) -> bool:
+        return enums.CLASSIFICATION_RANK[self.classification] >= enums.CLASSIFIED_FROM
+
+    @property
+    def draft(self) -> bool:
+        return not self.issue.published
+
+
+def print_view(newsroom: Newsroom, issue: Issue) -> PrintIssue:
+    series = newsroom.series.get(issue.series or "")
+    classification = issue.effective_classification
+    rank = enums.CLASSIFICATION_RANK[classification]
+    terms = [r.secrecy_term for r in issue.reports if r.rank == rank and r.secrecy_term]
+    urgencies = [r.urgency for r in issue.reports if r.urgency]
+    urgency = "特急" if "特急" in urgencies else ("加急" if urgencies else None)
+    return PrintIssue(
+        issue=issue,
+        series_name=series.name if series else (issue.series or ""),
+        kind=series.kind if series else "bulletin",
+        publisher=series.publisher if series else "",
+        classification=classification,
+        secrecy_term=max(terms, key=_term_length) if terms else None,
+        urgency=urgency,
+        items=[(issue.title_of(r), r) for r in issue.reports],
+        unit_names={uid: u.name for uid, u in newsroom.units.items()},
+    )
+
+
+def _term_length(term: str) -> float:
+    if term == "长期":
+        return float("inf")
+    number = int("".join(ch for ch in term if ch.isdigit()) or 0)
+    return number * 12 if term.endswith("年") else number

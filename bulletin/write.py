@@ -1,0 +1,54 @@
+"""Write: outputs appear whole or not at all.
+
+A build writes into a staging folder inside ``build/``; only when every part succeeded are the
+finished folders swapped in. A failed or killed build leaves the previous outputs as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+STAGING = ".staging"
+RETIRED = ".retired"
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write a file through a temporary sibling and rename, so readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def fresh_staging(build_dir: Path) -> Path:
+    """An empty staging folder; leftovers of a killed build are removed first."""
+    staging = build_dir / STAGING
+    for leftover in (staging, build_dir / RETIRED):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    staging.mkdir(parents=True)
+    return staging
+
+
+def swap_in(build_dir: Path, staging: Path, names: list[str]) -> None:
+    """Replace ``build/<name>`` by ``staging/<name>`` for each finished part."""
+    retired = build_dir / RETIRED
+    retired.mkdir(exist_ok=True)
+    for name in names:
+        new, current = staging / name, build_dir / name
+        if not new.exists():
+            continue
+        if current.exists():
+            os.replace(current, retired / name)
+        os.replace(new, current)
+    shutil.rmtree(retired, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
