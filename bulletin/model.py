@@ -299,8 +299,8 @@ def _series(doc: Doc | None) -> dict[str, Series]:
     for sid, raw in doc.data.items():
         if not isinstance(raw, dict):
             continue
-        kind = raw.get("kind") if raw.get("kind") in enums.SERIES_KIND else "bulletin"
-        numbering = raw.get("numbering") if raw.get("numbering") in enums.NUMBERING else "yearly"
+        kind = enums.canonical(enums.SERIES_KIND, raw.get("kind")) or "bulletin"
+        numbering = enums.canonical(enums.NUMBERING, raw.get("numbering")) or "yearly"
         found[sid] = Series(
             id=sid,
             name=_str(raw.get("name")) or sid,
@@ -364,22 +364,22 @@ def _report(doc: Doc) -> Report:
 def _issue(doc: Doc) -> Issue:
     d = doc.data if isinstance(doc.data, dict) else {}
     items = []
-    for i, raw in enumerate(d.get("items") or [] if isinstance(d.get("items"), list) else []):
+    raw_items = d.get("items") if isinstance(d.get("items"), list) else []
+    for i, raw in enumerate(raw_items):
         line = line_of(doc.lines, ("items", i))
         if isinstance(raw, str):
             items.append(IssueItem(raw, None, line))
         elif isinstance(raw, dict) and isinstance(raw.get("id"), str):
             items.append(IssueItem(raw["id"], _str(raw.get("title")), line))
     dist_raw = d.get("distribution") if isinstance(d.get("distribution"), dict) else {}
-    status = d.get("status")
-    status = {"草稿": "draft", "已发布": "published"}.get(status, status)
+    status = enums.canonical(enums.ISSUE_STATUS, d.get("status")) or "draft"
     intval = lambda v: v if isinstance(v, int) and not isinstance(v, bool) else None  # noqa: E731
     return Issue(
         series=_str(d.get("series")),
         year=intval(d.get("year")),
         number=intval(d.get("number")),
         date=to_date(d.get("date")),
-        status=status if status in ("draft", "published") else "draft",
+        status=status,
         editor=_str(d.get("editor")),
         signer=_str(d.get("signer")),
         items=items,

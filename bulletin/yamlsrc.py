@@ -61,7 +61,7 @@ class _Builder:
 
     def value(self, node, path: Path, depth: int) -> Any:
         if id(node) in self.seen:
-            raise YamlProblem("E005", self.line(node), "不支持 YAML 别名（*名称），请把内容直接写出来")
+            raise YamlProblem("E005", self.line(node), "这里的内容被 YAML 别名（*名称）重复引用；不支持锚点和别名，请把内容直接写出来")
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
             raise YamlProblem("E008", self.line(node), f"嵌套超过 {MAX_DEPTH} 层，请简化结构")

@@ -129,3 +129,14 @@ class Newsroom:
 @pytest.fixture
 def newsroom(tmp_path: Path) -> Newsroom:
     return Newsroom(tmp_path / "newsroom")
+
+
+# Hypothesis: 300 examples per strategy in `make test`, 10,000 in `make fuzz`.
+import os  # noqa: E402
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+_relaxed = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+settings.register_profile("default", max_examples=300, **_relaxed)
+settings.register_profile("fuzz", max_examples=10_000, **_relaxed)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -1,0 +1,215 @@
+"""Each check rule on a minimal newsroom: the exact code, file and line."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from conftest import ISSUE, report_text
+
+from bulletin.check import run_check
+from bulletin.cli import main
+
+TODAY = date(2026, 11, 27)
+REPORT = "content/2026/03/2026-03-nyj-001.md"
+
+
+def found(newsroom) -> list[str]:
+    return [p.format() for p in run_check(newsroom.root, TODAY).problems]
+
+
+def codes(newsroom) -> list[tuple[str, int, str]]:
+    return [(p.path, p.line, p.code) for p in run_check(newsroom.root, TODAY).problems]
+
+
+def test_minimal_newsroom_is_clean(newsroom):
+    assert found(newsroom) == []
+
+
+def test_cli_check_exit_codes_and_output(newsroom, capsys):
+    assert main(["check", "--root", str(newsroom.root), "--today", "2026-11-27"]) == 0
+    newsroom.report(unit="nope")
+    assert main(["--root", str(newsroom.root), "check"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{REPORT}:4: error[E203]: 单位 nope 不在 units.yaml 中；可用的单位有 nyj、jyj、old"]
+
+
+def test_cli_check_json(newsroom, capsys):
+    newsroom.report(classification=None)
+    assert main(["check", "--format", "json", "--root", str(newsroom.root)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["errors"] == 0 and data["warnings"] == 1
+    assert data["problems"][0] == {
+        "path": REPORT, "line": 2, "severity": "warning", "code": "W001",
+        "message": "没有写密级，按内部处理，不会上公众网站；请写 classification: 公开 或 内部",
+    }
+
+
+def test_usage_errors_exit_2(newsroom, capsys):
+    assert main(["check", "--root", str(newsroom.root), "--today", "2026-13-01"]) == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["frobnicate"])
+    assert exc.value.code == 2
+    assert main(["check", "--root", str(newsroom.root / "missing")]) == 2
+
+
+def test_required_key(newsroom):
+    newsroom.report(author=None)
+    assert found(newsroom) == [f"{REPORT}:2: error[E101]: 缺少必填项 author，请补上，例如 \"王小红\""]
+
+
+def test_unknown_key_suggests(newsroom):
+    newsroom.report(catgory="动态")
+    assert f"{REPORT}:10: error[E104]: 未知的键 catgory：您是否想写 category？" in found(newsroom)
+
+
+def test_enum_accepts_alias_and_rejects_unknown(newsroom):
+    newsroom.report(category="research", classification="public")
+    assert found(newsroom) == []
+    newsroom.report(category="新闻")
+    assert codes(newsroom) == [(REPORT, 8, "E103")]
+
+
+def test_type_and_date(newsroom):
+    newsroom.report(submitted="2026-02-30T10:00:00+08:00", folder="2026/02", rid="2026-03-nyj-001")
+    newsroom.remove(REPORT)
+    lines = found(newsroom)
+    assert lines[0].startswith("content/2026/02/2026-03-nyj-001.md:7: error[E106]: submitted 的值 2026-02-30T10:00:00+08:00 不是有效的日期或时间")
+    newsroom.write("issues/zwxx/2026/018.yaml", ISSUE.replace("copies: 120", "copies: 很多"))
+    assert ("issues/zwxx/2026/018.yaml", 13, "E102") in codes(newsroom)
+
+
+def test_id_pattern_and_stem(newsroom):
+    newsroom.write(REPORT, report_text("other-id"))
+    assert codes(newsroom) == [(REPORT, 2, "E201"), ("issues/zwxx/2026/018.yaml", 9, "E207")]
+
+
+def test_duplicate_ids(newsroom):
+    newsroom.write("content/2026/03/copy.md", report_text("2026-03-nyj-001"))
+    assert ("content/2026/03/copy.md", 2, "E202") in codes(newsroom)
+
+
+def test_folder_matches_submission_month(newsroom):
+    newsroom.report(submitted="2026-04-01T09:00:00+08:00")
+    assert found(newsroom)[0] == f"{REPORT}:7: error[E217]: 收稿时间在 2026-04，稿件应放在 content/2026/04/ 目录下"
+
+
+def test_time_without_zone_is_shanghai(newsroom):
+    # 17:00 UTC on 28 February is already 1 March in Shanghai, so the March folder is right.
+    newsroom.report(submitted="2026-02-28T17:00:00Z")
+    assert found(newsroom) == []
+    newsroom.report(submitted="2026-02-28T15:00:00Z")  # 23:00 on 28 February: 王小红 was still the officer
+    assert codes(newsroom) == [(REPORT, 5, "W002"), (REPORT, 7, "E217")]
+    newsroom.report(submitted="'2026-03-10 23:30'")
+    assert found(newsroom) == []
+
+
+def test_references(newsroom):
+    newsroom.report(co_units="[nyj, zzz]", follows="nothing", assignment="yg-9")
+    assert codes(newsroom) == [
+        (REPORT, 10, "E204"), (REPORT, 10, "E204"), (REPORT, 11, "E205"), (REPORT, 12, "E206"),
+    ]
+
+
+def test_secrecy_event_time_reject_reason(newsroom):
+    newsroom.report(classification="秘密", category="紧急", status="不采用")
+    assert codes(newsroom) == [
+        (REPORT, 8, "E213"), (REPORT, 9, "E212"), (REPORT, 10, "E214"),
+        ("issues/zwxx/2026/018.yaml", 9, "E220"),
+    ]
+
+
+def test_adoption_and_instruction_levels(newsroom):
+    body = "3月8日，开展检查。"
+    text = report_text(body=body).replace(
+        "---\n\n",
+        "adopted:\n  - {level: county, publication: 县简报, date: 2026-03-20}\n"
+        "instructions:\n  - {leader: 市长 张三, level: mayor, date: 2026-03-21, text: 阅}\n---\n\n",
+    )
+    newsroom.write(REPORT, text)
+    assert codes(newsroom) == [(REPORT, 11, "E215"), (REPORT, 13, "E215")]
+
+
+def test_issue_path_and_duplicates(newsroom):
+    newsroom.write("issues/zwxx/2026/019.yaml", ISSUE)
+    lines = found(newsroom)
+    assert "issues/zwxx/2026/019.yaml:3: error[E209]: number 写的是 18，但文件路径表示 19；请使两者一致" in lines
+    assert any(line.startswith("issues/zwxx/2026/019.yaml:3: error[E210]: 第18期与 issues/zwxx/2026/018.yaml 重号") for line in lines)
+    assert "bulletin renumber issues/zwxx/2026/019.yaml 19" in lines[-1]
+
+
+def test_issue_misplaced_and_unknown_series(newsroom):
+    newsroom.write("issues/zwxx/18.yaml", ISSUE)
+    newsroom.write("issues/abc/2026/001.yaml", ISSUE.replace("series: zwxx", "series: abc").replace("number: 18", "number: 1"))
+    got = codes(newsroom)
+    assert ("issues/zwxx/18.yaml", 1, "E223") in got
+    assert ("issues/abc/2026/001.yaml", 1, "E208") in got
+
+
+def test_issue_items_and_classification(newsroom):
+    newsroom.report(classification="秘密", secrecy_term="1年")
+    newsroom.write("issues/zwxx/2026/018.yaml", ISSUE.replace("copies: 120", "copies: 120\nclassification: 内部")
+                   .replace("  - 2026-03-nyj-001", "  - 2026-03-nyj-001\n  - 2026-03-nyj-001\n  - {id: ghost, title: 标题}"))
+    assert codes(newsroom) == [
+        ("issues/zwxx/2026/018.yaml", 10, "E219"),
+        ("issues/zwxx/2026/018.yaml", 11, "E207"),
+        ("issues/zwxx/2026/018.yaml", 16, "E211"),
+    ]
+
+
+def test_follow_cycle(newsroom):
+    newsroom.report(follows="2026-03-nyj-002")
+    newsroom.report("2026-03-nyj-002", follows="2026-03-nyj-001")
+    assert [c for c in codes(newsroom) if c[2] == "E221"] == [
+        (REPORT, 10, "E221"), ("content/2026/03/2026-03-nyj-002.md", 10, "E221"),
+    ]
+
+
+def test_units_and_assignments(newsroom):
+    newsroom.write("units.yaml", "units:\n  - {id: nyj, name: 甲}\n  - {id: nyj, name: 乙}\n")
+    newsroom.write("issues/assignments.yaml", "- {id: a, topic: t, issued: 2026-03-05, due: 2026-03-01, units: [nope]}\n")
+    got = codes(newsroom)
+    assert ("units.yaml", 3, "E218") in got
+    assert ("issues/assignments.yaml", 1, "E222") in got
+    assert ("issues/assignments.yaml", 1, "E107") in got
+
+
+def test_scoring_rules(newsroom):
+    from conftest import SCORING
+
+    newsroom.write("scoring.yaml", SCORING.replace("bulletin: 1, special", "bulletn: 1, special")
+                   .replace("city:     {default: 3}", "city:     {special: 3}").replace("调研: 2", "调查: 2"))
+    got = codes(newsroom)
+    assert ("scoring.yaml", 3, "E216") in got  # unknown kind bulletn, and own lacks bulletin
+    assert ("scoring.yaml", 4, "E216") in got  # city without default
+    assert ("scoring.yaml", 9, "E216") in got  # unknown category
+
+
+def test_warnings(newsroom):
+    newsroom.report(author="张三", unit="old", body="近日，全市开展检查。")
+    assert found(newsroom) == [
+        f"{REPORT}:4: warning[W003]: 原市物价局已停用；请确认报送单位是否正确",
+        f"{REPORT}:5: warning[W002]: 作者 张三 不是原市物价局在 2026-03-09 的备案信息员（钱进）；请核对作者或更新备案",
+        f"{REPORT}:12: warning[W004]: 首段使用了模糊时间词“近日”；请写明具体日期，如“3月8日”",
+    ]
+
+
+def test_officer_history_uses_date(newsroom):
+    newsroom.report(author="王小红")  # 王小红 handed over to 李明 on 2026-03-01
+    assert codes(newsroom) == [(REPORT, 5, "W002")]
+    newsroom.report(author="王小红", submitted="2026-02-27T09:00:00+08:00", folder="2026/02")
+    newsroom.remove(REPORT)
+    assert found(newsroom) == []
+
+
+def test_urgent_late(newsroom):
+    newsroom.report(category="紧急", event_time="2026-03-09T10:00:00+08:00")
+    assert found(newsroom) == [f"{REPORT}:7: warning[W005]: 紧急信息在事件发生 6.3 小时后才报送，超过 4 小时时限"]
+    newsroom.report(category="紧急", event_time="2026-03-09T13:00:00+08:00")
+    assert found(newsroom) == []
+
+
+def test_issue_date_before_item(newsroom):
+    newsroom.write("issues/zwxx/2026/018.yaml", ISSUE.replace("date: 2026-03-12", "date: 2026-03-01"))
+    assert codes(newsroom) == [("issues/zwxx/2026/018.yaml", 9, "W006")]
