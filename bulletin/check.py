@@ -20,6 +20,8 @@ from bulletin.model import Issue, Newsroom, Report, build_newsroom
 from bulletin.problems import Problem, sorted_problems
 
 ISSUE_PATH = re.compile(r"^issues/([^/]+)/(\d{4})/(\d{3,})\.yaml$")
+# "15日前" is a date (before the 15th), not the vague 日前 ("a few days ago").
+VAGUE_TIME = re.compile(r"(?<![0-9０-９一二三四五六七八九十])日前|" + "|".join(w for w in enums.VAGUE_TIME_WORDS if w != "日前"))
 REPORT_PATH = re.compile(r"^content/(\d{4})/(\d{2})/[^/]+\.md$")
 
 
@@ -182,11 +184,10 @@ def _report_warnings(newsroom: Newsroom, r: Report) -> list[Problem]:
         if not unit.active:
             p.append(Problem(path, line("unit"), "W003", f"{unit.name}已停用；请确认报送单位是否正确"))
     opening = first_paragraph(r.body)
-    for word in enums.VAGUE_TIME_WORDS:
-        if word in opening:
-            offset = r.body[: r.body.find(opening)].count("\n") if opening in r.body else 0
-            p.append(Problem(path, r.body_line + offset, "W004", f"首段使用了模糊时间词“{word}”；请写明具体日期，如“3月8日”"))
-            break
+    vague = VAGUE_TIME.search(opening)
+    if vague:
+        offset = r.body[: r.body.find(opening)].count("\n") if opening in r.body else 0
+        p.append(Problem(path, r.body_line + offset, "W004", f"首段使用了模糊时间词“{vague[0]}”；请写明具体日期，如“3月8日”"))
     if r.category == "紧急" and r.event_time and r.submitted:
         window = newsroom.scoring.urgent_window_hours
         if r.submitted - r.event_time > timedelta(hours=window):

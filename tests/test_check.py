@@ -213,3 +213,10 @@ def test_urgent_late(newsroom):
 def test_issue_date_before_item(newsroom):
     newsroom.write("issues/zwxx/2026/018.yaml", ISSUE.replace("date: 2026-03-12", "date: 2026-03-01"))
     assert codes(newsroom) == [("issues/zwxx/2026/018.yaml", 9, "W006")]
+
+
+def test_vague_time_words_but_not_dates(newsroom):
+    newsroom.report(body="全市将于3月15日前完成春播，二十日前完成检查。")
+    assert found(newsroom) == []
+    newsroom.report(body="## 一、总体情况\n\n全市日前召开春耕会议。\n\n近期还将开展检查。")
+    assert found(newsroom) == [f"{REPORT}:14: warning[W004]: 首段使用了模糊时间词“日前”；请写明具体日期，如“3月8日”"]
