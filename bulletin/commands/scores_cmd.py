@@ -1,0 +1,135 @@
+"""``bulletin scores``: the assessment table for a period, as text, JSON or Excel.
+
+``--unit U --explain`` lists every point of one unit with its report, rule, date and source line,
+so that any figure in a notice can be traced back to the file an editor wrote.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from pathlib import Path
+
+from bulletin.check import run_check
+from bulletin.cli import UsageError
+from bulletin.scoring import Entry, Ledger, PeriodError, Row, ScoreTable, parse_period, score_table
+from bulletin.sheets import entries_sheet, score_sheet, workbook_bytes
+from bulletin.write import atomic_write
+
+
+def run(ctx, args) -> int:
+    try:
+        period = parse_period(args.period)
+    except PeriodError as exc:
+        raise UsageError(str(exc)) from None
+    result = run_check(ctx.root, ctx.today)
+    if not result.ok:
+        for problem in result.errors:
+            print(problem.format(), file=sys.stderr)
+        print(f"有 {len(result.errors)} 个错误，未计算得分；请先按上面的提示修改（bulletin check 可查看全部问题）", file=sys.stderr)
+        return 1
+    newsroom = result.newsroom
+    if args.unit is not None and args.unit not in newsroom.units:
+        raise UsageError(f"单位 {args.unit} 不在 units.yaml 中；可写：{'、'.join(newsroom.units)}")
+    table = score_table(Ledger(newsroom), period)
+    if args.format == "xlsx":
+        return _xlsx(ctx, args, table)
+    if args.explain:
+        print(_explain_json(table, args.unit) if args.format == "json" else _explain_text(table, args.unit))
+    elif args.format == "json":
+        shown = table.as_json()
+        if args.unit is not None:
+            shown["units"] = [u for u in shown["units"] if u["unit"] == args.unit]
+        print(json.dumps(shown, ensure_ascii=False, indent=2))
+    else:
+        print(_table_text(table, args.unit))
+    return 0
+
+
+def _xlsx(ctx, args, table: ScoreTable) -> int:
+    output = Path(args.output) if args.output else ctx.root / "build" / f"scores-{table.period.key}.xlsx"
+    sheets = [score_sheet(table), entries_sheet(table, args.unit)]
+    try:
+        atomic_write(output, workbook_bytes(sheets, ctx.today))
+    except OSError as exc:
+        raise UsageError(f"无法写入 {output}（{exc.strerror}）；请用 --output 指定可写的文件") from None
+    ctx.say(f"已写入 {output}")
+    return 0
+
+
+# -- text ----------------------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def _columns(rows: list[list[str]], right: set[int]) -> str:
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(_pad(cell, widths[i], i in right) for i, cell in enumerate(row)).rstrip() for row in rows
+    )
+
+
+def _row_cells(row: Row) -> list[str]:
+    return [
+        str(row.rank) if row.rank is not None else "停用",
+        row.name,
+        str(row.submitted),
+        str(row.adopted),
+        f"{row.adoption_rate * 100:.2f}%",
+        str(row.instructions),
+        f"{row.points:.2f}",
+    ]
+
+
+def _table_text(table: ScoreTable, unit: str | None) -> str:
+    rows = [r for r in table.rows if unit is None or r.unit == unit]
+    lines = [["名次", "单位", "报送", "采用", "采用率", "批示", "得分"], *(_row_cells(r) for r in rows)]
+    return f"{table.period.cn}政务信息报送考核得分\n\n" + _columns(lines, {0, 2, 3, 4, 5, 6})
+
+
+def _signed(entry: Entry) -> str:
+    from bulletin.scoring import round_half_up
+
+    return f"{round_half_up(entry.points, 2):+.2f}"
+
+
+def _explain_text(table: ScoreTable, unit: str | None) -> str:
+    blocks = []
+    for row in table.rows:
+        if unit is not None and row.unit != unit:
+            continue
+        entries = table.entries_of(row.unit)
+        head = f"{row.name}（{row.unit}）{table.period.cn}得分 {row.points:.2f}，共 {len(entries)} 项"
+        if not entries:
+            blocks.append(head + "\n  （本期没有计分项）")
+            continue
+        lines = [["日期", "计分项", "分值", "稿件", "说明", "来源", "依据"]]
+        for e in entries:
+            note = e.note + (f"（{e.split}家联合报送，均分）" if e.split > 1 else "")
+            lines.append([e.day.isoformat(), e.rule_name, _signed(e), e.report or "—", note, e.source, e.basis])
+        blocks.append(head + "\n" + _columns(lines, {2}))
+    return "\n\n".join(blocks)
+
+
+def _explain_json(table: ScoreTable, unit: str | None) -> str:
+    units = []
+    for row in table.rows:
+        if unit is not None and row.unit != unit:
+            continue
+        units.append({
+            **row.as_json(),
+            "entries": [
+                {"date": e.day.isoformat(), "rule": e.rule, "rule_name": e.rule_name, "report": e.report,
+                 "points": float(e.points), "split": e.split, "note": e.note, "source": e.source, "basis": e.basis}
+                for e in table.entries_of(row.unit)
+            ],
+        })
+    return json.dumps({"period": table.period.key, "units": units}, ensure_ascii=False, indent=2)

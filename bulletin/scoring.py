@@ -1,0 +1,466 @@
+"""Assessment (考核): every point a unit earns, as a traceable entry, and the table for a period.
+
+SPEC §3.6 and §4 are implemented here and nowhere else. Points are kept as exact fractions so
+that a joint item's shares add up to the whole and a quarter is exactly the sum of its months;
+they are rounded (half up, as 四舍五入) only when reported. Each point is an ``Entry`` naming the
+unit, the report (or None for unit-level rules), the rule, the date that places it in a period,
+the file and line it comes from, and the scoring.yaml line of the rule that priced it.
+
+Choices where the spec is silent (also in docs/assessment.md):
+- A published issue's own-level adoption ties (same highest value) are dated by the earliest issue.
+- The same ``(level, publication)`` listed twice earns once, at its highest value, earliest date.
+- A bonus is dated by the report's first adoption of any kind (the earliest published issue or
+  upward adoption).
+- "Adopted by the time of the build" means an adoption dated on or before the day of the build.
+- A joint report counts for each of its units when deciding whether a unit answered an assignment.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from bulletin import enums
+from bulletin.model import Newsroom, Report
+
+# rule id -> Chinese name, in the order an explanation lists them
+RULES: dict[str, str] = {
+    "own_adoption": "本级采用",
+    "upward_adoption": "上级采用",
+    "instruction": "领导批示",
+    "category_bonus": "类别加分",
+    "assignment_bonus": "约稿加分",
+    "urgent_late": "紧急信息迟报",
+    "assignment_missed": "约稿未报",
+    "quota_excess": "超额报送",
+    "quota_shortfall": "报送不足",
+}
+LEVEL_NAMES = {"own": "本级", "city": "市级", "province": "省级", "national": "国家级"}
+_CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
+_PERIOD = re.compile(r"^(\d{4})(?:-(?:(\d{2})|[Qq]([1-4])))?$")
+
+
+class PeriodError(ValueError):
+    """A period written wrongly; the message says what to write instead."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A month ``2026-10``, quarter ``2026-Q4`` or year ``2026``; ``end`` is inclusive."""
+
+    key: str
+    kind: str  # month | quarter | year
+    start: date
+    end: date
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def months(self) -> list[tuple[int, int]]:
+        return [(self.start.year, m) for m in range(self.start.month, self.end.month + 1)]
+
+    @property
+    def cn(self) -> str:
+        """``2026年10月份`` / ``2026年第四季度`` / ``2026年度``, as a notice title names it."""
+        year = self.start.year
+        if self.kind == "month":
+            return f"{year}年{self.start.month}月份"
+        if self.kind == "quarter":
+            return f"{year}年第{_CN_QUARTER[(self.start.month + 2) // 3]}季度"
+        return f"{year}年度"
+
+
+def _month_end(year: int, month: int) -> date:
+    return (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
+
+
+def parse_period(text: str) -> Period:
+    """``YYYY-MM``, ``YYYY-Qn`` or ``YYYY``; anything else raises PeriodError in Chinese."""
+    match = _PERIOD.match(text.strip()) if isinstance(text, str) else None
+    if match is None or (match[2] is not None and not 1 <= int(match[2]) <= 12) or int(match[1]) < 1:
+        raise PeriodError(f"考核期间 {text} 写法不对；请写 2026-10（月）、2026-Q4（季度）或 2026（年度）")
+    year = int(match[1])
+    if match[2] is not None:
+        month = int(match[2])
+        return Period(f"{year:04d}-{month:02d}", "month", date(year, month, 1), _month_end(year, month))
+    if match[3] is not None:
+        q = int(match[3])
+        return Period(f"{year:04d}-Q{q}", "quarter", date(year, 3 * q - 2, 1), _month_end(year, 3 * q))
+    return Period(f"{year:04d}", "year", date(year, 1, 1), date(year, 12, 31))
+
+
+def month_period(year: int, month: int) -> Period:
+    return parse_period(f"{year:04d}-{month:02d}")
+
+
+def round_half_up(value: Fraction, places: int) -> Decimal:
+    """Exact 四舍五入 of a fraction: 0.125 → 0.13, −0.125 → −0.13."""
+    scaled = abs(value) * 10**places
+    whole = math.floor(scaled + Fraction(1, 2))
+    return Decimal(whole if value >= 0 else -whole).scaleb(-places)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One traceable share of points: who, for which report, by which rule, when, from where."""
+
+    unit: str
+    report: str | None
+    rule: str
+    day: date
+    points: Fraction
+    source: str  # file:line of the fact (issue item, adopted entry, instruction, ...)
+    basis: str  # scoring.yaml:line of the rule's value
+    note: str  # what happened, in Chinese
+    split: int = 1  # how many units share the report's points
+
+    @property
+    def rule_name(self) -> str:
+        return RULES[self.rule]
+
+
+@dataclass
+class Adoption:
+    """An adoption of a report (own or upward), for adopted counts and the notice's item lists."""
+
+    day: date
+    note: str
+
+
+@dataclass
+class ReportFacts:
+    """What scoring needs of one report, computed once."""
+
+    report: Report
+    units: list[str]
+    day: date | None
+    adoptions: list[Adoption] = field(default_factory=list)
+
+    def adopted_by(self, today: date) -> bool:
+        return any(a.day <= today for a in self.adoptions)
+
+    @property
+    def first_adoption(self) -> date | None:
+        return min((a.day for a in self.adoptions), default=None)
+
+
+def _fraction(value: object) -> Fraction | None:
+    """A scoring.yaml number as an exact fraction (0.5 stays 1/2, never a binary float)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+
+
+class Ledger:
+    """Every entry of the newsroom (quota entries are made per period), and per-report facts."""
+
+    def __init__(self, newsroom: Newsroom):
+        self.newsroom = newsroom
+        self.today = newsroom.today
+        self.scoring = newsroom.scoring
+        self.facts: list[ReportFacts] = []
+        self.entries: list[Entry] = []
+        self.submissions: dict[tuple[str, int, int], int] = defaultdict(int)
+        self.instructions: list[tuple[str, date]] = []
+        for report in sorted(newsroom.reports.values(), key=lambda r: r.src.path):
+            self._report(report)
+        self._missed_assignments()
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _basis(self, *keys: str) -> str:
+        return f"{self.scoring.src.path}:{self.scoring.src.line(*keys)}"
+
+    def _split(self, facts: ReportFacts, rule: str, day: date, value: Fraction, source: str, basis: str, note: str):
+        """Share ``value`` equally among the report's units, one entry each."""
+        if value == 0 or not facts.units:
+            return
+        share = value / len(facts.units)
+        for unit in facts.units:
+            self.entries.append(
+                Entry(unit, facts.report.id, rule, day, share, source, basis, note, len(facts.units))
+            )
+
+    # -- per report ----------------------------------------------------------------------------
+
+    def _report(self, report: Report) -> None:
+        facts = ReportFacts(report, list(dict.fromkeys(report.units)), report.submitted_day)
+        self.facts.append(facts)
+        if facts.day is not None:
+            for unit in facts.units:
+                self.submissions[(unit, facts.day.year, facts.day.month)] += 1
+        self._own_adoption(facts)
+        self._upward_adoptions(facts)
+        self._instructions(facts)
+        self._bonuses(facts)
+        self._urgent_late(facts)
+
+    def _own_adoption(self, facts: ReportFacts) -> None:
+        """Once per report, at the highest ``adoption.own[kind]`` of its published issues."""
+        own = self.scoring.table("adoption", "own")
+        best: tuple[Fraction, date, str, str, str] | None = None
+        for issue in facts.report.issues:
+            series = self.newsroom.series.get(issue.series or "")
+            if not issue.published or issue.date is None or series is None:
+                continue
+            note = f"《{series.name.strip('《》')}》{issue.year}年第{issue.number}期采用"
+            facts.adoptions.append(Adoption(issue.date, note))
+            key = series.kind if series.kind in own else "default"
+            value = _fraction(own.get(key))
+            if value is None:
+                continue
+            line = next((i.line for i in issue.items if i.id == facts.report.id), 1)
+            candidate = (value, issue.date, f"{issue.src.path}:{line}", self._basis("adoption", "own", key), note)
+            if best is None or value > best[0] or (value == best[0] and issue.date < best[1]):
+                best = candidate
+        if best is not None:
+            value, day, source, basis, note = best
+            self._split(facts, "own_adoption", day, value, source, basis, note)
+
+    def _upward_adoptions(self, facts: ReportFacts) -> None:
+        """Each distinct (level, publication) once, at ``adoption[level][kind]`` or its default."""
+        chosen: dict[tuple[str, str], tuple[Fraction, date, int, str]] = {}
+        adoption = self.scoring.table("adoption")
+        for i, a in enumerate(facts.report.adopted):
+            if a.level is None or a.level == "own" or a.publication is None or a.date is None:
+                continue
+            level_name = LEVEL_NAMES.get(a.level, a.level)
+            facts.adoptions.append(Adoption(a.date, f"{level_name}{a.publication}采用"))
+            table = adoption.get(a.level)
+            if not isinstance(table, dict):
+                continue
+            key = a.kind if a.kind in table else "default"
+            value = _fraction(table.get(key))
+            if value is None:
+                continue
+            current = chosen.get((a.level, a.publication))
+            if current is None or value > current[0] or (value == current[0] and a.date < current[1]):
+                chosen[(a.level, a.publication)] = (value, a.date, i, key)
+        for (level, publication), (value, day, i, key) in chosen.items():
+            kind = "" if key == "default" else f"（{enums.SERIES_KIND.get(key, key)}）"
+            self._split(
+                facts, "upward_adoption", day, value,
+                f"{facts.report.src.path}:{facts.report.src.line('adopted', i)}",
+                self._basis("adoption", level, key),
+                f"{LEVEL_NAMES.get(level, level)}{publication}采用{kind}",
+            )
+
+    def _instructions(self, facts: ReportFacts) -> None:
+        table = self.scoring.table("instruction")
+        for i, ins in enumerate(facts.report.instructions):
+            if ins.date is None:
+                continue
+            for unit in facts.units:
+                self.instructions.append((unit, ins.date))
+            value = _fraction(table.get(ins.level)) if ins.level else None
+            if value is None:
+                continue
+            self._split(
+                facts, "instruction", ins.date, value,
+                f"{facts.report.src.path}:{facts.report.src.line('instructions', i)}",
+                self._basis("instruction", ins.level or ""),
+                f"{ins.leader or '领导'}批示（{LEVEL_NAMES.get(ins.level or '', ins.level)}）",
+            )
+
+    def _bonuses(self, facts: ReportFacts) -> None:
+        """Category and assignment bonuses: once per adopted report, dated by its first adoption."""
+        first = facts.first_adoption
+        if first is None:
+            return
+        report = facts.report
+        for key, raw in self.scoring.table("bonus", "category").items():
+            value = _fraction(raw)
+            if value is not None and enums.canonical(enums.CATEGORY, key) == report.category:
+                self._split(
+                    facts, "category_bonus", first, value,
+                    f"{report.src.path}:{report.src.line('category')}",
+                    self._basis("bonus", "category", key), f"{report.category}类稿件被采用",
+                )
+                break
+        value = _fraction(self.scoring.table("bonus").get("assignment"))
+        if report.assignment is not None and value is not None:
+            self._split(
+                facts, "assignment_bonus", first, value,
+                f"{report.src.path}:{report.src.line('assignment')}",
+                self._basis("bonus", "assignment"), f"约稿 {report.assignment} 的稿件被采用",
+            )
+
+    def _urgent_late(self, facts: ReportFacts) -> None:
+        report = facts.report
+        if report.category != "紧急" or report.event_time is None or report.submitted is None:
+            return
+        window = self.scoring.urgent_window_hours
+        late = report.submitted - report.event_time
+        value = _fraction(self.scoring.table("penalty").get("urgent_late"))
+        if late > timedelta(hours=window) and value is not None and facts.day is not None:
+            hours = late.total_seconds() / 3600
+            self._split(
+                facts, "urgent_late", facts.day, value,
+                f"{report.src.path}:{report.src.line('submitted')}",
+                self._basis("penalty", "urgent_late"),
+                f"事件发生 {hours:.1f} 小时后报送，超过 {window:g} 小时时限",
+            )
+
+    # -- per unit ------------------------------------------------------------------------------
+
+    def _missed_assignments(self) -> None:
+        """Each assigned unit with no report for the topic submitted by ``due``, once due has passed."""
+        value = _fraction(self.scoring.table("penalty").get("assignment_missed"))
+        if value is None or value == 0:
+            return
+        answered = {
+            (f.report.assignment, unit)
+            for f in self.facts
+            if f.report.assignment is not None and f.day is not None
+            for unit in f.units
+            if (a := self.newsroom.assignments.get(f.report.assignment)) and a.due and f.day <= a.due
+        }
+        units = self.newsroom.units
+        for a in self.newsroom.assignments.values():
+            if a.due is None or not a.due < self.today:
+                continue
+            named = [u for u in units.values() if u.active] if a.units == "all" else [units[u] for u in a.units if u in units]
+            for unit in named:
+                if (a.id, unit.id) in answered:
+                    continue
+                line = a.src.line("units", a.units.index(unit.id)) if isinstance(a.units, list) else a.src.line("units")
+                self.entries.append(
+                    Entry(unit.id, None, "assignment_missed", a.due, value, f"{a.src.path}:{line}",
+                          self._basis("penalty", "assignment_missed"),
+                          f"约稿“{a.topic}”截至{a.due.month}月{a.due.day}日未报送")
+                )
+
+    # -- per period ----------------------------------------------------------------------------
+
+    def quota_entries(self, period: Period) -> list[Entry]:
+        """Excess and shortfall per active unit per begun month of the period."""
+        default = self.scoring.table("quota").get("monthly_default", 4)
+        excess = _fraction(self.scoring.table("quota").get("excess")) or Fraction(0)
+        shortfall = _fraction(self.scoring.table("quota").get("shortfall")) or Fraction(0)
+        found = []
+        for year, month in period.months():
+            start = date(year, month, 1)
+            if start > self.today:
+                break
+            for unit in self.newsroom.units.values():
+                if not unit.active:
+                    continue
+                quota = unit.quota if unit.quota is not None else default
+                count = self.submissions.get((unit.id, year, month), 0)
+                if count == quota:
+                    continue
+                rule, value = ("quota_excess", excess) if count > quota else ("quota_shortfall", shortfall)
+                if value == 0:
+                    continue
+                # the unit's own quota line, or its entry in units.yaml when the default applies
+                source = f"{unit.src.path}:{unit.src.line('quota' if unit.quota is not None else 'id')}"
+                basis = self._basis("quota", rule.removeprefix("quota_"))
+                found.append(
+                    Entry(unit.id, None, rule, start, value * abs(count - quota), source, basis,
+                          f"{year}年{month}月报送 {count} 条，定额 {quota} 条")
+                )
+        return found
+
+    def entries_in(self, period: Period) -> list[Entry]:
+        """Every entry dated in the period, quota included, in a stable order."""
+        found = [e for e in self.entries if period.contains(e.day)] + self.quota_entries(period)
+        order = list(RULES)
+        return sorted(found, key=lambda e: (e.unit, e.day, order.index(e.rule), e.report or "", e.source))
+
+
+@dataclass
+class Row:
+    unit: str
+    name: str
+    active: bool
+    submitted: int
+    adopted: int
+    instructions: int
+    points_exact: Fraction
+    rank: int | None = None
+
+    @property
+    def points(self) -> Decimal:
+        return round_half_up(self.points_exact, 2)
+
+    @property
+    def adoption_rate(self) -> Decimal:
+        if not self.submitted:
+            return Decimal(0).scaleb(-4)
+        return round_half_up(Fraction(self.adopted, self.submitted), 4)
+
+    def as_json(self) -> dict:
+        return {
+            "unit": self.unit,
+            "name": self.name,
+            "submitted": self.submitted,
+            "adopted": self.adopted,
+            "adoption_rate": float(self.adoption_rate),
+            "instructions": self.instructions,
+            "points": float(self.points),
+            "rank": self.rank,
+        }
+
+
+@dataclass
+class ScoreTable:
+    period: Period
+    rows: list[Row]
+    entries: list[Entry]
+
+    def row(self, unit: str) -> Row | None:
+        return next((r for r in self.rows if r.unit == unit), None)
+
+    def entries_of(self, unit: str) -> list[Entry]:
+        return [e for e in self.entries if e.unit == unit]
+
+    def as_json(self) -> dict:
+        return {"period": self.period.key, "units": [r.as_json() for r in self.rows]}
+
+
+def score_table(ledger: Ledger, period: Period) -> ScoreTable:
+    """Every unit of units.yaml with its counts, points and rank for the period."""
+    entries = ledger.entries_in(period)
+    points: dict[str, Fraction] = defaultdict(Fraction)
+    for e in entries:
+        points[e.unit] += e.points
+    submitted: dict[str, int] = defaultdict(int)
+    adopted: dict[str, int] = defaultdict(int)
+    for f in ledger.facts:
+        if f.day is None or not period.contains(f.day):
+            continue
+        is_adopted = f.adopted_by(ledger.today)
+        for unit in f.units:
+            submitted[unit] += 1
+            adopted[unit] += is_adopted
+    instructions: dict[str, int] = defaultdict(int)
+    for unit, day in ledger.instructions:
+        if period.contains(day):
+            instructions[unit] += 1
+    rows = [
+        Row(u.id, u.name, u.active, submitted[u.id], adopted[u.id], instructions[u.id], points[u.id])
+        for u in ledger.newsroom.units.values()
+    ]
+    _rank(rows)
+    return ScoreTable(period, rows, entries)
+
+
+def _rank(rows: list[Row]) -> None:
+    """Competition ranking (1, 2, 2, 4) of active units by reported points; inactive last, unranked."""
+    index = {r.unit: i for i, r in enumerate(rows)}
+    active = sorted((r for r in rows if r.active), key=lambda r: (-r.points, index[r.unit]))
+    for position, row in enumerate(active):
+        previous = active[position - 1] if position else None
+        row.rank = previous.rank if previous is not None and previous.points == row.points else position + 1
+    inactive = [r for r in rows if not r.active]
+    rows[:] = active + inactive
+
+
+def scores(newsroom: Newsroom, period: str | Period) -> ScoreTable:
+    """The assessment table for one period (convenience for callers with a single period)."""
+    return score_table(Ledger(newsroom), period if isinstance(period, Period) else parse_period(period))
