@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
+from bulletin.cache import DigestCache, digest
 from bulletin.problems import Problem
 from bulletin.yamlsrc import Path, YamlProblem
 from bulletin.yamlsrc import load as load_yaml
@@ -28,6 +29,7 @@ class Doc:
     body: str = ""
     body_line: int = 0
     digest_source: bytes = b""
+    key: bytes = b""  # digest of the file's bytes, for caches
 
 
 @dataclass
@@ -52,6 +54,11 @@ class LoadProblem(Exception):
 
 def read_text(root: FsPath, rel: str) -> tuple[str, bytes]:
     """The file's text; raise LoadProblem for folders, binaries, wrong encodings, huge files."""
+    raw = _read_bytes(root, rel)
+    return _decode(rel, raw), raw
+
+
+def _read_bytes(root: FsPath, rel: str) -> bytes:
     full = root / rel
     if full.is_dir():
         raise LoadProblem(Problem(rel, 1, "E001", "这里应是文件，实际是文件夹；请把文件夹改名或移走"))
@@ -64,6 +71,10 @@ def read_text(root: FsPath, rel: str) -> tuple[str, bytes]:
         raw = full.read_bytes()
     except OSError as exc:
         raise LoadProblem(Problem(rel, 1, "E001", f"无法读取文件（{exc.strerror}）；请检查文件权限")) from None
+    return raw
+
+
+def _decode(rel: str, raw: bytes) -> str:
     if not raw.strip():
         raise LoadProblem(Problem(rel, 1, "E006", "文件是空的；请写入内容，或删除这个文件"))
     if b"\x00" in raw:
@@ -76,7 +87,7 @@ def read_text(root: FsPath, rel: str) -> tuple[str, bytes]:
         raise LoadProblem(
             Problem(rel, line, "E002", "文件不是 UTF-8 编码（可能是 GBK）；请在编辑器中另存为 UTF-8")
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n"), raw
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _parse(rel: str, text: str, first_line: int) -> tuple[Any, dict[Path, int]]:
@@ -105,13 +116,22 @@ def split_front_matter(rel: str, text: str) -> tuple[str, str, int]:
     raise LoadProblem(Problem(rel, 1, "E004", "front matter 没有结束的 --- 行；请在 YAML 之后、正文之前加一行 ---"))
 
 
-def load_report(root: FsPath, rel: str) -> Doc:
-    text, raw = read_text(root, rel)
+def load_report(root: FsPath, rel: str, cache: DigestCache | None = None) -> Doc:
+    """One report; a cache hit (same bytes as before) skips decoding and YAML entirely."""
+    raw = _read_bytes(root, rel)
+    key = digest(raw) if cache is not None else b""
+    hit = cache.get(key) if cache is not None else None
+    if hit is not None:
+        data, lines, body, body_line = hit
+        return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key)
+    text = _decode(rel, raw)
     front, body, body_line = split_front_matter(rel, text)
     data, lines = _parse(rel, front, 2)
     if not isinstance(data, dict):
         raise LoadProblem(Problem(rel, 2, "E007", "front matter 应是“键: 值”的映射，例如 id: 2026-03-nyj-004"))
-    return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw)
+    if cache is not None:
+        cache.put(key, (data, lines, body, body_line))
+    return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key)
 
 
 def _walk(root: FsPath, top: str, suffix: str) -> list[str]:
@@ -133,19 +153,19 @@ def _walk(root: FsPath, top: str, suffix: str) -> list[str]:
     return found
 
 
-def _try(sources: Sources, loader, rel: str) -> Doc | None:
+def _try(sources: Sources, loader, rel: str, *extra) -> Doc | None:
     try:
-        return loader(sources.root, rel)
+        return loader(sources.root, rel, *extra)
     except LoadProblem as exc:
         sources.problems.append(exc.problem)
         return None
 
 
-def load_sources(root: FsPath) -> Sources:
+def load_sources(root: FsPath, cache: DigestCache | None = None) -> Sources:
     """Read every newsroom file under ``root``; unreadable files become problems, not exceptions."""
     sources = Sources(root=root)
     for rel in _walk(root, "content", ".md"):
-        doc = _try(sources, load_report, rel)
+        doc = _try(sources, load_report, rel, cache)
         if doc is not None:
             sources.reports.append(doc)
     for rel in _walk(root, "issues", ".yaml"):

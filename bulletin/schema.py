@@ -7,13 +7,15 @@ One schema per file kind lives in ``bulletin/schemas``; ``bulletin check`` valid
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path as FsPath
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+import fastjsonschema
+from jsonschema import Draft7Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from bulletin.problems import Problem
@@ -75,8 +77,32 @@ def schema(kind: str) -> dict:
 
 
 @cache
-def _validator(kind: str) -> Draft202012Validator:
-    return Draft202012Validator(schema(kind), format_checker=_formats)
+def fingerprint() -> str:
+    """Changes whenever a schema file changes, to invalidate cached validation results."""
+    joined = b"".join(path.read_bytes() for path in sorted(SCHEMA_DIR.glob("*.json")))
+    return hashlib.blake2b(joined, digest_size=8).hexdigest()
+
+
+@cache
+def _validator(kind: str) -> Draft7Validator:
+    return Draft7Validator(schema(kind), format_checker=_formats)
+
+
+@cache
+def _fast(kind: str):
+    """A compiled validator for the common case (valid data); jsonschema explains the rest."""
+    local = {k: v for k, v in schema(kind).items() if k != "$id"}  # refs are all inside the file
+    return fastjsonschema.compile(
+        local, formats={"date": _is_date, "date-time": _is_datetime}, use_default=False
+    )
+
+
+def is_valid(kind: str, data: Any) -> bool:
+    try:
+        _fast(kind)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 def dotted(path: Path) -> str:
@@ -136,6 +162,8 @@ def _message(error: ValidationError) -> tuple[str, str, Path]:
 
 def validate(kind: str, data: Any, path: str, lines: dict[Path, int]) -> list[Problem]:
     """Problems of one file's data against its schema, each with the line of the offending key."""
+    if is_valid(kind, data):
+        return []
     problems = []
     for error in _validator(kind).iter_errors(data):
         code, message, key_path = _message(error)
