@@ -12,9 +12,9 @@ from datetime import date, timedelta
 from pathlib import Path as FsPath
 
 from bulletin import enums, schema
+from bulletin.cache import DigestCache
 from bulletin.dates import local, month_key
 from bulletin.lints import lint_newsroom
-from bulletin.cache import DigestCache
 from bulletin.load import Doc, Sources, load_sources
 from bulletin.lock import lock_problems
 from bulletin.model import Issue, Newsroom, Report, build_newsroom
