@@ -11,7 +11,9 @@ Choices where the spec is silent (also in docs/assessment.md):
 - The same ``(level, publication)`` listed twice earns once, at its highest value, earliest date.
 - A bonus is dated by the report's first adoption of any kind (the earliest published issue or
   upward adoption).
-- "Adopted by the time of the build" means an adoption dated on or before the day of the build.
+- The newsroom is scored as of the day of the build: reports submitted, adoptions and instructions
+  dated after it are not counted yet ("adopted by the time of the build" read literally), so a
+  build with ``--today`` of a past day reproduces that day's table.
 - A joint report counts for each of its units when deciding whether a unit answered an assignment.
 """
 
@@ -138,11 +140,12 @@ class ReportFacts:
 
     report: Report
     units: list[str]
-    day: date | None
+    day: date  # of submission, Shanghai time
     adoptions: list[Adoption] = field(default_factory=list)
 
-    def adopted_by(self, today: date) -> bool:
-        return any(a.day <= today for a in self.adoptions)
+    @property
+    def adopted(self) -> bool:
+        return bool(self.adoptions)
 
     @property
     def first_adoption(self) -> date | None:
@@ -188,12 +191,17 @@ class Ledger:
 
     # -- per report ----------------------------------------------------------------------------
 
+    def _happened(self, day: date | None) -> bool:
+        """Whether a dated fact has happened by the day of the build."""
+        return day is not None and day <= self.today
+
     def _report(self, report: Report) -> None:
-        facts = ReportFacts(report, list(dict.fromkeys(report.units)), report.submitted_day)
+        if not self._happened(report.submitted_day):
+            return
+        facts = ReportFacts(report, list(dict.fromkeys(report.units)), report.submitted_day)  # type: ignore[arg-type]
         self.facts.append(facts)
-        if facts.day is not None:
-            for unit in facts.units:
-                self.submissions[(unit, facts.day.year, facts.day.month)] += 1
+        for unit in facts.units:
+            self.submissions[(unit, facts.day.year, facts.day.month)] += 1
         self._own_adoption(facts)
         self._upward_adoptions(facts)
         self._instructions(facts)
@@ -206,7 +214,7 @@ class Ledger:
         best: tuple[Fraction, date, str, str, str] | None = None
         for issue in facts.report.issues:
             series = self.newsroom.series.get(issue.series or "")
-            if not issue.published or issue.date is None or series is None:
+            if not issue.published or not self._happened(issue.date) or series is None:
                 continue
             note = f"《{series.name.strip('《》')}》{issue.year}年第{issue.number}期采用"
             facts.adoptions.append(Adoption(issue.date, note))
@@ -227,7 +235,7 @@ class Ledger:
         chosen: dict[tuple[str, str], tuple[Fraction, date, int, str]] = {}
         adoption = self.scoring.table("adoption")
         for i, a in enumerate(facts.report.adopted):
-            if a.level is None or a.level == "own" or a.publication is None or a.date is None:
+            if a.level is None or a.level == "own" or a.publication is None or not self._happened(a.date):
                 continue
             level_name = LEVEL_NAMES.get(a.level, a.level)
             facts.adoptions.append(Adoption(a.date, f"{level_name}{a.publication}采用"))
@@ -253,7 +261,7 @@ class Ledger:
     def _instructions(self, facts: ReportFacts) -> None:
         table = self.scoring.table("instruction")
         for i, ins in enumerate(facts.report.instructions):
-            if ins.date is None:
+            if not self._happened(ins.date):
                 continue
             for unit in facts.units:
                 self.instructions.append((unit, ins.date))
@@ -297,7 +305,7 @@ class Ledger:
         window = self.scoring.urgent_window_hours
         late = report.submitted - report.event_time
         value = _fraction(self.scoring.table("penalty").get("urgent_late"))
-        if late > timedelta(hours=window) and value is not None and facts.day is not None:
+        if late > timedelta(hours=window) and value is not None:
             hours = late.total_seconds() / 3600
             self._split(
                 facts, "urgent_late", facts.day, value,
@@ -316,7 +324,7 @@ class Ledger:
         answered = {
             (f.report.assignment, unit)
             for f in self.facts
-            if f.report.assignment is not None and f.day is not None
+            if f.report.assignment is not None
             for unit in f.units
             if (a := self.newsroom.assignments.get(f.report.assignment)) and a.due and f.day <= a.due
         }
@@ -432,9 +440,9 @@ def score_table(ledger: Ledger, period: Period) -> ScoreTable:
     submitted: dict[str, int] = defaultdict(int)
     adopted: dict[str, int] = defaultdict(int)
     for f in ledger.facts:
-        if f.day is None or not period.contains(f.day):
+        if not period.contains(f.day):
             continue
-        is_adopted = f.adopted_by(ledger.today)
+        is_adopted = f.adopted
         for unit in f.units:
             submitted[unit] += 1
             adopted[unit] += is_adopted
