@@ -39,12 +39,25 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         raise
 
 
-def fresh_staging(build_dir: Path) -> Path:
-    """An empty staging folder; leftovers of a killed build are removed first."""
+def recover(build_dir: Path) -> None:
+    """Undo the traces of a build killed mid-swap: put back any output that was retired but
+    not yet replaced, then drop the leftovers. Without this a kill between two renames would
+    lose an output folder."""
+    retired = build_dir / RETIRED
+    if retired.is_dir():
+        for old in retired.iterdir():
+            if not (build_dir / old.name).exists():
+                os.replace(old, build_dir / old.name)
+        shutil.rmtree(retired)
     staging = build_dir / STAGING
-    for leftover in (staging, build_dir / RETIRED):
-        if leftover.exists():
-            shutil.rmtree(leftover)
+    if staging.exists():
+        shutil.rmtree(staging)
+
+
+def fresh_staging(build_dir: Path) -> Path:
+    """An empty staging folder; leftovers of a killed build are recovered or removed first."""
+    recover(build_dir)
+    staging = build_dir / STAGING
     staging.mkdir(parents=True)
     return staging
 
