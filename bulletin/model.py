@@ -12,7 +12,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from bulletin import enums
-from bulletin.dates import to_date, to_datetime
+from bulletin.dates import local, to_date, to_datetime
 from bulletin.load import Doc, Sources
 from bulletin.yamlsrc import Path, line_of
 
@@ -152,8 +152,6 @@ class Report:
 
     @property
     def submitted_day(self) -> date | None:
-        from bulletin.dates import local
-
         return local(self.submitted).date() if self.submitted else None
 
 
