@@ -170,6 +170,12 @@ class Ledger:
         self.entries: list[Entry] = []
         self.submissions: dict[tuple[str, int, int], int] = defaultdict(int)
         self.instructions: list[tuple[str, date]] = []
+        self._prices: dict[tuple[str, ...], Fraction | None] = {}
+        self._bases: dict[tuple[str, ...], str] = {}
+        self._adoption = self.scoring.table("adoption")
+        self._category_bonus = {
+            enums.canonical(enums.CATEGORY, key): key for key in self.scoring.table("bonus", "category")
+        }
         for report in sorted(newsroom.reports.values(), key=lambda r: r.src.path):
             self._report(report)
         self._missed_assignments()
@@ -177,7 +183,15 @@ class Ledger:
     # -- helpers -----------------------------------------------------------------------------
 
     def _basis(self, *keys: str) -> str:
-        return f"{self.scoring.src.path}:{self.scoring.src.line(*keys)}"
+        if keys not in self._bases:
+            self._bases[keys] = f"{self.scoring.src.path}:{self.scoring.src.line(*keys)}"
+        return self._bases[keys]
+
+    def _price(self, *keys: str) -> Fraction | None:
+        """The value at ``keys`` in scoring.yaml as a fraction (None where absent), looked up once."""
+        if keys not in self._prices:
+            self._prices[keys] = _fraction(self.scoring.table(*keys[:-1]).get(keys[-1]))
+        return self._prices[keys]
 
     def _split(self, facts: ReportFacts, rule: str, day: date, value: Fraction, source: str, basis: str, note: str):
         """Share ``value`` equally among the report's units, one entry each."""
@@ -210,7 +224,7 @@ class Ledger:
 
     def _own_adoption(self, facts: ReportFacts) -> None:
         """Once per report, at the highest ``adoption.own[kind]`` of its published issues."""
-        own = self.scoring.table("adoption", "own")
+        own = self._adoption.get("own") or {}
         best: tuple[Fraction, date, str, str, str] | None = None
         for issue in facts.report.issues:
             series = self.newsroom.series.get(issue.series or "")
@@ -219,7 +233,7 @@ class Ledger:
             note = f"《{series.name.strip('《》')}》{issue.year}年第{issue.number}期采用"
             facts.adoptions.append(Adoption(issue.date, note))
             key = series.kind if series.kind in own else "default"
-            value = _fraction(own.get(key))
+            value = self._price("adoption", "own", key)
             if value is None:
                 continue
             line = next((i.line for i in issue.items if i.id == facts.report.id), 1)
@@ -233,17 +247,16 @@ class Ledger:
     def _upward_adoptions(self, facts: ReportFacts) -> None:
         """Each distinct (level, publication) once, at ``adoption[level][kind]`` or its default."""
         chosen: dict[tuple[str, str], tuple[Fraction, date, int, str]] = {}
-        adoption = self.scoring.table("adoption")
         for i, a in enumerate(facts.report.adopted):
             if a.level is None or a.level == "own" or a.publication is None or not self._happened(a.date):
                 continue
             level_name = LEVEL_NAMES.get(a.level, a.level)
             facts.adoptions.append(Adoption(a.date, f"{level_name}{a.publication}采用"))
-            table = adoption.get(a.level)
+            table = self._adoption.get(a.level)
             if not isinstance(table, dict):
                 continue
             key = a.kind if a.kind in table else "default"
-            value = _fraction(table.get(key))
+            value = self._price("adoption", a.level, key)
             if value is None:
                 continue
             current = chosen.get((a.level, a.publication))
@@ -259,13 +272,12 @@ class Ledger:
             )
 
     def _instructions(self, facts: ReportFacts) -> None:
-        table = self.scoring.table("instruction")
         for i, ins in enumerate(facts.report.instructions):
             if not self._happened(ins.date):
                 continue
             for unit in facts.units:
                 self.instructions.append((unit, ins.date))
-            value = _fraction(table.get(ins.level)) if ins.level else None
+            value = self._price("instruction", ins.level) if ins.level else None
             if value is None:
                 continue
             self._split(
@@ -281,16 +293,15 @@ class Ledger:
         if first is None:
             return
         report = facts.report
-        for key, raw in self.scoring.table("bonus", "category").items():
-            value = _fraction(raw)
-            if value is not None and enums.canonical(enums.CATEGORY, key) == report.category:
-                self._split(
-                    facts, "category_bonus", first, value,
-                    f"{report.src.path}:{report.src.line('category')}",
-                    self._basis("bonus", "category", key), f"{report.category}类稿件被采用",
-                )
-                break
-        value = _fraction(self.scoring.table("bonus").get("assignment"))
+        key = self._category_bonus.get(report.category)
+        value = self._price("bonus", "category", key) if key is not None else None
+        if value is not None:
+            self._split(
+                facts, "category_bonus", first, value,
+                f"{report.src.path}:{report.src.line('category')}",
+                self._basis("bonus", "category", key), f"{report.category}类稿件被采用",
+            )
+        value = self._price("bonus", "assignment")
         if report.assignment is not None and value is not None:
             self._split(
                 facts, "assignment_bonus", first, value,
@@ -304,7 +315,7 @@ class Ledger:
             return
         window = self.scoring.urgent_window_hours
         late = report.submitted - report.event_time
-        value = _fraction(self.scoring.table("penalty").get("urgent_late"))
+        value = self._price("penalty", "urgent_late")
         if late > timedelta(hours=window) and value is not None:
             hours = late.total_seconds() / 3600
             self._split(
@@ -318,7 +329,7 @@ class Ledger:
 
     def _missed_assignments(self) -> None:
         """Each assigned unit with no report for the topic submitted by ``due``, once due has passed."""
-        value = _fraction(self.scoring.table("penalty").get("assignment_missed"))
+        value = self._price("penalty", "assignment_missed")
         if value is None or value == 0:
             return
         answered = {
@@ -348,8 +359,8 @@ class Ledger:
     def quota_entries(self, period: Period) -> list[Entry]:
         """Excess and shortfall per active unit per begun month of the period."""
         default = self.scoring.table("quota").get("monthly_default", 4)
-        excess = _fraction(self.scoring.table("quota").get("excess")) or Fraction(0)
-        shortfall = _fraction(self.scoring.table("quota").get("shortfall")) or Fraction(0)
+        excess = self._price("quota", "excess") or Fraction(0)
+        shortfall = self._price("quota", "shortfall") or Fraction(0)
         found = []
         for year, month in period.months():
             start = date(year, month, 1)
