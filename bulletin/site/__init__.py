@@ -1,0 +1,81 @@
+"""The public and intranet websites: stage what the view allows, then let mkdocs build it.
+
+``build_site`` is called by ``bulletin.build`` once per view. The staged docs tree is written
+from the view alone (it never sees the newsroom), kept under ``cache/site-stage/<view>`` so the
+leak gate can search it, and mkdocs builds it into ``out``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bulletin.site.leakgate import LeakError, assert_no_leaks
+from bulletin.site.mkdocs_run import SiteBuildError, run_mkdocs, site_config, write_config
+from bulletin.site.pages import TEMPLATES, Stage, stage_pages
+from bulletin.site.settings import SiteSettings, read_settings
+from bulletin.site.urls import CSS
+from bulletin.views import SiteView
+
+__all__ = ["LeakError", "SiteBuildError", "assert_no_leaks", "build_site", "stage_dir"]
+
+
+def stage_dir(cache: Path, view_name: str) -> Path:
+    """Where the docs tree and mkdocs.yml of one site are staged."""
+    return cache / "site-stage" / view_name
+
+
+def _root_of(cache: Path) -> Path | None:
+    """The newsroom of a build: ``bulletin.build`` passes ``<root>/build/.cache``."""
+    return cache.parent.parent if cache.parent.name == "build" else None
+
+
+def _copy_files(stage: Stage, root: Path | None, docs: Path) -> None:
+    """Copy images the pages use; only regular files inside ``content/`` ever leave the newsroom."""
+    if root is None:
+        return
+    content = (root / "content").resolve()
+    for staged, source in sorted(stage.files.items()):
+        path = (root / source).resolve()
+        if not path.is_relative_to(content) or not path.is_file():
+            continue
+        target = docs / staged
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+
+
+def write_stage(view: SiteView, settings: SiteSettings, extra_pages: dict[str, str], root: Path | None,
+                work: Path, out: Path) -> Path:
+    """Write the docs tree and mkdocs.yml of one site into ``work``; return the config file."""
+    if work.exists():
+        shutil.rmtree(work)
+    docs = work / "docs"
+    docs.mkdir(parents=True)
+    stage = stage_pages(view, settings, extra_pages)
+    for doc, text in stage.pages.items():
+        path = docs / doc
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    _copy_files(stage, root, docs)
+    (docs / CSS).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(TEMPLATES / "bulletin.css", docs / CSS)
+    config = work / "mkdocs.yml"
+    write_config(site_config(view, settings, stage.nav, docs, out.resolve()), config)
+    return config
+
+
+def build_site(view: SiteView, out: Path, cache: Path, extra_pages: dict[str, str], *,
+               root: Path | None = None, forbidden: list[str] | None = None) -> None:
+    """Build one site into ``out``.
+
+    ``root`` is the newsroom (for mkdocs.yml's site name and the images items use); by default
+    it is found from ``cache``. With ``forbidden``, the staged tree and the built site are
+    searched for those strings and a ``LeakError`` is raised if any appears.
+    """
+    root = root or _root_of(cache)
+    work = stage_dir(cache, view.name)
+    config = write_stage(view, read_settings(root), extra_pages, root, work, out)
+    run_mkdocs(config, view.today, cache)
+    if forbidden:
+        assert_no_leaks(work, forbidden)
+        assert_no_leaks(out, forbidden)

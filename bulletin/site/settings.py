@@ -1,0 +1,52 @@
+"""The few site settings taken from the newsroom's ``mkdocs.yml``.
+
+Only ``site_name``, ``site_description`` and ``extra.bulletin.office`` are read: the rest of that
+file (plugins, hooks, custom directories) could pull arbitrary code or files into a build that
+must hold only what its view allows, so the site's mkdocs configuration is written by us.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+DEFAULT_NAME = "政务信息"
+
+
+class _Lenient(yaml.SafeLoader):
+    """mkdocs.yml may carry ``!!python/name`` and ``!ENV`` tags; they are irrelevant here."""
+
+
+_Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    site_name: str = DEFAULT_NAME
+    site_description: str = ""
+    office: str = ""
+
+
+def _text(value: object, default: str) -> str:
+    return value.strip() if isinstance(value, str) and value.strip() else default
+
+
+def read_settings(root: Path | None) -> SiteSettings:
+    """Settings from ``root/mkdocs.yml``; a missing or unreadable file means the defaults."""
+    if root is None:
+        return SiteSettings()
+    try:
+        data = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Lenient)  # noqa: S506
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return SiteSettings()
+    if not isinstance(data, dict):
+        return SiteSettings()
+    extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
+    bulletin = extra.get("bulletin") if isinstance(extra.get("bulletin"), dict) else {}
+    return SiteSettings(
+        site_name=_text(data.get("site_name"), DEFAULT_NAME),
+        site_description=_text(data.get("site_description"), ""),
+        office=_text(bulletin.get("office"), ""),
+    )
