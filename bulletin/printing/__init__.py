@@ -1,0 +1,99 @@
+"""Print: every issue as an A4 PDF in the official 简报 style, plus a Word file for final layout.
+
+``render_all`` is the build's entry point. HTML is composed here (cheap); PDFs are rendered by
+a pool of long-lived worker processes (WeasyPrint costs about a second to import, so each
+worker pays it once per batch), and a content-hash cache skips every PDF whose inputs did
+not change: the issue and its items (through the composed HTML), images, templates, fonts and
+package versions.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bulletin.printing.compose import Printed, images_digest, issue_html, printed
+from bulletin.printing.docx_out import write_docx
+from bulletin.printing.fonts import FontSet, resolve_fonts
+from bulletin.printing.pdf import Meta, print_css
+from bulletin.printing.pool import RenderJob, cache_key, render_jobs, subsetter_problem
+from bulletin.views import PrintIssue
+
+__all__ = ["render_all", "newsroom_root"]
+
+
+@dataclass
+class _Planned:
+    doc: Printed
+    job: RenderJob
+    target: Path
+
+
+def newsroom_root(prints: list[PrintIssue], cache_dir: Path) -> Path:
+    """The newsroom folder: ``PrintIssue.root`` when the view carries it, else found from the cache folder
+    (``<root>/build/.cache``), confirmed by the issue files being there."""
+    for p in prints:
+        root = getattr(p, "root", None)
+        if root:
+            return Path(root)
+    for candidate in (cache_dir.parent.parent, Path.cwd()):
+        if all((candidate / p.issue.src.path).is_file() for p in prints[:3]):
+            return candidate.resolve()
+    return cache_dir.parent.parent.resolve()
+
+
+def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progress: Callable[[str], None]) -> None:
+    """Write ``<series>/<YYYY>/<NNN>.pdf`` and ``.docx`` for every issue under ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if not prints:
+        return
+    root = newsroom_root(prints, cache_dir)
+    fonts = resolve_fonts(root)
+    css = print_css(fonts)
+    pdf_cache = cache_dir / "pdf"
+    pdf_cache.mkdir(parents=True, exist_ok=True)
+    planned = [_plan(p, root, fonts, css, pdf_cache, out_dir) for p in prints]
+    for item in planned:
+        write_docx(item.doc, root, fonts, item.target.with_suffix(".docx"))
+    todo = [item.job for item in planned if not item.job.cache_path.exists()]
+    if todo:
+        problem = subsetter_problem()
+        if problem:
+            print(f"bulletin: 注意：{problem}", file=sys.stderr)
+        started = time.perf_counter()
+        for job, pages, seconds in render_jobs(todo, fonts):
+            progress(f"  PDF {job.key}：{pages} 页，{seconds:.2f} 秒")
+        progress(f"  渲染 {len(todo)} 份 PDF 共用时 {time.perf_counter() - started:.1f} 秒")
+    reused = len(planned) - len(todo)
+    if reused:
+        progress(f"  {reused} 份 PDF 内容未变，沿用缓存")
+    for item in planned:
+        item.target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(item.job.cache_path, item.target)
+    _prune(pdf_cache, {item.job.cache_path.name for item in planned})
+
+
+def _plan(p: PrintIssue, root: Path, fonts: FontSet, css: str, pdf_cache: Path, out_dir: Path) -> _Planned:
+    doc = printed(p)
+    html = issue_html(doc, css)
+    key = cache_key(html, fonts, images_digest(root, doc.images))
+    job = RenderJob(
+        key=doc.key,
+        html=html,
+        base_url=str(root) + "/",
+        meta=doc.meta if isinstance(doc.meta, Meta) else Meta(doc.key),
+        allowed_dirs=(str(root / "content"), str(root / "fonts")),
+        cache_path=pdf_cache / f"{key}.pdf",
+    )
+    return _Planned(doc, job, out_dir / f"{doc.key}.pdf")
+
+
+def _prune(pdf_cache: Path, keep: set[str]) -> None:
+    """Drop cached PDFs no issue uses any more, so the cache does not grow without bound."""
+    for path in pdf_cache.glob("*.pdf"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)

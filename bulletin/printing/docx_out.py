@@ -1,0 +1,421 @@
+"""The Word file of an issue (python-docx): the same 报头, 要目, items and 报尾 as the PDF.
+
+Offices that finish layout in Word or WPS get the GB/T 9704 page (A4, margins 37/35/28/26 mm,
+22 lines of 3号), each role's font named, heading levels as styles, odd/even page numbers, and
+a TOC whose page numbers Word fills in on opening. Where the PDF printed a free default font,
+the Word file names the GB/T face (仿宋_GB2312 …) that Word and WPS installations carry.
+The file is byte-reproducible: dates come from the issue and the ZIP entries carry a fixed time.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from bulletin.dates import SHANGHAI
+from bulletin.printing.compose import Printed
+from bulletin.printing.fonts import FontSet
+from bulletin.printing.pdf import RED, Geometry
+from bulletin.write import atomic_write
+
+# The faces GB/T 9704 names, as Word and WPS installations call them.
+OFFICIAL = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "heading": "黑体", "kai": "楷体_GB2312"}
+RED_RGB = RGBColor.from_string(RED.lstrip("#").upper())
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "th", "td"}
+PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff")
+
+
+def word_fonts(fonts: FontSet) -> dict[str, str]:
+    """The family each role names in Word: a licensed or configured face, else the GB/T face."""
+    return {role: (f.family if f.source != "默认" else OFFICIAL[role]) for role, f in fonts.roles.items()}
+
+
+class _Blocks(HTMLParser):
+    """Sanitised item HTML as a list of blocks: (kind, runs) with runs of (text, bold, italic, role)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[dict] = []
+        self.current: dict | None = None
+        self.bold = 0
+        self.italic = 0
+        self.role: list[str] = []
+        self.table: list[list[str]] | None = None
+        self.list_kind: list[str] = []
+        self.counters: list[int] = []
+
+    def _open(self, kind: str) -> None:
+        self.current = {"kind": kind, "runs": []}
+        if kind == "li" and self.list_kind:
+            self.counters[-1] += 1
+            marker = f"{self.counters[-1]}. " if self.list_kind[-1] == "ol" else "• "
+            self.current["runs"].append((marker, False, False, None))
+
+    def _close(self) -> None:
+        if self.current is None:
+            return
+        if self.table is not None and self.current["kind"] in ("td", "th"):
+            self.table[-1].append("".join(r[0] for r in self.current["runs"]).strip())
+        elif any(r[0].strip() for r in self.current["runs"]) or self.current.get("image"):
+            self.blocks.append(self.current)
+        self.current = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("ul", "ol"):
+            self.list_kind.append(tag)
+            self.counters.append(0)
+        elif tag == "table":
+            self.table = []
+        elif tag == "tr" and self.table is not None:
+            self.table.append([])
+        elif tag in BLOCK_TAGS:
+            self._close()
+            self._open(tag)
+        elif tag in ("strong", "b"):
+            self.bold += 1
+        elif tag in ("em", "i"):
+            self.italic += 1
+        elif tag == "span":
+            cls = attrs.get("class") or ""
+            self.role.append("heading" if "lv1" in cls else "kai" if "lv2" in cls else "")
+        elif tag == "br" and self.current is not None:
+            self.current["runs"].append(("\n", False, False, None))
+        elif tag == "img" and attrs.get("src"):
+            self._close()
+            self.blocks.append({"kind": "img", "runs": [], "image": attrs["src"], "alt": attrs.get("alt") or ""})
+
+    def handle_endtag(self, tag):
+        if tag in ("ul", "ol") and self.list_kind:
+            self.list_kind.pop()
+            self.counters.pop()
+        elif tag == "table" and self.table is not None:
+            self.blocks.append({"kind": "table", "runs": [], "rows": [r for r in self.table if r]})
+            self.table = None
+        elif tag in BLOCK_TAGS:
+            self._close()
+        elif tag in ("strong", "b"):
+            self.bold = max(0, self.bold - 1)
+        elif tag in ("em", "i"):
+            self.italic = max(0, self.italic - 1)
+        elif tag == "span" and self.role:
+            self.role.pop()
+
+    def handle_data(self, data):
+        if self.current is None:
+            if not data.strip():
+                return
+            self._open("p")
+        role = next((r for r in reversed(self.role) if r), None)
+        self.current["runs"].append((data, self.bold > 0, self.italic > 0, role))
+
+    def close(self):
+        super().close()
+        self._close()
+
+
+def html_blocks(html: str) -> list[dict]:
+    parser = _Blocks()
+    parser.feed(html)
+    parser.close()
+    return parser.blocks
+
+
+class _Writer:
+    """Builds one Word document; each method adds one part of the issue."""
+
+    def __init__(self, doc: Printed, root: Path, fonts: dict[str, str]):
+        self.doc = doc
+        self.root = root
+        self.fonts = fonts
+        self.g = Geometry()
+        self.word = Document()
+        self.body_pt = self.g.brief_pt if doc.kind == "brief" else self.g.body_pt
+
+    # -- low-level helpers -------------------------------------------------------------
+    def run(self, paragraph, text: str, role: str = "body", size: float | None = None, bold: bool = False,
+            color: RGBColor | None = None, italic: bool = False):
+        run = paragraph.add_run(text)
+        family = self.fonts[role]
+        run.font.name = family
+        r_fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+        r_fonts.set(qn("w:eastAsia"), family)
+        run.font.size = Pt(size or self.body_pt)
+        run.font.bold = bold or None
+        run.font.italic = italic or None
+        if color is not None:
+            run.font.color.rgb = color
+        return run
+
+    def paragraph(self, align=None, indent: bool = False, exact: float | None = None, before: float = 0, after: float = 0):
+        p = self.word.add_paragraph()
+        fmt = p.paragraph_format
+        if align is not None:
+            p.alignment = align
+        fmt.first_line_indent = Pt(2 * self.body_pt) if indent else Pt(0)
+        fmt.space_before = Pt(before)
+        fmt.space_after = Pt(after)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(exact or (self.g.pitch_pt if self.doc.kind != "brief" else self.g.brief_pitch_pt))
+        return p
+
+    @staticmethod
+    def border(paragraph, side: str, size_eighths: int, color: str = "000000") -> None:
+        p_pr = paragraph._p.get_or_add_pPr()
+        borders = p_pr.find(qn("w:pBdr"))
+        if borders is None:
+            borders = OxmlElement("w:pBdr")
+            p_pr.append(borders)
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "single")
+        edge.set(qn("w:sz"), str(size_eighths))
+        edge.set(qn("w:space"), "1")
+        edge.set(qn("w:color"), color)
+        borders.append(edge)
+
+    @staticmethod
+    def right_tab(paragraph, leader: bool = False) -> None:
+        paragraph.paragraph_format.tab_stops.add_tab_stop(
+            Mm(156), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS if leader else WD_TAB_LEADER.SPACES
+        )
+
+    @staticmethod
+    def field(paragraph, instruction: str, placeholder: str = "") -> None:
+        simple = OxmlElement("w:fldSimple")
+        simple.set(qn("w:instr"), instruction)
+        run = OxmlElement("w:r")
+        text = OxmlElement("w:t")
+        text.text = placeholder
+        run.append(text)
+        simple.append(run)
+        paragraph._p.append(simple)
+
+    @staticmethod
+    def bookmark(paragraph, name: str, ident: int) -> None:
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(ident))
+        start.set(qn("w:name"), name)
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(ident))
+        paragraph._p.insert(0, start)
+        paragraph._p.append(end)
+
+    # -- parts of the issue ---------------------------------------------------------------
+    def page(self) -> None:
+        section = self.word.sections[0]
+        section.start_type = WD_SECTION.NEW_PAGE
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(self.g.top), Mm(297 - self.g.top - self.g.block_h)
+        section.left_margin, section.right_margin = Mm(self.g.left), Mm(self.g.right)
+        section.footer_distance = Mm(297 - self.g.top - self.g.block_h - 7 - 6)
+        self.word.settings.odd_and_even_pages_header_footer = True
+        grid = section._sectPr.find(qn("w:docGrid"))
+        if grid is None:
+            grid = OxmlElement("w:docGrid")
+            section._sectPr.append(grid)
+        grid.set(qn("w:type"), "lines")
+        grid.set(qn("w:linePitch"), str(round(self.g.pitch_pt * 20)))
+        normal = self.word.styles["Normal"]
+        normal.font.name = self.fonts["body"]
+        normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), self.fonts["body"])
+        normal.font.size = Pt(self.body_pt)
+        for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+            p = footer.paragraphs[0]
+            p.alignment = align
+            side = "right_indent" if align == WD_ALIGN_PARAGRAPH.RIGHT else "left_indent"
+            setattr(p.paragraph_format, side, Pt(14))
+            self.run(p, "— ", size=14)
+            self.field(p, "PAGE", "1")
+            self.run(p, " —", size=14)
+        if self.doc.draft:
+            for header in (section.header, section.even_page_header):
+                p = header.paragraphs[0]
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                self.run(p, "草　稿", role="heading", size=26, color=RGBColor(0xA0, 0xA0, 0xA0))
+
+    def masthead(self) -> None:
+        doc = self.doc
+        pitch = self.g.pitch_pt
+        marks = [m["text"] for m in doc.marks]
+        for text in marks + [""] * (3 - len(marks)):
+            p = self.paragraph(exact=pitch)
+            if text:
+                self.run(p, text, role="heading", size=16, color=RED_RGB if text in ("特急", "加急") and doc.kind == "special" else None)
+        p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER, exact=self.g.name_pt * 1.15, before=6)
+        self.run(p, doc.name, role="title", size=self.g.name_pt if len(doc.name) <= 6 else self.g.name_pt * 0.7, bold=True, color=RED_RGB)
+        p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER, exact=pitch, before=6)
+        self.run(p, doc.number, size=16)
+        p = self.paragraph(exact=pitch, before=6)
+        p.paragraph_format.left_indent = Pt(14)
+        p.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(14), WD_TAB_ALIGNMENT.RIGHT)
+        right = f"签发人：{doc.signer}" if doc.signer_in_header else doc.date
+        self.run(p, f"{doc.publisher}\t{right}", size=16)
+        self.border(p, "bottom", 16, RED.lstrip("#"))
+
+    def toc(self) -> None:
+        p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER, before=self.g.pitch_pt)
+        self.run(p, "本期要目", role="heading", size=16)
+        for index, item in enumerate(self.doc.items, start=1):
+            p = self.paragraph()
+            self.right_tab(p, leader=True)
+            self.run(p, item.headline + "\t", role="kai", size=16)
+            self.field(p, f"PAGEREF item{index} \\h", "")
+        self.border(p, "bottom", 6, RED.lstrip("#"))
+
+    def item(self, index: int, item, first: bool) -> None:
+        doc = self.doc
+        if doc.kind == "brief" and not (first and not doc.toc):
+            self.word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER, exact=self.g.title_pitch_pt, before=self.g.pitch_pt)
+        self.run(p, item.headline, role="title", size=self.g.title_pt, bold=True)
+        self.bookmark(p, f"item{index}", index)
+        if item.unit:
+            p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER, after=self.g.pitch_pt)
+            self.run(p, item.unit, role="kai", size=16)
+        for block in html_blocks(item.body):
+            self.block(block)
+        if doc.signer_in_header:
+            for text in (doc.publisher, doc.date):
+                p = self.paragraph(WD_ALIGN_PARAGRAPH.RIGHT)
+                p.paragraph_format.right_indent = Pt(2 * self.body_pt)
+                self.run(p, text)
+        if doc.instruction_box:
+            self.instruction_box()
+
+    def block(self, block: dict) -> None:
+        kind = block["kind"]
+        if kind == "table":
+            self.table(block["rows"])
+            return
+        if kind == "img":
+            self.picture(block)
+            return
+        role = {"h2": "heading", "h3": "kai"}.get(kind, "body")
+        p = self.paragraph(indent=kind not in ("li",))
+        if kind == "li":
+            p.paragraph_format.left_indent = Pt(2 * self.body_pt)
+        for text, bold, italic, run_role in block["runs"]:
+            self.run(p, text, role=run_role or ("heading" if bold and role == "body" else role), italic=italic)
+
+    def table(self, rows: list[list[str]]) -> None:
+        width = max(len(r) for r in rows)
+        table = self.word.add_table(rows=len(rows), cols=width)
+        table.style = "Table Grid"
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                cell = table.cell(r, c)
+                cell.paragraphs[0].paragraph_format.first_line_indent = Pt(0)
+                self.run(cell.paragraphs[0], text, size=14, bold=r == 0)
+
+    def picture(self, block: dict) -> None:
+        path = (self.root / block["image"]).resolve()
+        content = (self.root / "content").resolve()
+        if path.is_relative_to(content) and path.is_file() and path.suffix.lower() in PICTURE_SUFFIXES:
+            try:
+                p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER)
+                p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+                p.add_run().add_picture(str(path), width=Mm(120))
+                return
+            except Exception:  # noqa: BLE001 - an unreadable picture prints as its description
+                pass
+        if block.get("alt"):
+            p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER)
+            self.run(p, f"〔图：{block['alt']}〕", role="kai", size=14)
+
+    def instruction_box(self) -> None:
+        table = self.word.add_table(rows=1, cols=1)
+        table.style = "Table Grid"
+        row = table.rows[0]
+        row.height = Mm(self.g.instruction_mm)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+        self.run(row.cells[0].paragraphs[0], "领导批示：", role="heading", size=16)
+
+    def colophon(self) -> None:
+        doc = self.doc
+        rows = [*doc.colophon_rows]
+        last = []
+        if doc.editor:
+            last.append(f"编辑：{doc.editor}")
+        self.paragraph(exact=self.g.pitch_pt)
+        paragraphs = []
+        for row in rows:
+            p = self.paragraph(exact=self.g.colophon_pitch_pt)
+            p.paragraph_format.left_indent = Pt(14 + 2.5 * 14)
+            p.paragraph_format.first_line_indent = Pt(-2.5 * 14)
+            self.run(p, row, size=14)
+            paragraphs.append(p)
+        p = self.paragraph(exact=self.g.colophon_pitch_pt)
+        p.paragraph_format.left_indent = Pt(14)
+        p.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(28), WD_TAB_ALIGNMENT.RIGHT)
+        self.run(p, "".join(last) + "\t" + doc.copies, size=14)
+        paragraphs.append(p)
+        self.border(paragraphs[0], "top", 8)
+        for p in paragraphs[1:]:
+            self.border(p, "top", 4)
+        self.border(paragraphs[-1], "bottom", 8)
+
+    def properties(self) -> None:
+        props = self.word.core_properties
+        meta = self.doc.meta
+        props.title = meta.title
+        props.author = meta.author
+        props.subject = meta.subject
+        props.last_modified_by = meta.author
+        props.revision = 1
+        props.comments = ""
+        props.keywords = ""
+        props.category = self.doc.series_name
+        moment = datetime(meta.day.year, meta.day.month, meta.day.day, tzinfo=SHANGHAI) if meta.day else datetime(2000, 1, 1)
+        props.created = props.modified = props.last_printed = moment.replace(tzinfo=None)
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        self.word.settings.element.append(update)
+
+    def build(self) -> bytes:
+        self.page()
+        # python-docx starts with one empty paragraph; drop it so the 报头 starts the page
+        for p in list(self.word.paragraphs):
+            p._p.getparent().remove(p._p)
+        self.masthead()
+        if self.doc.toc:
+            self.toc()
+        for index, item in enumerate(self.doc.items, start=1):
+            self.item(index, item, index == 1)
+        self.colophon()
+        self.properties()
+        raw = io.BytesIO()
+        self.word.save(raw)
+        return _fixed_zip(raw.getvalue())
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same ZIP with a fixed timestamp on every entry, so equal documents are equal bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
+
+
+def docx_bytes(doc: Printed, root: Path, fonts: FontSet) -> bytes:
+    return _Writer(doc, root, word_fonts(fonts)).build()
+
+
+def write_docx(doc: Printed, root: Path, fonts: FontSet, out: Path) -> None:
+    """Write the Word file of one issue."""
+    atomic_write(out, docx_bytes(doc, root, fonts))

@@ -1,0 +1,128 @@
+"""The PDF worker pool and its content-hash cache.
+
+WeasyPrint takes about a second to import and to load the CJK fonts; two worker processes
+(this machine has two cores) pay that once for a whole batch and then render issue after
+issue. A PDF is only rendered when its cache key is new: the key covers the composed HTML
+(issue, items, templates, stylesheet), the images, the font files and the package versions.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import hashlib
+import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from bulletin import __version__
+from bulletin.printing.fonts import FontSet
+from bulletin.printing.pdf import Meta, render_pdf_bytes
+from bulletin.write import atomic_write
+
+WORKERS = 2
+CACHE_FORMAT = "1"
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    key: str  # zwxx/2026/018
+    html: str
+    base_url: str
+    meta: Meta
+    allowed_dirs: tuple[str, ...]
+    cache_path: Path
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+@lru_cache(maxsize=1)
+def harfbuzz_subset_library() -> str | None:
+    """The HarfBuzz subsetting library WeasyPrint uses for fast font subsets, if installed."""
+    return ctypes.util.find_library("harfbuzz-subset")
+
+
+def subsetter_problem() -> str | None:
+    """A message saying what to install when fonts would be subset the slow way, else None."""
+    if harfbuzz_subset_library():
+        return None
+    return ("未找到 HarfBuzz 字体子集库（libharfbuzz-subset0），中文 PDF 会慢约 20 倍；"
+            "请以 root 运行 apt-get install libharfbuzz-subset0")
+
+
+def cache_key(html: str, fonts: FontSet, images: str) -> str:
+    """Everything that changes a PDF's bytes, hashed."""
+    h = hashlib.sha256()
+    for part in (
+        CACHE_FORMAT,
+        __version__,
+        _version("weasyprint"),
+        _version("pydyf"),
+        _version("fonttools"),
+        str(bool(harfbuzz_subset_library())),
+        fonts.fingerprint(),
+        images,
+        html,
+    ):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x00")
+    return h.hexdigest()[:32]
+
+
+def _quiet_weasyprint() -> None:
+    """WeasyPrint warns per font and per refused resource; the build says what matters once."""
+    for name in ("weasyprint", "weasyprint.progress", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR if not os.environ.get("BULLETIN_DEBUG_PRINT") else logging.DEBUG)
+
+
+def _warm_up(fonts: FontSet | None) -> None:
+    """Import WeasyPrint and load the CJK fonts once per worker, before real work arrives."""
+    _quiet_weasyprint()
+    sample = "<p>政务信息第一期一、（一）　— 1 —</p>"
+    css = ""
+    if fonts is not None:
+        css = "".join(f'<p style="font-family: {fonts.stack(role)}">{sample}</p>' for role in fonts.roles)
+    render_pdf_bytes(f"<html><body>{css or sample}</body></html>", None, Meta("warm-up"), (), None)
+
+
+def render_one(job: RenderJob) -> tuple[int, float]:
+    """Render one job into its cache file; returns (pages, seconds)."""
+    _quiet_weasyprint()
+    started = time.perf_counter()
+    data, pages = render_pdf_bytes(job.html, job.base_url, job.meta, [Path(d) for d in job.allowed_dirs])
+    atomic_write(job.cache_path, data)
+    return pages, time.perf_counter() - started
+
+
+def _context():
+    # fork shares the already-imported bulletin modules; WeasyPrint itself is imported in the workers.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def render_jobs(jobs: list[RenderJob], fonts: FontSet | None = None) -> Iterator[tuple[RenderJob, int, float]]:
+    """Render every job; yields (job, pages, seconds) as each finishes. Largest issues go first."""
+    ordered = sorted(jobs, key=lambda j: len(j.html), reverse=True)
+    if len(ordered) == 1 or os.environ.get("BULLETIN_PDF_WORKERS") == "0":
+        for job in ordered:  # one job: a pool would only add a process start
+            _warm_up(None)
+            pages, seconds = render_one(job)
+            yield job, pages, seconds
+        return
+    workers = min(WORKERS, len(ordered))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_warm_up, initargs=(fonts,)) as pool:
+        futures = {pool.submit(render_one, job): job for job in ordered}
+        for future in as_completed(futures):
+            pages, seconds = future.result()
+            yield futures[future], pages, seconds
