@@ -69,13 +69,14 @@ def build_site(view: SiteView, out: Path, cache: Path, extra_pages: dict[str, st
     """Build one site into ``out``.
 
     ``root`` is the newsroom (for mkdocs.yml's site name and the images items use); by default
-    it is found from ``cache``. With ``forbidden``, the staged tree and the built site are
-    searched for those strings and a ``LeakError`` is raised if any appears.
+    it is found from ``cache``. With ``forbidden``, the staged tree (before mkdocs runs) and the
+    built site are searched for those strings, and a ``LeakError`` is raised if any appears.
     """
     root = root or _root_of(cache)
     work = stage_dir(cache, view.name)
     config = write_stage(view, read_settings(root), extra_pages, root, work, out)
+    if forbidden:
+        assert_no_leaks(work, forbidden)  # before mkdocs sees anything
     run_mkdocs(config, view.today, cache)
     if forbidden:
-        assert_no_leaks(work, forbidden)
         assert_no_leaks(out, forbidden)

@@ -65,8 +65,9 @@ def _env() -> Environment:
     return env
 
 
-def _front(title: str, search: bool, tags: Iterable[str] = ()) -> str:
-    meta: dict = {"title": html.escape(title)}
+def _front(title: str | None, search: bool, tags: Iterable[str] = ()) -> str:
+    # The home page has no title of its own, so the browser shows just the site's name.
+    meta: dict = {"title": html.escape(title)} if title is not None else {}
     if not search:
         meta["search"] = {"exclude": True}
     if tags:
@@ -89,7 +90,7 @@ class Stager:
             link=lambda target: urls.relative(doc, target), urls=urls, view=self.view,
             settings=self.settings, title=title, **ctx,
         )
-        self.stage.pages[doc] = _front(title, search, tags) + text
+        self.stage.pages[doc] = _front(None if doc == urls.HOME else title, search, tags) + text
 
     # -- the pages -------------------------------------------------------------------------
 

@@ -1,0 +1,143 @@
+"""Nothing a site must not hold reaches any of its files; the independent leak gate catches it if it does.
+
+Every file of the built sites is searched (HTML, search index, sitemap and its gzip, assets),
+for canaries planted in internal, classified, draft, unpublished and rejected items, in officer
+phone numbers and in intranet-only fields.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import Newsroom
+from site_helpers import (
+    INTERNAL,
+    INTERNAL_TITLES,
+    NEVER,
+    NEVER_TITLES,
+    PERSONAL,
+    PHONES,
+    PUBLIC_SHOWN,
+    TODAY,
+    files_containing,
+    plant,
+)
+
+from bulletin import views
+from bulletin.build import run_build
+from bulletin.check import run_check
+from bulletin.site import LeakError, assert_no_leaks, build_site
+from bulletin.site.leakgate import forbidden_strings
+from bulletin.views import PUBLIC, site_view
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("leaks") / "newsroom"
+    plant(Newsroom(root))
+    assert run_build(root, TODAY, parts=("site", "intranet"), quiet=True) == 0
+    return root
+
+
+PUBLIC_FORBIDDEN = [*NEVER, *NEVER_TITLES, *INTERNAL, *INTERNAL_TITLES, *PHONES, *PERSONAL]
+INTRANET_FORBIDDEN = [*NEVER, *NEVER_TITLES, *PHONES, "REJECTREASON1616"]
+
+
+def test_every_kind_of_file_is_searched(root):
+    suffixes = {p.suffix for p in (root / "build" / "site").rglob("*") if p.is_file()}
+    assert {".html", ".json", ".xml", ".gz", ".js", ".css", ".png"} <= suffixes
+
+
+@pytest.mark.parametrize("canary", PUBLIC_FORBIDDEN)
+def test_public_site_holds_no_canary(root, canary):
+    assert files_containing(root / "build" / "site", canary) == []
+
+
+@pytest.mark.parametrize("canary", INTRANET_FORBIDDEN)
+def test_intranet_holds_nothing_classified_unpublished_rejected_or_personal(root, canary):
+    assert files_containing(root / "build" / "intranet", canary) == []
+
+
+@pytest.mark.parametrize(("canary", "item"), sorted(INTERNAL.items()))
+def test_intranet_holds_internal_items(root, canary, item):
+    assert files_containing(root / "build" / "intranet", canary) == [f"items/{item}/index.html", "search/search_index.json"]
+
+
+@pytest.mark.parametrize(("canary", "item"), sorted(PUBLIC_SHOWN.items()))
+def test_public_site_holds_public_items(root, canary, item):
+    assert files_containing(root / "build" / "site", canary) == [f"items/{item}/index.html", "search/search_index.json"]
+
+
+def test_intranet_shows_intranet_only_fields(root):
+    for text in ("甄撰稿", "甄审签", "INSTRUCTCANARY1515"):
+        assert "items/2026-03-nyj-001/index.html" in files_containing(root / "build" / "intranet", text)
+
+
+# -- the independent gate -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def newsroom(root):
+    return run_check(root, TODAY).newsroom
+
+
+def test_forbidden_strings_of_the_public_site(newsroom):
+    strings = forbidden_strings(newsroom, "public")
+    for expected in [*NEVER_TITLES, *INTERNAL_TITLES, *PHONES, "本稿正文写明了具体情况，请勿外传",
+                     "请抓好落实INSTRUCTCANARY1515", "不采用金丝雀稿件标题"]:
+        assert expected in strings
+    assert "市农业农村局春耕备耕物资储备充足" not in strings  # a public item's title
+    assert not [s for s in strings if "PUBLICBODY" in s]
+
+
+def test_forbidden_strings_leave_out_what_a_held_item_also_says(newsroom):
+    # Every canary item shares its first sentence; internal items hold it, so on the intranet it is
+    # not distinctive — only each item's own canary sentence is.
+    strings = forbidden_strings(newsroom, "intranet")
+    assert "本稿正文写明了具体情况，请勿外传" not in strings
+    assert "SECRETCANARY5555" in strings and "INTERNALCANARY3333" not in strings
+
+
+@pytest.mark.parametrize(("part", "site"), [("site", "public"), ("intranet", "intranet")])
+def test_gate_passes_honest_builds(root, newsroom, part, site):
+    assert_no_leaks(root / "build" / part, forbidden_strings(newsroom, site))
+
+
+def test_gate_finds_injected_leaks_however_encoded(root, newsroom, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(root / "build" / "site", site)
+    item = site / "items" / "2026-03-nyj-001" / "index.html"
+    item.write_text(item.read_text(encoding="utf-8").replace(
+        "</article>", "<p>秘密金丝雀&#20179;库\n位置<b>专报</b></p></article>"), encoding="utf-8")
+    index = site / "search" / "search_index.json"
+    data = json.loads(index.read_text(encoding="utf-8"))
+    data["docs"].append({"location": "x/", "title": "x", "text": "\u200b".join("绝密金丝雀行动方案报告")})
+    index.write_text(json.dumps(data), encoding="utf-8")  # \\uXXXX escapes, as mkdocs writes it
+    (site / "sitemap.xml.gz").write_bytes(gzip.compress(b"<loc>13800000001</loc>"))
+    (site / "assets" / "%E5%86%85%E9%83%A8%E9%87%91%E4%B8%9D%E9%9B%80%E5%B7%A5%E4%BD%9C%E6%83%85%E5%86%B5%E6%B1%87%E6%8A%A5.txt").write_text("x")
+    with pytest.raises(LeakError) as caught:
+        assert_no_leaks(site, forbidden_strings(newsroom, "public"))
+    assert caught.value.leaks == [
+        (str(site / "assets/%E5%86%85%E9%83%A8%E9%87%91%E4%B8%9D%E9%9B%80%E5%B7%A5%E4%BD%9C%E6%83%85%E5%86%B5%E6%B1%87%E6%8A%A5.txt"),
+         "内部金丝雀工作情况汇报"),
+        (str(item), "秘密金丝雀仓库位置专报"),
+        (str(site / "search/search_index.json"), "绝密金丝雀行动方案报告"),
+        (str(site / "sitemap.xml.gz"), "13800000001"),
+    ]
+    assert str(caught.value).startswith("泄密检查未通过：以下文件含有本网站不应收录的内容，构建已中止\n  ")
+
+
+def test_gate_catches_a_view_that_lets_everything_through(root, newsroom, tmp_path, monkeypatch):
+    monkeypatch.setattr(views, "_report_allowed", lambda report, view: True)  # a bug in the view
+    leaky = site_view(newsroom, PUBLIC)
+    assert "2026-03-nyj-006" in leaky.items
+    with pytest.raises(LeakError) as caught:
+        build_site(leaky, tmp_path / "site", tmp_path / "cache", {}, root=root,
+                   forbidden=forbidden_strings(newsroom, "public"))
+    files = {Path(path).name for path, _ in caught.value.leaks}
+    assert {"2026-03-nyj-006.md", "2026-03-nyj-003.md", "2026-03-nyj-004.md"} <= files  # caught in the stage
+    assert not (tmp_path / "site").exists()  # before mkdocs ever ran

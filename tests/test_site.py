@@ -1,0 +1,238 @@
+"""The public and intranet websites built from the canary newsroom: pages, links, escaping, search index.
+
+Both sites are built once per module (mkdocs takes a few seconds).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import Newsroom
+from site_helpers import SEARCH_WORD, TODAY, XSS_ID, plant
+
+from bulletin.check import run_check
+from bulletin.site import build_site, stage_dir
+from bulletin.views import INTRANET, PUBLIC, site_view
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("site") / "newsroom"
+    plant(Newsroom(root))
+    result = run_check(root, TODAY)
+    assert result.ok, [p.format() for p in result.errors]
+    for part, name in (("site", PUBLIC), ("intranet", INTRANET)):
+        build_site(site_view(result.newsroom, name), root / "build" / part, root / "build" / ".cache", {})
+    return root / "build"
+
+
+def page(built: Path, part: str, url: str) -> str:
+    return (built / part / url / "index.html").read_text(encoding="utf-8")
+
+
+def article(html: str) -> str:
+    """The page's own content, without the theme's header, navigation and footer."""
+    inner = re.split(r'<div class="bl [^"]*">', html, maxsplit=1)[1].split("</article>", 1)[0]
+    return inner.rsplit("</div>", 1)[0]
+
+
+def text_of(fragment: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", fragment))).strip()
+
+
+def test_public_pages_are_exactly_those_of_public_items_and_issues(built):
+    site = built / "site"
+    assert sorted(p.name for p in (site / "items").iterdir()) == ["2026-03-jyj-002", "2026-03-nyj-001", XSS_ID]
+    issues = sorted(p.relative_to(site / "issues").as_posix() for p in (site / "issues").glob("*/*/*"))
+    assert issues == ["zwxx/2026/018", "zwxx/2026/019"]  # 021 holds only an internal item: no page
+
+
+def test_intranet_pages_add_internal_items_and_every_series(built):
+    site = built / "intranet"
+    assert sorted(p.name for p in (site / "items").iterdir()) == [
+        "2026-03-jyj-002", "2026-03-jyj-012", "2026-03-jyj-013", "2026-03-jyj-014",
+        "2026-03-nyj-001", "2026-03-nyj-003", "2026-03-nyj-004", XSS_ID,
+    ]
+    issues = sorted(p.relative_to(site / "issues").as_posix() for p in (site / "issues").glob("*/*/*"))
+    assert issues == ["ldcy/2026/001", "xxzb/2026/002", "zwxx/2026/018", "zwxx/2026/019", "zwxx/2026/021"]
+
+
+def test_issue_page_lists_items_in_order_with_number_and_date(built):
+    body = text_of(article(page(built, "site", "issues/zwxx/2026/018")))
+    assert body == ("《政务信息》第18期 江城市人民政府办公室 2026年3月12日 "
+                    "市农业农村局春耕备耕物资储备充足 市农业农村局 "
+                    "测试<b onmouseover=alert(2)>标题</b> 市农业农村局")
+    inner = text_of(article(page(built, "intranet", "issues/zwxx/2026/018")))
+    assert inner.index("市农业农村局春耕备耕物资储备充足") < inner.index("内部金丝雀工作情况汇报") \
+        < inner.index("缺少密级标注的稿件标题") < inner.index("测试")
+
+
+def test_issue_page_shows_the_printed_headline(built):
+    html = article(page(built, "site", "issues/zwxx/2026/019"))
+    assert '<a href="../../../../items/2026-03-jyj-002/">续报：全市化肥到位率达到九成</a>' in html
+
+
+def test_public_item_page(built):
+    html = article(page(built, "site", "items/2026-03-nyj-001"))
+    assert text_of(html) == (
+        "市农业农村局春耕备耕物资储备充足 报送单位 市农业农村局 报送日期 2026年3月9日 "
+        "刊发 《政务信息》第18期 （2026年3月12日） 类别 动态 标签 春耕 农资 "
+        f"3月8日，全市春耕备耕工作全面展开，{SEARCH_WORD}基地完成施肥。PUBLICBODYONE1111 下一步 抓好农资供应。 "
+        "续报 全市春耕备耕续报：化肥到位率九成 2026年3月10日 更正说明 2026年3月14日：第二段数字已更正"
+    )
+    assert '<a href="../../issues/zwxx/2026/018/">《政务信息》第18期</a>' in html
+    assert '<a href="../../units/nyj/">市农业农村局</a>' in html
+    assert '<a href="../../archive/2026-03/">2026年3月9日</a>' in html
+    assert '<a href="../../categories/dynamic/">动态</a>' in html
+    assert '<li><a href="../2026-03-jyj-002/">全市春耕备耕续报：化肥到位率九成</a>' in html
+
+
+def test_continuation_links_back(built):
+    html = article(page(built, "site", "items/2026-03-jyj-002"))
+    assert '<p class="bl-follow" data-search-exclude>本条是<a href="../2026-03-nyj-001/">市农业农村局春耕备耕物资储备充足</a>的续报。</p>' in html
+
+
+def test_intranet_item_page_adds_author_signoff_instructions_adoptions(built):
+    html = article(page(built, "intranet", "items/2026-03-nyj-001"))
+    tail = text_of(html.split('<div class="bl-internal">', 1)[1])
+    assert tail == ("内部信息 撰稿 甄撰稿 审签 副局长 甄审签 领导批示 "
+                    "甄市长（本级）2026年3月13日：请抓好落实INSTRUCTCANARY1515 "
+                    "查办：市农业农村局，限2026年3月30日，未办结 上级采用 市级：《江城信息》（2026年3月15日）")
+
+
+def test_public_item_page_has_no_internal_section(built):
+    for item in ("2026-03-nyj-001", "2026-03-jyj-002", XSS_ID):
+        html = page(built, "site", f"items/{item}")
+        assert "bl-internal" not in html and "撰稿" not in html and "审签" not in html and "批示" not in html
+
+
+def test_markup_in_title_and_body_is_shown_as_text_never_run(built):
+    html = page(built, "site", f"items/{XSS_ID}")
+    assert "<title>测试&lt;b onmouseover=alert(2)&gt;标题&lt;/b&gt; - 政务信息</title>" in html
+    assert "<p>&lt;script&gt;alert(\"XSSBODY\")&lt;/script&gt;</p>" in html
+    assert "<p>正文&lt;img src=x onerror=alert(1)&gt;结束</p>" in html
+
+
+class _Live(HTMLParser):
+    """Collects what a browser would run: event-handler attributes, javascript: URLs, inline scripts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self.in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"{tag} {name}={value}")
+        self.in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self.in_script = False
+
+    def handle_data(self, data):
+        if self.in_script and "alert" in data:
+            self.found.append(f"script {data[:60]}")
+
+
+@pytest.mark.parametrize("part", ["site", "intranet"])
+def test_no_live_script_or_handler_anywhere(built, part):
+    found = {}
+    for path in sorted((built / part).rglob("*.html")):
+        parser = _Live()
+        parser.feed(path.read_text(encoding="utf-8"))
+        if parser.found:
+            found[path.name] = parser.found
+    assert found == {}
+
+
+def test_archives_by_month_unit_category_tag(built):
+    month = text_of(article(page(built, "site", "archive/2026-03")))
+    assert month.startswith("2026年3月 共3条 2026年 2026年3月 ")
+    assert text_of(article(page(built, "site", "archive"))) == "按年月 2026年 2026年（全年） 3条 2026年3月 3条"
+    assert text_of(article(page(built, "site", "units"))) == "按单位 市农业农村局 2条 市教育局 1条"
+    assert text_of(article(page(built, "site", "categories"))) == "按类别 动态 2条 经验 1条"
+    assert text_of(article(page(built, "site", "tags"))) == "按标签 农资 1条 春耕 1条"
+    unit = article(page(built, "site", "units/jyj"))
+    assert text_of(unit) == "市教育局 共1条 按单位 2026年3月 全市春耕备耕续报：化肥到位率九成 市教育局 · 2026年3月10日"
+
+
+def test_home_lists_latest_issues_and_items(built):
+    home = text_of(article(page(built, "site", "")))
+    assert home.startswith("政务信息 最新期刊 《政务信息》第19期 2026年3月16日 · 1条 《政务信息》第18期 2026年3月12日 · 2条 全部期刊 "
+                           "最新信息 全市春耕备耕续报：化肥到位率九成 市教育局 · 2026年3月10日 ")
+    assert home.endswith("浏览 按年月 按单位 按类别 按标签")
+
+
+def test_search_index_holds_jieba_segmented_chinese(built):
+    index = json.loads((built / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["zh"]
+    entry = next(d for d in index["docs"] if d["location"] == "items/2026-03-nyj-001/")
+    words = re.split(index["config"]["separator"], re.sub(r"<[^>]+>", " ", entry["text"]))
+    assert SEARCH_WORD in words and "春耕" in words and "备耕" in words
+    assert [d["location"] for d in index["docs"]] == ["items/2026-03-jyj-002/", "items/2026-03-nyj-001/", f"items/{XSS_ID}/"]
+
+
+def test_offline_no_remote_assets(built):
+    for part in ("site", "intranet"):
+        for path in (built / part).rglob("*.html"):
+            html = path.read_text(encoding="utf-8")
+            remote = re.findall(r'(?:src|href)="((?:https?:)?//[^"]+)"', html)
+            assert remote == [], (path, remote)
+            assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+
+
+def test_intranet_banner_and_name(built):
+    html = page(built, "intranet", "")
+    assert "内网网站：内部资料，不得转发、截屏或对外公开" in html
+    assert "<title>政务信息（内网）</title>" in html
+    assert "<title>政务信息</title>" in page(built, "site", "")
+    assert "md-banner" not in page(built, "site", "")
+
+
+def test_stage_holds_only_the_view(built):
+    docs = stage_dir(built / ".cache", PUBLIC) / "docs"
+    assert sorted(p.name for p in (docs / "items").iterdir()) == ["2026-03-jyj-002.md", "2026-03-nyj-001.md", f"{XSS_ID}.md"]
+
+
+def test_build_is_reproducible(built, tmp_path):
+    root = built.parent
+    newsroom = run_check(root, TODAY).newsroom
+    again = tmp_path / "again"
+    build_site(site_view(newsroom, PUBLIC), again, tmp_path / "cache", {}, root=root)
+    first = {p.relative_to(built / "site"): p.read_bytes() for p in (built / "site").rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_sitemap_dates_are_the_build_day(built):
+    import gzip
+
+    raw = gzip.decompress((built / "site" / "sitemap.xml.gz").read_bytes()).decode()
+    assert raw == (built / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert int.from_bytes((built / "site" / "sitemap.xml.gz").read_bytes()[4:8], "little") == 1775001600  # 2026-04-01 UTC
+
+
+def test_extra_pages_reach_the_intranet_only(tmp_path, built):
+    root = built.parent
+    newsroom = run_check(root, TODAY).newsroom
+    extra = {"notices/2026-03.md": "# 2026年3月信息工作通报\n\n各单位得分见下表。EXTRACANARY1717\n"}
+    out = tmp_path / "intranet"
+    build_site(site_view(newsroom, INTRANET), out, tmp_path / "cache", extra, root=root)
+    assert "EXTRACANARY1717" in (out / "notices" / "2026-03" / "index.html").read_text(encoding="utf-8")
+    index = text_of(article_any((out / "notices" / "index.html").read_text(encoding="utf-8")))
+    assert index == "考核通报 2026年3月信息工作通报"
+    assert ">考核通报<" in (out / "index.html").read_text(encoding="utf-8")
+    public = tmp_path / "public"
+    build_site(site_view(newsroom, PUBLIC), public, tmp_path / "cache", extra, root=root)
+    assert not (public / "notices").exists()
+
+
+def article_any(html: str) -> str:
+    return html.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
