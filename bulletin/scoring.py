@@ -120,6 +120,7 @@ class Entry:
     basis: str  # scoring.yaml:line of the rule's value
     note: str  # what happened, in Chinese
     split: int = 1  # how many units share the report's points
+    subject: str | None = None  # the assignment id, for assignment rules
 
     @property
     def rule_name(self) -> str:
@@ -193,14 +194,15 @@ class Ledger:
             self._prices[keys] = _fraction(self.scoring.table(*keys[:-1]).get(keys[-1]))
         return self._prices[keys]
 
-    def _split(self, facts: ReportFacts, rule: str, day: date, value: Fraction, source: str, basis: str, note: str):
+    def _split(self, facts: ReportFacts, rule: str, day: date, value: Fraction, source: str, basis: str, note: str,
+               subject: str | None = None) -> None:
         """Share ``value`` equally among the report's units, one entry each."""
         if value == 0 or not facts.units:
             return
         share = value / len(facts.units)
         for unit in facts.units:
             self.entries.append(
-                Entry(unit, facts.report.id, rule, day, share, source, basis, note, len(facts.units))
+                Entry(unit, facts.report.id, rule, day, share, source, basis, note, len(facts.units), subject)
             )
 
     # -- per report ----------------------------------------------------------------------------
@@ -263,12 +265,12 @@ class Ledger:
             if current is None or value > current[0] or (value == current[0] and a.date < current[1]):
                 chosen[(a.level, a.publication)] = (value, a.date, i, key)
         for (level, publication), (value, day, i, key) in chosen.items():
-            kind = "" if key == "default" else f"（{enums.SERIES_KIND.get(key, key)}）"
+            kind = "" if key == "default" else f"，{enums.SERIES_KIND.get(key, key)}"
             self._split(
                 facts, "upward_adoption", day, value,
                 f"{facts.report.src.path}:{facts.report.src.line('adopted', i)}",
                 self._basis("adoption", level, key),
-                f"{LEVEL_NAMES.get(level, level)}{publication}采用{kind}",
+                f"{publication}采用（{LEVEL_NAMES.get(level, level)}{kind}）",
             )
 
     def _instructions(self, facts: ReportFacts) -> None:
@@ -303,10 +305,12 @@ class Ledger:
             )
         value = self._price("bonus", "assignment")
         if report.assignment is not None and value is not None:
+            assignment = self.newsroom.assignments.get(report.assignment)
+            topic = f"“{assignment.topic}”" if assignment and assignment.topic else report.assignment
             self._split(
                 facts, "assignment_bonus", first, value,
                 f"{report.src.path}:{report.src.line('assignment')}",
-                self._basis("bonus", "assignment"), f"约稿 {report.assignment} 的稿件被采用",
+                self._basis("bonus", "assignment"), f"答复约稿{topic}的稿件被采用", subject=report.assignment,
             )
 
     def _urgent_late(self, facts: ReportFacts) -> None:
@@ -351,7 +355,7 @@ class Ledger:
                 self.entries.append(
                     Entry(unit.id, None, "assignment_missed", a.due, value, f"{a.src.path}:{line}",
                           self._basis("penalty", "assignment_missed"),
-                          f"约稿“{a.topic}”截至{a.due.month}月{a.due.day}日未报送")
+                          f"约稿“{a.topic}”截至{a.due.month}月{a.due.day}日未报送", subject=a.id)
                 )
 
     # -- per period ----------------------------------------------------------------------------
