@@ -1,10 +1,322 @@
-"""Lints from editorial practice (warnings). Filled in by the workflow work; see check.py."""
+"""Lints from editorial practice, and path safety of images and links.
+
+Warnings catch what an experienced editor would query before adopting an item: a headline
+too long for the bulletin, a 动态 item too long to be read, images too heavy or without a
+caption, the same item sent twice, an urgent matter whose 续报 stopped. Path safety is an
+error: an image or link that resolves outside ``content/`` could pull a file from anywhere on
+the machine into a build, so it never passes check.
+"""
 
 from __future__ import annotations
 
-from bulletin.model import Newsroom
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path as FsPath
+from urllib.parse import unquote
+
+import markdown
+
+from bulletin.followups import chain_roots, urgent_chains
+from bulletin.markup import _EXTENSIONS  # the same Markdown dialect as the renderers
+from bulletin.model import Newsroom, Report
 from bulletin.problems import Problem
+
+HEADLINE_MAX = 40
+DYNAMIC_MAX = 1500
+IMAGE_MAX_BYTES = 1024 * 1024
+DUPLICATE_WINDOW_DAYS = 90
+SIMILARITY = 0.7  # Jaccard similarity of character 4-gram sets
+SHINGLE = 4
+MIN_COMPARABLE = 50  # bodies shorter than this (letters and digits) are not compared
+BOILERPLATE = 50  # a sentence anchor shared by more reports than this is not evidence
+STALE_DAYS = 7
 
 
 def lint_newsroom(newsroom: Newsroom) -> list[Problem]:
+    problems: list[Problem] = []
+    for report in newsroom.reports.values():
+        problems += _headline(newsroom, report)
+        problems += _length(report)
+        problems += path_problems(newsroom.root, report)
+    problems += _issue_headlines(newsroom)
+    problems += duplicate_problems(newsroom)
+    problems += stale_chain_problems(newsroom)
+    return problems
+
+
+# --- headline and length -------------------------------------------------------------------
+
+
+def _headline(newsroom: Newsroom, r: Report) -> list[Problem]:
+    if len(r.title) <= HEADLINE_MAX:
+        return []
+    if r.issues and all(i.title_of(r) != r.title for i in r.issues):
+        return []  # every issue prints an edited, shorter headline (checked below)
+    return [Problem(r.src.path, r.src.line("title"), "W100",
+                    f"标题有 {len(r.title)} 个字，超过 {HEADLINE_MAX} 字；请精简，"
+                    f"或在期刊条目中写 {{id: {r.id}, title: 改写后的标题}}")]
+
+
+def _issue_headlines(newsroom: Newsroom) -> list[Problem]:
+    found = []
+    for issue in newsroom.issues:
+        for item in issue.items:
+            if item.title and len(item.title) > HEADLINE_MAX:
+                found.append(Problem(issue.src.path, item.line, "W100",
+                                     f"条目 {item.id} 的印发标题有 {len(item.title)} 个字，超过 {HEADLINE_MAX} 字；请精简"))
+    return found
+
+
+_IMAGE_MD = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK_MD = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_TABLE_RULE = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$", re.M)
+_MARKUP = re.compile(r"[\s#*_|`>]+")
+
+
+def body_length(body: str) -> int:
+    """Characters of text as a reader counts them: no blanks, Markdown marks or image code."""
+    text = _LINK_MD.sub(r"\1", _IMAGE_MD.sub("", body))
+    return len(_MARKUP.sub("", _TABLE_RULE.sub("", text)))
+
+
+def _length(r: Report) -> list[Problem]:
+    size = body_length(r.body)
+    if size == 0:
+        return [Problem(r.src.path, max(r.body_line - 1, 1), "W109", "正文为空；请在第二个 --- 之后写正文")]
+    if r.category == "动态" and size > DYNAMIC_MAX:
+        return [Problem(r.src.path, r.body_line, "W101",
+                        f"动态信息正文有 {size} 字，超过 {DYNAMIC_MAX} 字；请压缩到 {DYNAMIC_MAX} 字以内，"
+                        "或改为经验、调研等类别")]
     return []
+
+
+# --- images and links ------------------------------------------------------------------------
+
+
+class _Targets(HTMLParser):
+    """Collects every image and link the renderers would see."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        if tag == "img":
+            self.found.append(("img", values.get("src", ""), values.get("alt", "")))
+        elif tag == "a":
+            self.found.append(("a", values.get("href", ""), ""))
+
+
+_MAYBE_TARGET = re.compile(r"\]\s*[(:]|<[A-Za-z][A-Za-z0-9+.-]*:")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_WEB = ("http", "https", "mailto")
+
+
+def body_targets(body: str) -> list[tuple[str, str, str]]:
+    """``(kind, url, alt)`` of each image (``img``) and link (``a``) in a Markdown body."""
+    if not _MAYBE_TARGET.search(body):
+        return []
+    md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    md.preprocessors.deregister("html_block")  # as in bulletin.markup: raw HTML is text
+    md.inlinePatterns.deregister("html")
+    parser = _Targets()
+    parser.feed(md.convert(body))
+    return parser.found
+
+
+def _line_of(r: Report, needle: str) -> int:
+    at = r.body.find(needle) if needle else -1
+    return r.body_line + r.body[:at].count("\n") if at >= 0 else r.body_line
+
+
+def _outside(r: Report, line: int, what: str, url: str, why: str) -> Problem:
+    return Problem(r.src.path, line, "E230",
+                   f"{what} {url} {why}；图片和附件须放在 content/ 下，用相对路径引用，例如 ![说明](图片.png)")
+
+
+def _unsafe(r: Report, kind: str, url: str, line: int) -> Problem | None:
+    """Why a URL is not allowed, judged on the text alone."""
+    what = "图片" if kind == "img" else "链接"
+    if url.startswith(("//", "\\\\")):
+        return _outside(r, line, what, url, "指向其他网站") if kind == "img" else None
+    scheme = _SCHEME.match(url)
+    if scheme and len(scheme[1]) > 1:
+        name = scheme[1].lower()
+        if kind == "a" and name in _WEB:
+            return None
+        if kind == "img" and name in ("http", "https"):
+            return _outside(r, line, what, url, "是网络地址，网站和 PDF 不会显示它")
+        return _outside(r, line, what, url, f"使用了 {name}: 地址，指向 content/ 之外")
+    if url.startswith(("/", "\\")) or scheme:
+        return _outside(r, line, what, url, "是绝对路径，指向 content/ 之外")
+    return None
+
+
+def path_problems(root: FsPath, r: Report) -> list[Problem]:
+    """Images and links that leave ``content/``, images that are missing, heavy or unlabelled."""
+    found: list[Problem] = []
+    content = (root / "content").resolve()
+    if not (root / r.src.path).resolve().is_relative_to(content):
+        found.append(Problem(r.src.path, 1, "E230", "稿件文件是指向 content/ 之外的符号链接；请把稿件本身放进 content/"))
+    for kind, raw, alt in body_targets(r.body):
+        url = raw.strip()
+        if not url or url.startswith("#"):
+            continue
+        line = _line_of(r, raw)
+        problem = _unsafe(r, kind, url, line)
+        if problem is not None:
+            found.append(problem)
+            continue
+        if _SCHEME.match(url) or url.startswith("//"):
+            continue  # a web link
+        rel = unquote(url.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/")
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(r.src.path), rel))
+        what = "图片" if kind == "img" else "链接"
+        if not target.startswith("content/"):
+            found.append(_outside(r, line, what, url, f"实际指向 {target}，在 content/ 之外"))
+            continue
+        full = root / target
+        if (full.exists() or full.is_symlink()) and not full.resolve().is_relative_to(content):
+            found.append(_outside(r, line, what, url, "是指向 content/ 之外的符号链接"))
+            continue
+        if kind == "img":
+            found += _image_problems(r, full, target, url, alt, line)
+    return found
+
+
+def _image_problems(r: Report, full: FsPath, target: str, url: str, alt: str, line: int) -> list[Problem]:
+    if not full.is_file():
+        return [Problem(r.src.path, line, "E231", f"图片 {url} 不存在（应在 {target}）；请放入图片文件或改正文件名")]
+    found = []
+    size = full.stat().st_size
+    if size > IMAGE_MAX_BYTES:
+        found.append(Problem(r.src.path, line, "W102",
+                             f"图片 {url} 有 {size / 1024 / 1024:.1f} MB，超过 1 MB；请压缩后再放入"))
+    if not alt.strip():
+        found.append(Problem(r.src.path, line, "W103", f"图片 {url} 没有说明文字；请写成 ![图片说明]({url})"))
+    return found
+
+
+# --- duplicates ------------------------------------------------------------------------------
+
+_NOT_TEXT = re.compile(r"[\W_]+")
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only: what two copies of one item share whatever the punctuation."""
+    return _NOT_TEXT.sub("", text)
+
+
+def _anchors(body: str) -> set[str]:
+    """The first and last 8 characters of each sentence: an edit inside a sentence keeps them."""
+    keys: set[str] = set()
+    for sentence in _SENTENCE_END.split(body):
+        text = _letters(sentence)
+        if len(text) >= 8:
+            keys.add(text[:8])
+            keys.add(text[-8:])
+    return keys
+
+
+def _shingles(text: str) -> set[str]:
+    return {text[i : i + SHINGLE] for i in range(len(text) - SHINGLE + 1)}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _dated(newsroom: Newsroom) -> list[tuple[date, str, Report]]:
+    rows = [(r.submitted_day, r.id, r) for r in newsroom.reports.values() if r.submitted_day is not None]
+    return sorted(rows)  # type: ignore[arg-type]
+
+
+def _near(a: date, b: date) -> bool:
+    return abs((a - b).days) <= DUPLICATE_WINDOW_DAYS
+
+
+def duplicate_problems(newsroom: Newsroom) -> list[Problem]:
+    """Same headline, or nearly the same body, as an earlier report within 90 days.
+
+    Candidates come from buckets keyed by sentence anchors (and by headline), so the work grows
+    with the number of reports, not its square; each candidate pair is then measured exactly.
+    Reports of one 续报 chain may repeat each other and are not compared.
+    """
+    rows = _dated(newsroom)
+    roots = chain_roots(newsroom)
+    found = list(_same_headlines(rows, roots))
+    found += _similar_bodies(rows, roots)
+    return found
+
+
+def _same_headlines(rows: list[tuple[date, str, Report]], roots: dict[str, str]) -> Iterator[Problem]:
+    by_title: dict[str, list[tuple[date, Report]]] = defaultdict(list)
+    for day, _, r in rows:
+        key = _letters(r.title)
+        if not key:
+            continue
+        earlier = [(d, o) for d, o in by_title[key] if _near(d, day) and roots[o.id] != roots[r.id]]
+        if earlier and r.status != "不采用":
+            d, other = earlier[-1]
+            yield Problem(r.src.path, r.src.line("title"), "W104",
+                          f"标题与 {other.id}（{d} 收稿）相同；如是同一事项请核对是否重复报送，否则请改写标题以示区别")
+        by_title[key].append((day, r))
+
+
+def _similar_bodies(rows: list[tuple[date, str, Report]], roots: dict[str, str]) -> list[Problem]:
+    texts = {r.id: _letters(r.body) for _, _, r in rows}
+    buckets: dict[str, list[int]] = defaultdict(list)
+    for index, (_, _, r) in enumerate(rows):
+        if len(texts[r.id]) >= MIN_COMPARABLE:
+            for key in _anchors(r.body):
+                buckets[key].append(index)
+    pairs: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        if 1 < len(members) <= BOILERPLATE:
+            for n, later in enumerate(members):
+                for earlier in members[:n]:
+                    if _near(rows[earlier][0], rows[later][0]):
+                        pairs.add((earlier, later))
+    shingles: dict[str, set[str]] = {}
+    best: dict[int, tuple[float, int]] = {}
+    for earlier, later in sorted(pairs):
+        a, b = rows[earlier][2], rows[later][2]
+        if roots[a.id] == roots[b.id] or b.status == "不采用":
+            continue
+        sa = shingles.setdefault(a.id, _shingles(texts[a.id]))
+        sb = shingles.setdefault(b.id, _shingles(texts[b.id]))
+        score = jaccard(sa, sb)
+        if score >= SIMILARITY and score > best.get(later, (0.0, 0))[0]:
+            best[later] = (score, earlier)
+    found = []
+    for later, (score, earlier) in sorted(best.items()):
+        day, _, other = rows[earlier]
+        r = rows[later][2]
+        found.append(Problem(r.src.path, r.body_line, "W105",
+                             f"正文与 {other.id}（{day} 收稿）相似度达 {score:.0%}，可能是重复报送；"
+                             "请核对，重复的请标为 status: 不采用 并写明原因"))
+    return found
+
+
+# --- urgent follow-ups -----------------------------------------------------------------------
+
+
+def stale_chain_problems(newsroom: Newsroom) -> list[Problem]:
+    """An urgent matter must be followed up (续报) until it is marked ``closed: true``."""
+    found = []
+    for chain in urgent_chains(newsroom):
+        if chain.closed or chain.latest_day is None:
+            continue
+        idle = (newsroom.today - chain.latest_day).days
+        if idle >= STALE_DAYS:
+            last = chain.latest
+            found.append(Problem(last.src.path, last.src.line("id"), "W106",
+                                 f"紧急信息“{chain.root.title}”最近一次报告是 {last.id}（{chain.latest_day}），"
+                                 f"已 {idle} 天没有续报；请督促报送单位续报，事件已处置完毕的请在本篇写 closed: true"))
+    return found

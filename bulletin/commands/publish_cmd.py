@@ -1,0 +1,123 @@
+"""``bulletin publish PATH``: check, then mark the issue published and write its lock.
+
+The issue file is edited with a ruamel.yaml round trip (``bulletin.roundtrip``): the only lines
+that change are ``status`` and the ``lock`` block; the editor's comments, key order and layout
+stay. Run again on a published issue, it writes a missing lock, or re-locks items whose change
+a correction accounts for (see ``bulletin.lock``); anything else is refused by check first.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bulletin.check import CheckResult, run_check
+from bulletin.cli import UsageError
+from bulletin.commands.new_cmd import shown
+from bulletin.dates import cn_date, to_date
+from bulletin.lock import new_lock, verify_issue
+from bulletin.model import Issue, Newsroom
+from bulletin.roundtrip import set_top_level
+from bulletin.write import atomic_write
+from bulletin.yamlsrc import YamlProblem
+from bulletin.yamlsrc import load as load_yaml
+
+
+def issue_path(ctx, raw: str) -> tuple[Path, str]:
+    """The issue file named on the command line (relative to the current folder, else to
+    the newsroom), and its newsroom-relative path."""
+    candidates = [Path(raw)] if Path(raw).is_absolute() else [Path.cwd() / raw, ctx.root / raw]
+    for full in candidates:
+        if full.is_file():
+            full = full.resolve()
+            try:
+                return full, full.relative_to(ctx.root).as_posix()
+            except ValueError:
+                raise UsageError(f"{raw} 不在新闻室 {ctx.root} 中") from None
+    raise UsageError(f"找不到期刊文件 {raw}")
+
+
+def find_issue(newsroom: Newsroom, rel: str, raw: str) -> Issue:
+    for issue in newsroom.issues:
+        if issue.src.path == rel:
+            return issue
+    raise UsageError(f"{raw} 不是期刊文件；期刊文件在 issues/<刊物>/<年份>/<三位期号>.yaml")
+
+
+def refuse_on_errors(ctx, result: CheckResult, what: str) -> bool:
+    """Print the errors and say nothing was done; True when there were errors."""
+    if result.ok:
+        return False
+    for problem in result.errors:
+        print(problem.format(), file=sys.stderr)
+    ctx.say(f"新闻室有 {len(result.errors)} 个错误，{what}；请先改正")
+    return True
+
+
+def _unfilled(issue: Issue) -> list[str]:
+    missing = []
+    for key, name in (("editor", "编辑"), ("signer", "签发人")):
+        if getattr(issue, key) is None:
+            missing.append(f"{issue.src.path}:{issue.src.line(key)}: 请填写 {key}（{name}）后再发布")
+    if not issue.items:
+        missing.append(f"{issue.src.path}:{issue.src.line('items')}: 本期没有条目；请在 items 中列出稿件 id")
+    return missing
+
+
+def _published_value(full: Path) -> str:
+    try:
+        data, _ = load_yaml(full.read_text(encoding="utf-8"))
+    except (YamlProblem, OSError, UnicodeDecodeError):
+        data = None
+    return "已发布" if isinstance(data, dict) and data.get("status") == "草稿" else "published"
+
+
+def _relock(ctx, newsroom: Newsroom, issue: Issue, full: Path, rel: str) -> int:
+    """A published issue: write its missing lock, or re-lock corrected items."""
+    if issue.lock is None:
+        lock = new_lock(issue, ctx.today)
+        atomic_write(full, set_top_level(full.read_text(encoding="utf-8"), {"lock": lock}))
+        ctx.say(f"{shown(full)} 已是发布状态，现补写锁定摘要（{len(lock['items'])} 篇稿件，锁定日期 {ctx.today}）")
+        return 0
+    verdict = verify_issue(newsroom, issue)
+    covered = [c for c in verdict.changes if c.covered]
+    if not covered:
+        ctx.say(f"{shown(full)} 已发布，锁定摘要一致，无需重复发布")
+        return 0
+    lock = dict(issue.lock)
+    lock["date"] = to_date(lock["date"])  # a date again, so it is written as before (unquoted)
+    fresh = new_lock(issue, ctx.today)
+    lock["items"] = {rid: fresh["items"].get(rid, digest) for rid, digest in issue.lock["items"].items()}
+    corrected = dict(issue.lock.get("corrected") or {})
+    for change in covered:
+        corrected[change.id] = len(newsroom.reports[change.id].corrections)
+    lock["corrected"] = corrected
+    atomic_write(full, set_top_level(full.read_text(encoding="utf-8"), {"lock": lock}))
+    ids = "、".join(c.id for c in covered)
+    ctx.say(f"已按更正记录重新锁定 {ids}；此后再改动须另写更正记录")
+    return 0
+
+
+def run(ctx, args) -> int:
+    full, rel = issue_path(ctx, args.path)
+    result = run_check(ctx.root, ctx.today)
+    if refuse_on_errors(ctx, result, "未发布"):
+        return 1
+    newsroom = result.newsroom
+    issue = find_issue(newsroom, rel, args.path)
+    if issue.published:
+        return _relock(ctx, newsroom, issue, full, rel)
+    missing = _unfilled(issue)
+    if missing:
+        for line in missing:
+            print(line, file=sys.stderr)
+        ctx.say("未发布")
+        return 1
+    lock = new_lock(issue, ctx.today)
+    text = set_top_level(full.read_text(encoding="utf-8"), {"status": _published_value(full), "lock": lock})
+    atomic_write(full, text)
+    series = newsroom.series[issue.series or ""]
+    ctx.say(f"已发布 {series.name}{issue.year}年第{issue.number}期（{cn_date(issue.date) if issue.date else ''}），"
+            f"锁定 {len(lock['items'])} 篇稿件；此后改动已发布的稿件须在其 corrections 中写明更正")
+    ctx.say("下一步：bulletin build 生成 PDF 和网站")
+    return 0

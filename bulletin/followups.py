@@ -1,0 +1,296 @@
+"""Follow-ups (查办): 续报 chains, the leader-instruction register, answers to assignments.
+
+The same records feed ``bulletin instructions``, the ``W106`` lint and three intranet pages.
+The pages hold only what the intranet may hold: rows about a report the intranet view does not
+carry (classified, unpublished or rejected) are counted, never shown.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from bulletin.dates import cn_date
+from bulletin.model import Assignment, Instruction, Newsroom, Report
+from bulletin.views import INTRANET, site_view
+
+# --- 续报 chains -----------------------------------------------------------------------------
+
+
+def chain_roots(newsroom: Newsroom) -> dict[str, str]:
+    """Each report's chain: the id of the first report it (transitively) follows."""
+    roots: dict[str, str] = {}
+    for report in newsroom.reports.values():
+        path = [report.id]
+        current = report
+        while current.follows in newsroom.reports and current.follows not in path and current.id not in roots:
+            current = newsroom.reports[current.follows]  # type: ignore[index]
+            path.append(current.id)
+        if current.id in roots:
+            root = roots[current.id]
+        elif current.follows in path:  # a cycle (E221): name it by its smallest id
+            root = min(path[path.index(current.follows):])
+        else:
+            root = current.id
+        for rid in path:
+            roots.setdefault(rid, root)
+    return roots
+
+
+@dataclass
+class Chain:
+    """An urgent matter and its 续报, oldest first."""
+
+    root: Report
+    members: list[Report]
+
+    @property
+    def closed(self) -> bool:
+        return any(r.closed for r in self.members)
+
+    @property
+    def latest(self) -> Report:
+        return self.members[-1]
+
+    @property
+    def latest_day(self) -> date | None:
+        return self.latest.submitted_day
+
+
+def _order(report: Report) -> tuple:
+    return (report.submitted is None, report.submitted_day or date.min, report.submitted or 0, report.id)
+
+
+def urgent_chains(newsroom: Newsroom) -> list[Chain]:
+    """Chains with at least one 紧急 report, most recently active first."""
+    groups: dict[str, list[Report]] = {}
+    for rid, root in chain_roots(newsroom).items():
+        groups.setdefault(root, []).append(newsroom.reports[rid])
+    chains = []
+    for root, members in sorted(groups.items()):
+        if any(r.category == "紧急" for r in members):
+            members.sort(key=_order)
+            chains.append(Chain(newsroom.reports[root], members))
+    chains.sort(key=lambda c: (c.latest_day or date.min, c.root.id), reverse=True)
+    return chains
+
+
+# --- leader instructions ---------------------------------------------------------------------
+
+DONE, OVERDUE, OPEN, NO_FOLLOW_UP = "已办结", "逾期", "办理中", "无办理要求"
+
+
+@dataclass
+class InstructionRow:
+    report: Report
+    instruction: Instruction
+    state: str
+    overdue_days: int = 0
+
+    @property
+    def owner(self) -> str | None:
+        return self.instruction.follow_up.owner if self.instruction.follow_up else None
+
+    @property
+    def due(self) -> date | None:
+        return self.instruction.follow_up.due if self.instruction.follow_up else None
+
+    @property
+    def state_text(self) -> str:
+        return f"{OVERDUE} {self.overdue_days} 天" if self.state == OVERDUE else self.state
+
+    def as_dict(self, newsroom: Newsroom) -> dict:
+        ins = self.instruction
+        unit = newsroom.units.get(self.report.unit or "")
+        return {
+            "report": self.report.id,
+            "title": self.report.title,
+            "unit": self.report.unit,
+            "unit_name": unit.name if unit else self.report.unit,
+            "classification": self.report.classification,
+            "leader": ins.leader,
+            "level": ins.level,
+            "date": ins.date.isoformat() if ins.date else None,
+            "text": ins.text,
+            "owner": self.owner,
+            "due": self.due.isoformat() if self.due else None,
+            "done": bool(ins.follow_up and ins.follow_up.done),
+            "state": self.state,
+            "overdue_days": self.overdue_days,
+        }
+
+
+def _state(ins: Instruction, today: date) -> tuple[str, int]:
+    fu = ins.follow_up
+    if fu is None:
+        return NO_FOLLOW_UP, 0
+    if fu.done:
+        return DONE, 0
+    if fu.due is not None and fu.due < today:
+        return OVERDUE, (today - fu.due).days
+    return OPEN, 0
+
+
+def instruction_register(newsroom: Newsroom) -> list[InstructionRow]:
+    """Every leader instruction with its follow-up state on the day of the build, by date."""
+    keyed = []
+    for report in newsroom.reports.values():
+        for n, ins in enumerate(report.instructions):
+            state, days = _state(ins, newsroom.today)
+            keyed.append(((ins.date or date.min, report.id, n), InstructionRow(report, ins, state, days)))
+    return [row for _, row in sorted(keyed, key=lambda pair: pair[0])]
+
+
+# --- assignments -----------------------------------------------------------------------------
+
+ON_TIME, LATE, MISSING, PENDING = "按时报送", "逾期报送", "未报送", "待报送"
+
+
+@dataclass
+class Answer:
+    unit_id: str
+    unit_name: str
+    on_time: list[Report] = field(default_factory=list)
+    late: list[Report] = field(default_factory=list)
+    state: str = PENDING
+
+
+def assignment_answers(newsroom: Newsroom, assignment: Assignment) -> list[Answer]:
+    """For each unit the assignment names (``all``: every active unit), what it sent and when."""
+    if assignment.units == "all":
+        unit_ids = [uid for uid, u in newsroom.units.items() if u.active]
+    else:
+        unit_ids = list(dict.fromkeys(assignment.units))
+    answers = []
+    for uid in unit_ids:
+        unit = newsroom.units.get(uid)
+        answer = Answer(uid, unit.name if unit else uid)
+        for report in sorted(newsroom.reports.values(), key=_order):
+            if report.assignment != assignment.id or uid not in report.units or report.submitted_day is None:
+                continue
+            if assignment.due is None or report.submitted_day <= assignment.due:
+                answer.on_time.append(report)
+            else:
+                answer.late.append(report)
+        if answer.on_time:
+            answer.state = ON_TIME
+        elif answer.late:
+            answer.state = LATE
+        elif assignment.due is not None and assignment.due < newsroom.today:
+            answer.state = MISSING
+        answers.append(answer)
+    return answers
+
+
+# --- intranet pages --------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
+
+
+def md_text(text: str | None) -> str:
+    """Text safe in a Markdown table cell or heading: no HTML, no markup, one line."""
+    if not text:
+        return "—"
+    one_line = " ".join(text.split())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
+
+
+def _day(day: date | None) -> str:
+    return cn_date(day) if day else "—"
+
+
+def _hidden_note(count: int, what: str) -> list[str]:
+    return ["", f"另有 {count} 条{what}涉及未在内网发布的稿件，未列出；请在本机用 bulletin instructions 查看。"] if count else []
+
+
+def instructions_page(newsroom: Newsroom, visible: set[str]) -> str:
+    rows = instruction_register(newsroom)
+    shown = [row for row in rows if row.report.id in visible]
+    counts = {state: sum(row.state == state for row in shown) for state in (DONE, OPEN, OVERDUE)}
+    lines = [
+        "# 领导批示办理台账",
+        "",
+        f"统计至{cn_date(newsroom.today)}。共 {len(shown)} 条批示：已办结 {counts[DONE]} 条，"
+        f"办理中 {counts[OPEN]} 条，逾期 {counts[OVERDUE]} 条。",
+        "",
+    ]
+    if shown:
+        lines += ["| 批示日期 | 批示领导 | 稿件 | 批示内容 | 承办单位 | 办理期限 | 办理情况 |", "|---|---|---|---|---|---|---|"]
+        for row in shown:
+            state = f"**{row.state_text}**" if row.state == OVERDUE else row.state_text
+            lines.append(
+                f"| {_day(row.instruction.date)} | {md_text(row.instruction.leader)} | {md_text(row.report.title)} "
+                f"| {md_text(row.instruction.text)} | {md_text(row.owner)} | {_day(row.due)} | {state} |"
+            )
+    lines += _hidden_note(len(rows) - len(shown), "批示")
+    return "\n".join(lines) + "\n"
+
+
+def assignments_page(newsroom: Newsroom, visible: set[str]) -> str:
+    lines = ["# 约稿报送情况", "", f"统计至{cn_date(newsroom.today)}。", ""]
+    if not newsroom.assignments:
+        lines.append("目前没有约稿。")
+    ordered = sorted(newsroom.assignments.values(), key=lambda a: (a.due or date.max, a.id), reverse=True)
+    for assignment in ordered:
+        answers = assignment_answers(newsroom, assignment)
+        tally = "，".join(f"{state} {sum(a.state == state for a in answers)}" for state in (ON_TIME, LATE, MISSING, PENDING))
+        lines += [
+            f"## {md_text(assignment.topic)}（{md_text(assignment.id)}）",
+            "",
+            f"下发：{_day(assignment.issued)}；截止：{_day(assignment.due)}。应报 {len(answers)} 个单位：{tally}。",
+            "",
+            "| 报送单位 | 情况 | 稿件 |",
+            "|---|---|---|",
+        ]
+        for answer in answers:
+            reports = answer.on_time + answer.late
+            titles = "；".join(
+                f"{md_text(r.title)}（{_day(r.submitted_day)}）" if r.id in visible else f"未公开稿件（{_day(r.submitted_day)}）"
+                for r in reports
+            )
+            lines.append(f"| {md_text(answer.unit_name)} | {answer.state} | {titles or '—'} |")
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def urgent_page(newsroom: Newsroom, visible: set[str]) -> str:
+    from bulletin.lints import STALE_DAYS  # the lint's threshold, one definition
+
+    lines = ["# 紧急信息续报", "", f"统计至{cn_date(newsroom.today)}。紧急信息须持续续报，直至在最后一篇写明 closed: true。", ""]
+    hidden = 0
+    chains = urgent_chains(newsroom)
+    for chain in chains:
+        if chain.root.id not in visible:
+            hidden += 1
+            continue
+        idle = (newsroom.today - chain.latest_day).days if chain.latest_day else 0
+        if chain.closed:
+            state = "已结束"
+        elif idle >= STALE_DAYS:
+            state = f"**已 {idle} 天未续报**"
+        else:
+            state = "续报中"
+        unit = newsroom.units.get(chain.root.unit or "")
+        lines += [f"## {md_text(chain.root.title)}", "", f"报送单位：{md_text(unit.name if unit else chain.root.unit)}；状态：{state}。", ""]
+        for n, report in enumerate(chain.members):
+            label = "首报" if n == 0 else f"续报{n}"
+            title = md_text(report.title) if report.id in visible else "未在内网发布的续报"
+            lines.append(f"{n + 1}. {_day(report.submitted_day)} {label}：{title}")
+        lines.append("")
+    if not chains:
+        lines.append("目前没有紧急信息。")
+    if hidden:
+        lines += ["", f"另有 {hidden} 件紧急信息未在内网发布，未列出。"]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def intranet_pages(newsroom: Newsroom) -> dict[str, str]:
+    """The follow-up pages of the intranet site, as Markdown keyed by their path."""
+    visible = set(site_view(newsroom, INTRANET).items)
+    return {
+        "followups/instructions.md": instructions_page(newsroom, visible),
+        "followups/assignments.md": assignments_page(newsroom, visible),
+        "followups/urgent.md": urgent_page(newsroom, visible),
+    }
