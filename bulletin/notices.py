@@ -37,7 +37,6 @@ from bulletin.write import atomic_write
 
 DORMANT_MONTHS = 3
 TREND_MONTHS = 12
-REPORT_RULES = ("own_adoption", "upward_adoption", "instruction", "category_bonus", "assignment_bonus", "urgent_late")
 
 
 # -- what a notice holds -------------------------------------------------------------------------
@@ -62,10 +61,6 @@ class Item:
     report: str
     title: str
     lines: list[Line]
-
-    @property
-    def adopted(self) -> bool:
-        return any(line.rule in ("本级采用", "上级采用") for line in self.lines)
 
 
 @dataclass

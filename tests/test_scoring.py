@@ -43,6 +43,7 @@ from datetime import date
 from fractions import Fraction
 from pathlib import Path
 
+import openpyxl
 import pytest
 from scoring_helpers import SCORING, SERIES, add_issue, add_report, units_yaml, write
 
@@ -332,3 +333,28 @@ def test_newsroom_with_errors_exits_1(tmp_path, capsys):
     assert (code, out) == (1, "")
     assert "scoring.yaml:4: error[E216]: 采用级别 city 须有 default 分值" in err
     assert "未计算得分" in err
+
+
+def test_xlsx_output(example, tmp_path, capsys):
+    out = tmp_path / "得分.xlsx"
+    code, stdout, err = run_cli(capsys, "scores", "--root", str(example), "--today", "2026-04-10",
+                                "--period", "2026-Q2", "--format", "xlsx", "--output", str(out))
+    assert (code, stdout) == (0, "")
+    assert err == f"已写入 {out}\n"
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["得分排名", "得分明细"]
+    ws = wb["得分排名"]
+    assert [c.value for c in ws[1]] == ["名次", "单位", "报送条数", "采用条数", "采用率", "批示条数", "得分"]
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [
+        [1, "甲局", 1, 0, 0, 2, 14.67], [2, "乙局", 0, 0, 0, 1, 8.67], [2, "丙局", 1, 0, 0, 1, 8.67],
+        [4, "丁局", 1, 0, 0, 0, -3], ["停用", "戊局", 0, 0, 0, 0, 0]]
+    assert ws.freeze_panes == "A2" and wb["得分明细"].freeze_panes == "A2"
+    assert [ws.column_dimensions[c].width for c in "ABCDEFG"] == [8, 34, 10, 10, 10, 10, 10]
+    detail = wb["得分明细"]
+    assert [c.value for c in detail[1]] == ["单位", "日期", "计分项", "稿件", "分值", "说明", "来源", "计分依据"]
+    assert detail.max_row - 1 == len(score_table(Ledger(run_check(example, TODAY).newsroom),
+                                                 parse_period("2026-Q2")).entries)
+    # the default file is build/scores-<period>.xlsx in the newsroom
+    code, _, err = run_cli(capsys, "scores", "--root", str(example), "--today", "2026-04-10",
+                           "--period", "2026-Q2", "--format", "xlsx")
+    assert code == 0 and (example / "build" / "scores-2026-Q2.xlsx").read_bytes() == out.read_bytes()
