@@ -113,11 +113,11 @@ class Geometry:
 
     @property
     def name_top_mm(self) -> float:
-        return round(self.marks_mm + 1.0, 3)
+        return round(self.marks_mm, 3)
 
     @property
     def number_top_mm(self) -> float:
-        return round(self.name_top_mm + self.name_pt / MM + 3.0, 3)
+        return round(self.name_top_mm + self.name_pt / MM + 5.0, 3)
 
     @property
     def line_top_mm(self) -> float:

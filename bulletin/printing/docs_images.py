@@ -1,0 +1,77 @@
+"""``python -m bulletin.printing.docs_images``: page images of the sample's PDFs for docs/print.md.
+
+For each kind of publication (bulletin, special, brief, feature) it takes one built PDF from
+build/pdf — a published issue, preferring one with markings and several items — and writes
+page 1 as docs/images/<kind>.png (and, for the bulletin, a body page as bulletin-body.png)
+with poppler's pdftoppm. Run ``make docs-images`` after ``make build``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bulletin.check import run_check
+from bulletin.dates import build_day
+from bulletin.views import print_view
+
+KINDS = ("bulletin", "special", "brief", "feature")
+RESOLUTION = 60
+
+
+def choose(root: Path, pdf_dir: Path) -> dict[str, Path]:
+    """One PDF per kind: published first, then most markings, then most items."""
+    newsroom = run_check(root, build_day(None)).newsroom
+    best: dict[str, tuple[tuple, Path]] = {}
+    for issue in newsroom.issues:
+        pdf = pdf_dir / f"{issue.key}.pdf"
+        if not pdf.is_file():
+            continue
+        view = print_view(newsroom, issue)
+        score = (not view.draft, view.classified + bool(view.urgency), len(view.items), issue.key)
+        if view.kind not in best or score > best[view.kind][0]:
+            best[view.kind] = (score, pdf)
+    return {kind: best[kind][1] for kind in KINDS if kind in best}
+
+
+def page_png(pdf: Path, page: int, out: Path) -> None:
+    """One page of a PDF as a PNG, via pdftoppm."""
+    with tempfile.TemporaryDirectory() as tmp:
+        stem = Path(tmp) / "page"
+        subprocess.run(
+            ["pdftoppm", "-r", str(RESOLUTION), "-png", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(stem)],
+            check=True, capture_output=True,
+        )
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(stem.with_suffix(".png")), out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="把示例 PDF 的第 1 页转为 docs/images/*.png")
+    parser.add_argument("--root", default=".", help="新闻室目录（默认：当前目录）")
+    parser.add_argument("--out", default="docs/images", help="图片目录（默认：docs/images）")
+    args = parser.parse_args(argv)
+    root = Path(args.root).resolve()
+    if not shutil.which("pdftoppm"):
+        print("docs-images：未找到 pdftoppm；请以 root 运行 apt-get install poppler-utils", file=sys.stderr)
+        return 1
+    chosen = choose(root, root / "build" / "pdf")
+    if not chosen:
+        print("docs-images：build/pdf 中没有 PDF；请先运行 make build", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    for kind, pdf in chosen.items():
+        page_png(pdf, 1, out / f"{kind}.png")
+        print(f"{out / f'{kind}.png'} ← {pdf.relative_to(root)}", file=sys.stderr)
+    if "bulletin" in chosen:
+        page_png(chosen["bulletin"], 2, out / "bulletin-body.png")
+        print(f"{out / 'bulletin-body.png'} ← {chosen['bulletin'].relative_to(root)} 第 2 页", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
