@@ -1,0 +1,114 @@
+"""The synthetic newsroom generator behind `make bench`: valid, realistic and reproducible."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bulletin.bench.generate import _q, generate
+from bulletin.check import run_check
+
+TODAY = date(2026, 12, 31)
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bench") / "newsroom"
+    summary = generate(root, years=1, units=10, reports_per_year=300, seed=7)
+    return root, summary, run_check(root, TODAY)
+
+
+def test_small_newsroom_checks_without_errors(small):
+    _root, summary, result = small
+    assert [p.format() for p in result.errors] == []
+    assert len(result.newsroom.reports) == 300 == summary.reports
+    assert len(result.newsroom.units) == 10
+    # What the generator promises never to produce: missing markings, authors who are not the
+    # registered officer, vague opening dates, issues dated before their items, unlocked issues.
+    promised = {"W001", "W002", "W004", "W006", "W107"}
+    assert [p.format() for p in result.problems if p.code in promised] == []
+
+
+def test_small_newsroom_shape(small):
+    _root, summary, result = small
+    newsroom = result.newsroom
+    counts = {s: len(newsroom.issues_of(s)) for s in ("zwxx", "xxzb", "ldcy")}
+    assert counts == summary.issues == {"zwxx": 5, "xxzb": 3, "ldcy": 3}
+    drafts = sorted(i.key for i in newsroom.issues if not i.published)
+    assert drafts == ["ldcy/2026/002", "ldcy/2026/003", "xxzb/2026/002", "xxzb/2026/003", "zwxx/2026/004", "zwxx/2026/005"]
+    assert all(len(i.items) == 1 for i in newsroom.issues_of("xxzb"))
+    assert all(2 <= len(i.items) <= 4 for i in newsroom.issues_of("ldcy"))
+    assert all(i.lock is not None for i in newsroom.issues if i.published)
+    in_issues = {r.id for i in newsroom.issues for r in i.reports}
+    assert all(newsroom.reports[rid].status == "拟采用" for rid in in_issues)
+    assert summary.next_number == {"zwxx": 6, "xxzb": 4, "ldcy": 4}
+    for rid in summary.accepted_not_in_issue:
+        assert newsroom.reports[rid].status == "拟采用" and rid not in in_issues
+    assert {u.type for u in newsroom.units.values()} == {"市直单位", "县区", "乡镇", "信息直报点"}
+
+
+def test_reports_read_like_real_submissions(small):
+    newsroom = small[2].newsroom
+    for r in newsroom.reports.values():
+        opening = r.body.strip().split("\n\n", 1)[0]
+        assert re.match(r"^\d{1,2}月\d{1,2}日", opening), (r.id, opening)
+        assert not re.search("日前|近日|近期|前不久", r.body), r.id
+        assert 280 <= len(r.body) <= 1400, (r.id, len(r.body))
+        if r.classified:
+            assert r.secrecy_term, r.id
+        if r.category == "紧急":
+            assert r.event_time is not None and r.urgency in ("特急", "加急"), r.id
+        if r.status == "不采用":
+            assert r.reject_reason, r.id
+        unit = newsroom.units[r.unit]
+        assert r.author == unit.officer_on(r.submitted_day).name, r.id
+
+
+def test_same_seed_same_bytes_other_seed_other_text(tmp_path):
+    generate(tmp_path / "a", units=10, reports_per_year=120, seed=3)
+    generate(tmp_path / "b", units=10, reports_per_year=120, seed=3)
+    generate(tmp_path / "c", units=10, reports_per_year=120, seed=4)
+    a, b, c = (_files(tmp_path / n) for n in "abc")
+    assert len(a) > 120
+    assert a == b
+    assert a != c
+
+
+def test_refuses_to_overwrite_without_force(tmp_path):
+    generate(tmp_path, units=8, reports_per_year=40, seed=1)
+    with pytest.raises(FileExistsError):
+        generate(tmp_path, units=8, reports_per_year=40, seed=1)
+    generate(tmp_path, units=8, reports_per_year=50, seed=1, force=True)
+    assert len(list((tmp_path / "content").rglob("*.md"))) == 50
+
+
+@pytest.mark.parametrize(
+    "text, plain",
+    [
+        ("市政府秘书长、副秘书长", True),
+        ("《政务信息》", True),
+        ("副局长 陈立", True),
+        ("a: b", False),
+        ("x #y", False),
+        ("yes", False),
+        ("0571-86012345", False),
+        ("1年", False),
+        ("[甲]", False),
+        ("甲,乙", False),
+        ("“引号”开头", True),
+        ('"quoted"', False),
+    ],
+)
+def test_quoting_reads_back_as_the_same_string(text, plain):
+    written = _q(text)
+    assert (written == text) is plain
+    assert yaml.safe_load(f"k: {written}") == {"k": text}
+    assert yaml.safe_load(f"k: [{written}]") == {"k": [text]}
