@@ -38,10 +38,11 @@ STALE_DAYS = 7
 
 def lint_newsroom(newsroom: Newsroom) -> list[Problem]:
     problems: list[Problem] = []
+    content = (newsroom.root / "content").resolve()
     for report in newsroom.reports.values():
         problems += _headline(newsroom, report)
         problems += _length(report)
-        problems += path_problems(newsroom.root, report)
+        problems += path_problems(newsroom.root, report, content)
     problems += _issue_headlines(newsroom)
     problems += duplicate_problems(newsroom)
     problems += stale_chain_problems(newsroom)
@@ -88,7 +89,7 @@ def _length(r: Report) -> list[Problem]:
     if size == 0:
         return [Problem(r.src.path, max(r.body_line - 1, 1), "W109", "正文为空；请在第二个 --- 之后写正文")]
     if r.category == "动态" and size > DYNAMIC_MAX:
-        return [Problem(r.src.path, r.body_line, "W101",
+        return [Problem(r.src.path, text_line(r), "W101",
                         f"动态信息正文有 {size} 字，超过 {DYNAMIC_MAX} 字；请压缩到 {DYNAMIC_MAX} 字以内，"
                         "或改为经验、调研等类别")]
     return []
@@ -129,9 +130,19 @@ def body_targets(body: str) -> list[tuple[str, str, str]]:
     return parser.found
 
 
-def _line_of(r: Report, needle: str) -> int:
-    at = r.body.find(needle) if needle else -1
-    return r.body_line + r.body[:at].count("\n") if at >= 0 else r.body_line
+def text_line(r: Report) -> int:
+    """The line of the body's first text (the body starts with a blank line after ``---``)."""
+    return r.body_line + r.body[: len(r.body) - len(r.body.lstrip())].count("\n")
+
+
+def _line_of(r: Report, kind: str, url: str, alt: str) -> int:
+    """The line where an image or link is written (the first such, if written twice)."""
+    needles = [f"![{alt}]({url}", f"]({url}", url] if kind == "img" else [f"]({url}", url]
+    for needle in needles:
+        at = r.body.find(needle) if url else -1
+        if at >= 0:
+            return r.body_line + r.body[:at].count("\n")
+    return text_line(r)
 
 
 def _outside(r: Report, line: int, what: str, url: str, why: str) -> Problem:
@@ -157,17 +168,21 @@ def _unsafe(r: Report, kind: str, url: str, line: int) -> Problem | None:
     return None
 
 
-def path_problems(root: FsPath, r: Report) -> list[Problem]:
-    """Images and links that leave ``content/``, images that are missing, heavy or unlabelled."""
+def path_problems(root: FsPath, r: Report, content: FsPath) -> list[Problem]:
+    """Images and links that leave ``content/``, images that are missing, heavy or unlabelled.
+
+    ``content`` is the real path of the newsroom's content folder. The loader does not descend
+    into symlinked folders, so a report can only leave ``content/`` by being a symlink itself.
+    """
     found: list[Problem] = []
-    content = (root / "content").resolve()
-    if not (root / r.src.path).resolve().is_relative_to(content):
+    source = root / r.src.path
+    if source.is_symlink() and not source.resolve().is_relative_to(content):
         found.append(Problem(r.src.path, 1, "E230", "稿件文件是指向 content/ 之外的符号链接；请把稿件本身放进 content/"))
     for kind, raw, alt in body_targets(r.body):
         url = raw.strip()
         if not url or url.startswith("#"):
             continue
-        line = _line_of(r, raw)
+        line = _line_of(r, kind, raw, alt)
         problem = _unsafe(r, kind, url, line)
         if problem is not None:
             found.append(problem)
@@ -213,11 +228,13 @@ def _letters(text: str) -> str:
     return _NOT_TEXT.sub("", text)
 
 
+_SENTENCE_TEXT = re.compile(r"[^\w。！？；!?;\n]+|_")
+
+
 def _anchors(body: str) -> set[str]:
     """The first and last 8 characters of each sentence: an edit inside a sentence keeps them."""
     keys: set[str] = set()
-    for sentence in _SENTENCE_END.split(body):
-        text = _letters(sentence)
+    for text in _SENTENCE_END.split(_SENTENCE_TEXT.sub("", body)):
         if len(text) >= 8:
             keys.add(text[:8])
             keys.add(text[-8:])
@@ -271,14 +288,17 @@ def _same_headlines(rows: list[tuple[date, str, Report]], roots: dict[str, str])
 
 def _similar_bodies(rows: list[tuple[date, str, Report]], roots: dict[str, str]) -> list[Problem]:
     texts = {r.id: _letters(r.body) for _, _, r in rows}
-    buckets: dict[str, list[int]] = defaultdict(list)
+    first: dict[str, int] = {}
+    buckets: dict[str, list[int]] = {}  # only anchors seen more than once
     for index, (_, _, r) in enumerate(rows):
         if len(texts[r.id]) >= MIN_COMPARABLE:
             for key in _anchors(r.body):
-                buckets[key].append(index)
+                seen = first.setdefault(key, index)
+                if seen != index:
+                    buckets.setdefault(key, [seen]).append(index)
     pairs: set[tuple[int, int]] = set()
     for members in buckets.values():
-        if 1 < len(members) <= BOILERPLATE:
+        if len(members) <= BOILERPLATE:
             for n, later in enumerate(members):
                 for earlier in members[:n]:
                     if _near(rows[earlier][0], rows[later][0]):
@@ -298,7 +318,7 @@ def _similar_bodies(rows: list[tuple[date, str, Report]], roots: dict[str, str])
     for later, (score, earlier) in sorted(best.items()):
         day, _, other = rows[earlier]
         r = rows[later][2]
-        found.append(Problem(r.src.path, r.body_line, "W105",
+        found.append(Problem(r.src.path, text_line(r), "W105",
                              f"正文与 {other.id}（{day} 收稿）相似度达 {score:.0%}，可能是重复报送；"
                              "请核对，重复的请标为 status: 不采用 并写明原因"))
     return found

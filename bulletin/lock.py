@@ -133,6 +133,7 @@ class ItemChange:
     kind: str
     line: int
     corrections: list[date] = field(default_factory=list)  # corrections that cover it
+    accounted: int = 0  # corrections already taken into account by a re-lock
 
     @property
     def covered(self) -> bool:
@@ -209,7 +210,8 @@ def verify_issue(newsroom: Newsroom, issue: Issue) -> Verdict:
             verdict.changes.append(ItemChange(rid, REMOVED, current[rid].line))
         elif item_digest(report) != expected:
             already = lock.get("corrected", {}).get(rid, 0)
-            verdict.changes.append(ItemChange(rid, CHANGED, current[rid].line, _covering(report, lock_date, already)))
+            covering = _covering(report, lock_date, already)
+            verdict.changes.append(ItemChange(rid, CHANGED, current[rid].line, covering, already))
     for rid, item in current.items():
         if rid not in locked:
             verdict.changes.append(ItemChange(rid, ADDED, item.line))
@@ -237,10 +239,14 @@ def _change_problem(issue: Issue, verdict: Verdict, change: ItemChange, newsroom
         return Problem(report.src.path, report.src.line("corrections"), "W108",
                        f"本稿已在 {issue.key} 发布，发布后按 {change.corrections[-1]} 的更正记录作了修改；"
                        f"请运行 bulletin publish {path} 重新锁定，以便发现此后的改动")
+    example = f"{{date: {newsroom.today}, note: 更正第二段数字}}"
+    if change.accounted:
+        return Problem(report.src.path, report.src.line("id"), "E224",
+                       f"本稿已在 {issue.key} 发布，已有的 {change.accounted} 条更正记录在重新锁定时已计入，此后内容又被改动；"
+                       f"请恢复原文，或在 corrections 中再写一条更正，例如 - {example}")
     return Problem(report.src.path, report.src.line("id"), "E224",
                    f"本稿已在 {issue.key}（{locked_on}）发布，此后内容被改动，但没有 {locked_on} 或之后的更正记录；"
-                   "请恢复原文，或在 corrections 中写明更正，例如 corrections: [{date: "
-                   f"{newsroom.today}, note: 更正第二段数字}}]")
+                   f"请恢复原文，或在 corrections 中写明更正，例如 corrections: [{example}]")
 
 
 def lock_problems(newsroom: Newsroom) -> list[Problem]:

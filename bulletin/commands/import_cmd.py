@@ -364,6 +364,6 @@ def run(ctx, args) -> int:
         ctx.say(f"注意：{note}")
     for line in converted.dropped:
         ctx.say(f"已删去联系信息行（不上网站）：{line}")
-    next_steps(ctx, plan, newsroom, signed=bool(converted.signed_off_by))
+    next_steps(ctx, plan, newsroom, signed=bool(converted.signed_off_by), body=bool(converted.body))
     print(shown(plan.path))
     return 0

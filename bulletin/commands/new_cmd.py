@@ -32,7 +32,9 @@ def yaml_scalar(value: str) -> str:
         plain = "\n" not in value and value == value.strip() and yaml.safe_load(f"[{value}]") == [value]
     except yaml.YAMLError:
         plain = False
-    return value if plain and value else json.dumps(value, ensure_ascii=False)
+    if not value:
+        return "''"
+    return value if plain else json.dumps(value, ensure_ascii=False)
 
 
 def shown(path: Path) -> str:
@@ -127,12 +129,12 @@ def write_report(plan: ReportPlan, body: str) -> None:
     atomic_write(plan.path, plan.text(body))
 
 
-def next_steps(ctx, plan: ReportPlan, newsroom: Newsroom, signed: bool) -> None:
+def next_steps(ctx, plan: ReportPlan, newsroom: Newsroom, signed: bool, body: bool) -> None:
     unit = newsroom.units[dict(plan.front)["unit"]]
     if not unit.active:
         ctx.say(f"注意：{unit.name}已停用")
     todo = [] if signed else ["填写 signed_off_by（审签领导）"]
-    todo.append("核对正文")
+    todo.append("核对正文" if body else "在第二个 --- 之后写正文")
     ctx.say(f"已新建 {shown(plan.path)}（{unit.name}，作者 {dict(plan.front)['author']}）；请{'、'.join(todo)}，然后运行 bulletin check")
 
 
@@ -140,6 +142,6 @@ def run(ctx, args) -> int:
     newsroom = load_newsroom(ctx)
     plan = plan_report(ctx, newsroom, args.unit, args.title, args.category, args.classification)
     write_report(plan, "")
-    next_steps(ctx, plan, newsroom, signed=False)
+    next_steps(ctx, plan, newsroom, signed=False, body=False)
     print(shown(plan.path))
     return 0

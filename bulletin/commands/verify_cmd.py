@@ -53,6 +53,6 @@ def run(ctx, args) -> int:
         for verdict in verdicts:
             detail = "：" + "、".join(_change_text(verdict)) if verdict.state == "已变更" else ""
             print(f"{verdict.issue.key}  {verdict.state}{detail}")
-        changed = sum(v.state == "已变更" for v in verdicts)
-        ctx.say(f"核对了 {len(verdicts)} 期已发布期刊：{changed} 期已变更，其中 {tampered} 期有未经更正的改动")
+    changed = sum(v.state == "已变更" for v in verdicts)
+    ctx.say(f"核对了 {len(verdicts)} 期已发布期刊：{changed} 期已变更，其中 {tampered} 期有未经更正的改动")
     return 1 if tampered else 0

@@ -1,0 +1,208 @@
+"""Tamper evidence: the lock written by publish, checked on every check, reported by verify."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from workflow_helpers import lines, run_cli
+
+ISSUE = "issues/zwxx/2026/018.yaml"
+R = "content/2026/03/2026-03-nyj-001.md"
+PUBLISHED = date(2026, 3, 12)
+LATER = date(2026, 3, 20)
+LOCK_CODES = ("E224", "E232", "E233", "E234", "E235", "W107", "W108")
+
+
+@pytest.fixture
+def published(newsroom):
+    """The conftest newsroom with issue 18 published on 2026-03-12."""
+    result = run_cli(newsroom.root, "publish", ISSUE, today="2026-03-12")
+    assert result.code == 0, result.err
+    return newsroom
+
+
+def lock_lines(newsroom, today=LATER):
+    return lines(newsroom.root, today, *LOCK_CODES)
+
+
+def edit(newsroom, rel, old, new):
+    path = newsroom.root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_unchanged_issue_is_consistent(published):
+    assert lock_lines(published) == []
+    result = run_cli(published.root, "verify", today="2026-03-20")
+    assert (result.code, result.out) == (0, "zwxx/2026/018  一致\n")
+
+
+def test_rewriting_yaml_without_changing_values_is_not_a_change(published):
+    edit(published, R, "title: 市农业农村局春耕备耕物资储备充足", 'title: "市农业农村局春耕备耕物资储备充足"')
+    edit(published, R, "submitted: 2026-03-09T16:20:00+08:00", "submitted: 2026-03-09T08:20:00Z")
+    edit(published, R, "category: 动态", "category: dynamic")
+    edit(published, R, "全面展开。\n", "全面展开。   \n\n\n")
+    assert lock_lines(published) == []
+
+
+@pytest.mark.parametrize("addition", [
+    "adopted:\n  - {level: city, publication: 市委《信息快报》, date: 2026-03-15}",
+    "instructions:\n  - {leader: 市长 张国华, level: own, date: 2026-03-15, text: 请抓好落实。}",
+    "tags: [春耕]",
+    "status: 拟采用",
+])
+def test_records_added_after_publication_are_not_changes(published, addition):
+    edit(published, R, "classification: 公开\n", f"classification: 公开\n{addition}\n")
+    assert lock_lines(published) == []
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("全面展开。", "全面展开，进展顺利。"),
+    ("title: 市农业农村局春耕备耕物资储备充足", "title: 市农业农村局春耕物资储备充足"),
+    ("classification: 公开", "classification: 内部"),
+    ("submitted: 2026-03-09T16:20:00+08:00", "submitted: 2026-03-09T17:20:00+08:00"),
+    ("signed_off_by: 副局长 陈立", "signed_off_by: 局长 李强"),
+])
+def test_any_change_of_the_published_text_is_an_error(published, old, new):
+    edit(published, R, old, new)
+    assert lock_lines(published) == [
+        f"{R}:2: error[E224]: 本稿已在 zwxx/2026/018（2026-03-12）发布，此后内容被改动，但没有 2026-03-12 或之后的更正记录；"
+        "请恢复原文，或在 corrections 中写明更正，例如 corrections: [{date: 2026-03-20, note: 更正第二段数字}]"
+    ]
+    result = run_cli(published.root, "verify", today="2026-03-20")
+    assert (result.code, result.out) == (1, "zwxx/2026/018  已变更：2026-03-nyj-001（内容改动，无更正记录）\n")
+
+
+def _correct(newsroom, day: str, note: str = "更正数字") -> None:
+    edit(newsroom, R, "classification: 公开\n", f"classification: 公开\ncorrections:\n  - {{date: {day}, note: {note}}}\n")
+
+
+def test_a_correction_dated_before_publication_does_not_cover_a_change(published):
+    edit(published, R, "全面展开。", "全面展开，进展顺利。")
+    _correct(published, "2026-03-11")
+    assert [p.split(": ")[1] for p in lock_lines(published)] == ["error[E224]"]
+
+
+def test_a_correction_dated_on_or_after_publication_covers_the_change(published):
+    edit(published, R, "全面展开。", "全面展开，进展顺利。")
+    _correct(published, "2026-03-12")
+    assert lock_lines(published) == [
+        f"{R}:10: warning[W108]: 本稿已在 zwxx/2026/018 发布，发布后按 2026-03-12 的更正记录作了修改；"
+        f"请运行 bulletin publish {ISSUE} 重新锁定，以便发现此后的改动"
+    ]
+    result = run_cli(published.root, "verify", today="2026-03-20")
+    assert (result.code, result.out) == (0, "zwxx/2026/018  已变更：2026-03-nyj-001（内容改动，有 2026-03-12 的更正记录）\n")
+
+
+def test_relock_after_a_correction_catches_the_next_change(published):
+    edit(published, R, "全面展开。", "全面展开，进展顺利。")
+    _correct(published, "2026-03-15")
+    before = (published.root / ISSUE).read_text(encoding="utf-8").split("\n")
+    result = run_cli(published.root, "publish", ISSUE, today="2026-03-16")
+    assert result.code == 0
+    assert result.err == "已按更正记录重新锁定 2026-03-nyj-001；此后再改动须另写更正记录\n"
+    after = (published.root / ISSUE).read_text(encoding="utf-8").split("\n")
+    assert after[:18] == before[:18]  # only the item's digest changes, and `corrected` is added
+    assert after[18] != before[18] and after[18].startswith("    2026-03-nyj-001: ")
+    assert after[19:] == ["  corrected:", "    2026-03-nyj-001: 1", ""]
+    assert lock_lines(published) == []
+    edit(published, R, "进展顺利", "进展很顺利")
+    assert lock_lines(published) == [
+        f"{R}:2: error[E224]: 本稿已在 zwxx/2026/018 发布，已有的 1 条更正记录在重新锁定时已计入，此后内容又被改动；"
+        "请恢复原文，或在 corrections 中再写一条更正，例如 - {date: 2026-03-20, note: 更正第二段数字}"
+    ]
+    edit(published, R, "note: 更正数字}\n", "note: 更正数字}\n  - {date: 2026-03-18, note: 再次更正}\n")
+    assert [p.split(": ")[1] for p in lock_lines(published)] == ["warning[W108]"]
+
+
+def test_a_deleted_report_is_an_error(published):
+    published.remove(R)
+    assert lock_lines(published) == [
+        f"{ISSUE}:9: error[E235]: 稿件 2026-03-nyj-001 已在本期发布，但 content/ 中已找不到它；请恢复该稿件文件"
+    ]
+
+
+def test_items_added_or_removed_after_publication_are_errors(published):
+    published.report("2026-03-nyj-002")
+    edit(published, ISSUE, "  - 2026-03-nyj-001\n", "  - 2026-03-nyj-001\n  - 2026-03-nyj-002\n")
+    found = lock_lines(published)
+    assert f"{ISSUE}:10: error[E233]: 稿件 2026-03-nyj-002 是本期 2026-03-12 发布后才加入的；已发布的期刊不能增加条目，请编入新的一期" in found
+    edit(published, ISSUE, "  - 2026-03-nyj-001\n", "")
+    assert f"{ISSUE}:19: error[E233]: 稿件 2026-03-nyj-001 是本期发布时的条目，现已从 items 中删去；请恢复该条目" in lock_lines(published)
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("date: 2026-03-12\nstatus", "date: 2026-03-13\nstatus"),
+    ("copies: 120", "copies: 100"),
+    ("  - 2026-03-nyj-001\n", "  - {id: 2026-03-nyj-001, title: 春耕物资储备充足}\n"),
+    ("signer: 张国华", "signer: 王明"),
+])
+def test_printed_fields_of_a_published_issue_cannot_change(published, old, new):
+    edit(published, ISSUE, old, new)
+    assert lock_lines(published) == [
+        f"{ISSUE}:17: error[E233]: 本期于 2026-03-12 发布后，期刊文件中的期号、日期、条目标题、报送范围或印数等被改动；"
+        "已发布的期刊不能修改，请用 git diff 找出改动并恢复原样"
+    ]
+
+
+def test_a_hand_edited_lock_is_an_error(published):
+    text = (published.root / ISSUE).read_text(encoding="utf-8")
+    digest = text.split("2026-03-nyj-001: ")[1].split("\n")[0]
+    edit(published, ISSUE, f"2026-03-nyj-001: {digest}", "2026-03-nyj-001: 0000")
+    assert lock_lines(published) == [
+        f"{ISSUE}:14: error[E232]: lock.items 应是“稿件 id: 摘要”的映射；lock 由 bulletin publish 写入，请用 git 恢复原来的 lock，不要手改"
+    ]
+
+
+def test_turning_a_published_issue_back_into_a_draft_is_an_error(published):
+    edit(published, ISSUE, "status: published", "status: draft")
+    assert lock_lines(published) == [
+        f"{ISSUE}:5: error[E234]: 本期带有锁定摘要，说明已经发布过；已发布的期刊不能改回草稿，请把 status 改回 published"
+    ]
+
+
+def test_published_without_lock_warns_and_publish_adds_the_lock(newsroom):
+    edit(newsroom, ISSUE, "status: draft", "status: published")
+    assert lock_lines(newsroom) == [
+        f"{ISSUE}:5: warning[W107]: 本期标为已发布，但没有锁定摘要，发布后的改动无法发现；请运行 bulletin publish {ISSUE}"
+    ]
+    before = (newsroom.root / ISSUE).read_text(encoding="utf-8")
+    result = run_cli(newsroom.root, "publish", ISSUE, today="2026-03-20")
+    assert result.code == 0
+    assert result.err == f"{ISSUE} 已是发布状态，现补写锁定摘要（1 篇稿件，锁定日期 2026-03-20）\n"
+    after = (newsroom.root / ISSUE).read_text(encoding="utf-8")
+    assert after.startswith(before) and after[len(before):].startswith("lock:\n  date: 2026-03-20\n")
+    assert lock_lines(newsroom) == []
+    again = run_cli(newsroom.root, "publish", ISSUE, today="2026-03-21")
+    assert (again.code, again.err) == (0, f"{ISSUE} 已发布，锁定摘要一致，无需重复发布\n")
+
+
+def test_verify_json_lists_every_published_issue(published):
+    published.write("issues/zwxx/2026/019.yaml", (published.root / ISSUE).read_text(encoding="utf-8")
+                    .replace("number: 18", "number: 19").split("lock:")[0])
+    edit(published, R, "全面展开。", "全面展开，进展顺利。")
+    _correct(published, "2026-03-14")
+    result = run_cli(published.root, "verify", "--format", "json", today="2026-03-20")
+    assert result.code == 0
+    assert json.loads(result.out) == {
+        "issues": [
+            {"issue": "zwxx/2026/018", "path": ISSUE, "state": "已变更", "locked": "2026-03-12", "malformed": None,
+             "changes": [{"id": "2026-03-nyj-001", "change": "内容改动", "corrected": True, "corrections": ["2026-03-14"]}]},
+            {"issue": "zwxx/2026/019", "path": "issues/zwxx/2026/019.yaml", "state": "未锁定", "locked": None,
+             "malformed": None, "changes": []},
+        ],
+        "tampered": 0,
+    }
+    assert result.err == "核对了 2 期已发布期刊：1 期已变更，其中 0 期有未经更正的改动\n"
+
+
+def test_lock_is_checked_by_build_too(published):
+    edit(published, R, "全面展开。", "全面展开，进展顺利。")
+    result = run_cli(published.root, "build", "--only", "notices", today="2026-03-20")
+    assert result.code == 1
+    assert "error[E224]" in result.err
+    assert not (published.root / "build" / "notices").exists()
