@@ -53,7 +53,7 @@ def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progres
         return
     root = newsroom_root(prints, cache_dir)
     fonts = resolve_fonts(root)
-    css = print_css(fonts)
+    css = print_css(fonts, root)
     pdf_cache = cache_dir / "pdf"
     pdf_cache.mkdir(parents=True, exist_ok=True)
     planned = [_plan(p, root, fonts, css, pdf_cache, out_dir) for p in prints]

@@ -25,6 +25,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from bulletin.dates import SHANGHAI
 from bulletin.printing.compose import Printed
+from bulletin.printing.config import brief_size
 from bulletin.printing.fonts import FontSet
 from bulletin.printing.pdf import RED, Geometry
 from bulletin.write import atomic_write
@@ -142,7 +143,7 @@ class _Writer:
         self.fonts = fonts
         self.g = Geometry()
         self.word = Document()
-        self.body_pt = self.g.brief_pt if doc.kind == "brief" else self.g.body_pt
+        self.body_pt = brief_size(root) if doc.kind == "brief" else self.g.body_pt
 
     # -- low-level helpers -------------------------------------------------------------
     def run(self, paragraph, text: str, role: str = "body", size: float | None = None, bold: bool = False,
@@ -168,7 +169,7 @@ class _Writer:
         fmt.space_before = Pt(before)
         fmt.space_after = Pt(after)
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = Pt(exact or (self.g.pitch_pt if self.doc.kind != "brief" else self.g.brief_pitch_pt))
+        fmt.line_spacing = Pt(exact or (self.g.pitch_pt if self.doc.kind != "brief" else round(self.body_pt * 1.75, 2)))
         return p
 
     @staticmethod
@@ -254,7 +255,7 @@ class _Writer:
             if text:
                 self.run(p, text, role="heading", size=16, color=RED_RGB if text in ("特急", "加急") and doc.kind == "special" else None)
         p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER, exact=self.g.name_pt * 1.15, before=6)
-        self.run(p, doc.name, role="title", size=self.g.name_pt if len(doc.name) <= 6 else self.g.name_pt * 0.7, bold=True, color=RED_RGB)
+        self.run(p, doc.name, role="title", size=self.g.name_pt if len(doc.name) <= 6 else self.g.name_pt * 0.7, color=RED_RGB)
         p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER, exact=pitch, before=6)
         self.run(p, doc.number, size=16)
         p = self.paragraph(exact=pitch, before=6)
@@ -279,7 +280,7 @@ class _Writer:
         if doc.kind == "brief" and not (first and not doc.toc):
             self.word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER, exact=self.g.title_pitch_pt, before=self.g.pitch_pt)
-        self.run(p, item.headline, role="title", size=self.g.title_pt, bold=True)
+        self.run(p, item.headline, role="title", size=self.g.title_pt)  # 小标宋 is heavy by design: never faked bold
         self.bookmark(p, f"item{index}", index)
         if item.unit:
             p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER, after=self.g.pitch_pt)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from bulletin.printing.config import bulletin_extra
 
 ROLES = ("title", "body", "heading", "kai")
 ROLE_NAMES = {"title": "标题（小标宋）", "body": "正文（仿宋）", "heading": "一级标题（黑体）", "kai": "二级标题（楷体）"}
@@ -114,22 +114,9 @@ def _stat(file: str | None) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-class _Lenient(yaml.SafeLoader):
-    """mkdocs.yml may carry ``!!python/name`` and ``!ENV`` tags; they are irrelevant here."""
-
-
-_Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def configured_families(root: Path) -> dict[str, str]:
     """``extra.bulletin.fonts`` from mkdocs.yml: {role: family}; unreadable means none."""
-    path = root / "mkdocs.yml"
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Lenient)  # noqa: S506 - safe subclass
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
-    fonts = ((data or {}).get("extra") or {}).get("bulletin", {}) if isinstance(data, dict) else {}
-    fonts = fonts.get("fonts") if isinstance(fonts, dict) else None
+    fonts = bulletin_extra(root).get("fonts")
     if not isinstance(fonts, dict):
         return {}
     return {role: fam.strip() for role, fam in fonts.items() if role in ROLES and isinstance(fam, str) and fam.strip()}

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from bulletin.printing.config import brief_size
 from bulletin.printing.fonts import FontSet, resolve_fonts
 from bulletin.write import atomic_write
 
@@ -169,11 +170,19 @@ def template(name: str):
 
 
 def print_css(fonts: FontSet | None = None, root: Path | None = None) -> str:
-    """The shared print stylesheet, with each role's font list filled in."""
-    fonts = fonts or resolve_fonts(root or Path.cwd())
+    """The shared print stylesheet, with each role's font list filled in.
+
+    ``root`` is the newsroom (for fonts/ and mkdocs.yml settings); default the current folder.
+    """
+    root = root or Path.cwd()
+    fonts = fonts or resolve_fonts(root)
     stacks = {role: fonts.stack(role) for role in fonts.roles}
-    css = template("print.css").render(g=geometry_for(fonts), fonts=stacks, red=RED, font_faces=fonts.face_rules())
-    return css
+    geometry = replace(geometry_for(fonts), brief_pt=brief_size(root))
+    # Free Noto Serif has a real bold face for titles; licensed 小标宋 is drawn heavy and must not be faked bold.
+    title_weight = "bold" if fonts["title"].source == "默认" else "normal"
+    return template("print.css").render(
+        g=geometry, fonts=stacks, red=RED, font_faces=fonts.face_rules(), title_weight=title_weight
+    )
 
 
 @dataclass(frozen=True)
