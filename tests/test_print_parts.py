@@ -13,9 +13,10 @@ from pypdf import PdfWriter
 
 from bulletin.printing import docs_images
 from bulletin.printing.compose import heading_levels, issue_number, printed, publication_name, rebase_images
+from bulletin.printing.config import brief_size
 from bulletin.printing.docx_out import docx_bytes, word_fonts
 from bulletin.printing.fonts import resolve_fonts
-from bulletin.printing.pdf import html_to_pdf, local_fetcher
+from bulletin.printing.pdf import html_to_pdf, local_fetcher, print_css
 
 # -- fonts ---------------------------------------------------------------------------------
 
@@ -204,3 +205,20 @@ def test_page_text_helper_ignores_the_watermark(tmp_path):
     with open_pdf(out) as pdf:
         assert page_text(pdf.pages[0]) == "正文—1—"
         assert "".join(c["text"] for c in pdf.pages[0].chars if c["size"] > 100) == "草稿"
+
+
+# -- settings in mkdocs.yml --------------------------------------------------------------------------
+
+
+def test_brief_size_and_title_weight_settings(tmp_path):
+    assert brief_size(tmp_path) == 18.0
+    (tmp_path / "mkdocs.yml").write_text("extra:\n  bulletin:\n    print: {brief_size: 22}\n", encoding="utf-8")
+    assert brief_size(tmp_path) == 22.0
+    css = print_css(resolve_fonts(tmp_path), tmp_path)
+    assert ".kind-brief .body, .kind-brief .body h2, .kind-brief .body h3, .kind-brief .body h4 {\n  font-size: 22.0pt;" in css
+    assert css.count("font-weight: bold;") == 2  # the free Noto Serif title face has a real bold
+    (tmp_path / "mkdocs.yml").write_text("extra:\n  bulletin:\n    print: {brief_size: 17}\n", encoding="utf-8")
+    assert brief_size(tmp_path) == 18.0  # only 16, 18 or 22
+    licensed_font(tmp_path / "fonts" / "xbs.ttf", "方正小标宋简体", "政务信息")
+    css = print_css(resolve_fonts(tmp_path), tmp_path)
+    assert "font-weight: bold;" not in css and css.count("font-weight: normal; font-size: 2") == 1

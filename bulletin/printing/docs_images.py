@@ -9,6 +9,7 @@ with poppler's pdftoppm. Run ``make docs-images`` after ``make build``.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -50,6 +51,16 @@ def page_png(pdf: Path, page: int, out: Path) -> None:
         shutil.move(str(stem.with_suffix(".png")), out)
 
 
+def _pages(pdf: Path) -> int:
+    """Page count from poppler's pdfinfo (0 when it cannot tell)."""
+    try:
+        out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=False).stdout
+    except OSError:
+        return 0
+    match = re.search(r"^Pages:\s+(\d+)", out, re.M)
+    return int(match.group(1)) if match else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="把示例 PDF 的第 1 页转为 docs/images/*.png")
     parser.add_argument("--root", default=".", help="新闻室目录（默认：当前目录）")
@@ -67,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     for kind, pdf in chosen.items():
         page_png(pdf, 1, out / f"{kind}.png")
         print(f"{out / f'{kind}.png'} ← {pdf.relative_to(root)}", file=sys.stderr)
-    if "bulletin" in chosen:
+    if "bulletin" in chosen and _pages(chosen["bulletin"]) >= 2:
         page_png(chosen["bulletin"], 2, out / "bulletin-body.png")
         print(f"{out / 'bulletin-body.png'} ← {chosen['bulletin'].relative_to(root)} 第 2 页", file=sys.stderr)
     return 0
