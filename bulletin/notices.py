@@ -23,6 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -30,8 +31,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from bulletin.charts import bar_chart, trend_chart
 from bulletin.dates import cn_date, local
 from bulletin.model import Newsroom, Report
+from bulletin.printing.fonts import resolve_fonts
+from bulletin.printing.pdf import Meta, html_to_pdf, page_html, print_css
 from bulletin.scoring import Ledger, Period, ScoreTable, parse_period, round_half_up, score_table
 from bulletin.sheets import Sheet, entries_sheet, score_sheet, workbook_bytes
+from bulletin.site.settings import read_settings
 from bulletin.views import INTRANET, site_view
 from bulletin.write import atomic_write
 
@@ -327,8 +331,6 @@ def environment() -> Environment:
 
 
 def _issuer(newsroom: Newsroom) -> str:
-    from bulletin.site.settings import read_settings
-
     office = read_settings(newsroom.root).office
     publishers = [s.publisher for s in newsroom.series.values() if s.publisher]
     return office or (publishers[0] if publishers else "政务信息工作机构")
@@ -361,7 +363,7 @@ def build_notices(newsroom: Newsroom, out_dir: Path, cache: Path) -> dict[str, s
 
 def notice_html(notice: Notice) -> str:
     """The notice as an HTML fragment for the print stylesheet."""
-    return environment().get_template("notice.html").render(n=notice, cn_date=cn_date, title_line=_title_lines)
+    return environment().get_template("notice.html").render(n=notice, cn_date=cn_date, title_line=_title_lines, printed=True)
 
 
 def _title_lines(title: str) -> list[str]:
@@ -378,7 +380,7 @@ def notice_page(notice: Notice) -> str:
                         [label for label, _, _ in notice.trend],
                         [("报送", [s for _, s, _ in notice.trend]), ("采用", [a for _, _, a in notice.trend])])
     return environment().get_template("page.md").render(
-        n=notice, cn_date=cn_date, bars=_inline(bars), trend=_inline(trend))
+        n=notice, cn_date=cn_date, bars=_inline(bars), trend=_inline(trend), printed=False)
 
 
 def _inline(svg: str) -> str:
@@ -434,9 +436,6 @@ class _PdfWriter:
     """Renders notice PDFs through the print engine, reusing a cached PDF when nothing changed."""
 
     def __init__(self, root: Path, cache: Path):
-        from bulletin.printing.fonts import resolve_fonts
-        from bulletin.printing.pdf import print_css
-
         self.root = root
         self.cache = cache
         self.fonts = resolve_fonts(root)
@@ -446,8 +445,6 @@ class _PdfWriter:
         self.used: set[str] = set()
 
     def write(self, fragment: str, out: Path, notice: Notice) -> None:
-        from bulletin.printing.pdf import Meta, html_to_pdf, page_html
-
         meta = Meta(notice.title, notice.issuer, f"{notice.period.cn}政务信息考核通报", notice.day)
         html = page_html(fragment, meta, css=self.css, body_class="notice")
         key = hashlib.sha256((html + "\n" + self.fonts.fingerprint() + "\n" + _engine_version()).encode()).hexdigest()
@@ -468,6 +465,4 @@ class _PdfWriter:
 
 
 def _engine_version() -> str:
-    from importlib.metadata import version
-
     return f"weasyprint {version('weasyprint')}"

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pdfplumber
 import pytest
-from scoring_helpers import add_report
+from scoring_helpers import SCORING, SERIES, add_report, units_yaml, write
 from test_scoring import make_example
 
 from bulletin.check import run_check
@@ -208,3 +208,16 @@ def test_outputs_are_reproducible(tmp_path):
 def test_cn_number():
     assert [cn_number(n) for n in (1, 9, 10, 11, 17, 20, 21, 99)] == [
         "一", "九", "十", "十一", "十七", "二十", "二十一", "九十九"]
+
+
+def test_a_newsroom_without_reports_gets_only_an_index(tmp_path):
+    root = tmp_path / "empty"
+    write(root, "scoring.yaml", SCORING)
+    write(root, "issues/series.yaml", SERIES)
+    write(root, "units.yaml", units_yaml([{"id": "a", "name": "甲局"}]))
+    result = run_check(root, date(2026, 4, 10))
+    assert result.errors == []
+    pages = build_notices(result.newsroom, tmp_path / "out" / "notices", tmp_path / "cache")
+    assert list(pages) == ["notices/index.md"]
+    assert "<svg" not in pages["notices/index.md"]
+    assert list((tmp_path / "out" / "notices").iterdir()) == []

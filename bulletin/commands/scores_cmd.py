@@ -13,7 +13,16 @@ from pathlib import Path
 
 from bulletin.check import run_check
 from bulletin.cli import UsageError
-from bulletin.scoring import Entry, Ledger, PeriodError, Row, ScoreTable, parse_period, score_table
+from bulletin.scoring import (
+    Entry,
+    Ledger,
+    PeriodError,
+    Row,
+    ScoreTable,
+    parse_period,
+    round_half_up,
+    score_table,
+)
 from bulletin.sheets import entries_sheet, score_sheet, workbook_bytes
 from bulletin.write import atomic_write
 
@@ -96,8 +105,6 @@ def _table_text(table: ScoreTable, unit: str | None) -> str:
 
 
 def _signed(entry: Entry) -> str:
-    from bulletin.scoring import round_half_up
-
     return f"{round_half_up(entry.points, 2):+.2f}"
 
 
