@@ -6,6 +6,7 @@ search index) placed in the body of one item; titles carry Chinese canaries too.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 from datetime import date
@@ -40,6 +41,7 @@ PHONES = ["0571-86001234", "13800000001", "0571-86005678"]
 PERSONAL = ["甄撰稿", "甄审签", "甄市长", "INSTRUCTCANARY1515", "REJECTREASON1616"]
 SEARCH_WORD = "猕猴桃"  # occurs in one body only; jieba keeps it as one word
 XSS_ID = "2026-03-nyj-010"
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
 
 def _issue(series: str, number: int, day: str, status: str, items: list[str]) -> str:
@@ -53,13 +55,15 @@ def plant(newsroom: Newsroom) -> Newsroom:
     w = newsroom.write
     w("content/2026/03/2026-03-nyj-001.md", report_text(
         "2026-03-nyj-001",
-        body=f"3月8日，全市春耕备耕工作全面展开，{SEARCH_WORD}基地完成施肥。PUBLICBODYONE1111\n\n## 下一步\n\n抓好农资供应。",
+        body=f"3月8日，全市春耕备耕工作全面展开，{SEARCH_WORD}基地完成施肥。PUBLICBODYONE1111\n\n"
+             "![施肥现场](images/field.png)\n\n参见[前期情况](2026-03-nyj-003.md)。\n\n## 下一步\n\n抓好农资供应。",
         author="甄撰稿", signed_off_by="副局长 甄审签", tags="[春耕, 农资]",
         instructions="[{leader: 甄市长, level: own, date: 2026-03-13, text: 请抓好落实INSTRUCTCANARY1515, "
                      "follow_up: {owner: 市农业农村局, due: 2026-03-30, done: false}}]",
         adopted="[{level: city, publication: 《江城信息》, date: 2026-03-15}]",
         corrections="[{date: 2026-03-14, note: 第二段数字已更正}]",
     ))
+    w("content/2026/03/images/field.png", PNG)
     w("content/2026/03/2026-03-jyj-002.md", report_text(
         "2026-03-jyj-002", title="全市春耕备耕续报：化肥到位率九成", unit="jyj", category="经验",
         submitted="2026-03-10T09:00:00+08:00", follows="2026-03-nyj-001",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Newsroom
-from site_helpers import SEARCH_WORD, TODAY, XSS_ID, plant
+from site_helpers import PNG, SEARCH_WORD, TODAY, XSS_ID, plant
 
 from bulletin.check import run_check
 from bulletin.site import build_site, stage_dir
@@ -82,7 +82,7 @@ def test_public_item_page(built):
     assert text_of(html) == (
         "市农业农村局春耕备耕物资储备充足 报送单位 市农业农村局 报送日期 2026年3月9日 "
         "刊发 《政务信息》第18期 （2026年3月12日） 类别 动态 标签 春耕 农资 "
-        f"3月8日，全市春耕备耕工作全面展开，{SEARCH_WORD}基地完成施肥。PUBLICBODYONE1111 下一步 抓好农资供应。 "
+        f"3月8日，全市春耕备耕工作全面展开，{SEARCH_WORD}基地完成施肥。PUBLICBODYONE1111 参见 前期情况 。 下一步 抓好农资供应。 "
         "续报 全市春耕备耕续报：化肥到位率九成 2026年3月10日 更正说明 2026年3月14日：第二段数字已更正"
     )
     assert '<a href="../../issues/zwxx/2026/018/">《政务信息》第18期</a>' in html
@@ -90,6 +90,15 @@ def test_public_item_page(built):
     assert '<a href="../../archive/2026-03/">2026年3月9日</a>' in html
     assert '<a href="../../categories/dynamic/">动态</a>' in html
     assert '<li><a href="../2026-03-jyj-002/">全市春耕备耕续报：化肥到位率九成</a>' in html
+
+
+def test_images_are_staged_and_links_resolve_only_to_items_the_site_holds(built):
+    public = article(page(built, "site", "items/2026-03-nyj-001"))
+    assert '<p><img alt="施肥现场" src="../../media/2026/03/images/field.png"></p>' in public
+    assert "<p>参见<a>前期情况</a>。</p>" in public  # the internal item is not on the public site
+    assert (built / "site" / "media" / "2026" / "03" / "images" / "field.png").read_bytes() == PNG
+    intranet = article(page(built, "intranet", "items/2026-03-nyj-001"))
+    assert '<p>参见<a href="../2026-03-nyj-003/">前期情况</a>。</p>' in intranet
 
 
 def test_continuation_links_back(built):
@@ -236,3 +245,19 @@ def test_extra_pages_reach_the_intranet_only(tmp_path, built):
 
 def article_any(html: str) -> str:
     return html.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+
+
+def test_only_regular_files_inside_content_are_copied(tmp_path):
+    from bulletin.site import _copy_files
+    from bulletin.site.pages import Stage
+
+    root = tmp_path / "newsroom"
+    (root / "content" / "2026").mkdir(parents=True)
+    (root / "secret.png").write_bytes(b"outside")
+    (root / "content" / "2026" / "ok.png").write_bytes(b"inside")
+    (root / "content" / "2026" / "link.png").symlink_to(root / "secret.png")
+    stage = Stage(files={"media/2026/ok.png": "content/2026/ok.png", "media/2026/link.png": "content/2026/link.png",
+                         "media/x.png": "content/../secret.png"})
+    docs = tmp_path / "docs"
+    _copy_files(stage, root, docs)
+    assert sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()) == ["media/2026/ok.png"]
