@@ -222,3 +222,24 @@ def test_brief_size_and_title_weight_settings(tmp_path):
     licensed_font(tmp_path / "fonts" / "xbs.ttf", "方正小标宋简体", "政务信息")
     css = print_css(resolve_fonts(tmp_path), tmp_path)
     assert "font-weight: bold;" not in css and css.count("font-weight: normal; font-size: 2") == 1
+
+
+# -- failures and warnings of a batch -----------------------------------------------------------------
+
+
+def test_a_failed_render_names_the_issue_and_stops(newsroom, capsys, monkeypatch):
+    import bulletin.printing as printing
+    from bulletin.printing import pool
+
+    def boom(job):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(pool, "render_one", boom)
+    monkeypatch.setattr(printing, "subsetter_problem", lambda: "缺少子集库")
+    with pytest.raises(SystemExit) as exit_info:
+        printing.render_all(prints_of(newsroom.root), newsroom.root / "out", newsroom.root / "cache", lambda m: None)
+    assert exit_info.value.code == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "bulletin: 注意：缺少子集库",
+        "bulletin: 错误：zwxx/2026/018 的 PDF 渲染失败（ValueError: boom）；build/ 保持原样",
+    ]

@@ -114,15 +114,26 @@ def _context():
 def render_jobs(jobs: list[RenderJob], fonts: FontSet | None = None) -> Iterator[tuple[RenderJob, int, float]]:
     """Render every job; yields (job, pages, seconds) as each finishes. Largest issues go first."""
     ordered = sorted(jobs, key=lambda j: len(j.html), reverse=True)
-    if len(ordered) == 1 or os.environ.get("BULLETIN_PDF_WORKERS") == "0":
-        for job in ordered:  # one job: a pool would only add a process start
-            _warm_up(None)
-            pages, seconds = render_one(job)
-            yield job, pages, seconds
+    if len(ordered) == 1:  # one job: a pool would only add a process start
+        job = ordered[0]
+        pages, seconds = _guarded(render_one, job)
+        yield job, pages, seconds
         return
     workers = min(WORKERS, len(ordered))
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_warm_up, initargs=(fonts,)) as pool:
         futures = {pool.submit(render_one, job): job for job in ordered}
         for future in as_completed(futures):
-            pages, seconds = future.result()
-            yield futures[future], pages, seconds
+            job = futures[future]
+            pages, seconds = _guarded(lambda _job, done=future: done.result(), job)
+            yield job, pages, seconds
+
+
+class RenderError(Exception):
+    """A PDF that could not be rendered; the message names the issue."""
+
+
+def _guarded(call, job: RenderJob):
+    try:
+        return call(job)
+    except Exception as exc:  # noqa: BLE001 - one clear line instead of a worker traceback
+        raise RenderError(f"{job.key} 的 PDF 渲染失败（{type(exc).__name__}: {exc}）") from exc
