@@ -17,8 +17,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
-# (mapping, sequence, offset): the layouts editors and the sample newsroom use.
-_LAYOUTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 4, 0), (2, 3, 1), (4, 6, 4))
+# (mapping, sequence, offset): the layouts editors and the sample newsroom use. A file without
+# nested block mappings fits several; two-space mappings come first as the common choice.
+_LAYOUTS = ((2, 4, 2), (2, 2, 0), (2, 6, 4), (2, 3, 1), (2, 5, 3), (4, 4, 2), (4, 4, 0), (4, 6, 4), (4, 6, 2))
 
 
 class RoundTripError(Exception):
@@ -59,12 +60,22 @@ def to_node(value: Any) -> Any:
 
 
 def set_top_level(text: str, changes: dict[str, Any]) -> str:
-    """``text`` with each top-level key of ``changes`` set (added at the end when absent)."""
-    for yaml, data in _faithful(text):
-        for key, value in changes.items():
-            data[key] = to_node(value)
-        return _dump(yaml, data)
-    return _splice(text, changes)
+    """``text`` with each top-level key of ``changes`` set (added at the end when absent).
+
+    Mappings go through the round trip. A scalar is replaced on its own line, keeping the
+    editor's end-of-line comment where it was (the round trip would move it to keep its column).
+    """
+    blocks = {key: value for key, value in changes.items() if isinstance(value, dict)}
+    scalars = {key: value for key, value in changes.items() if key not in blocks}
+    if blocks:
+        for yaml, data in _faithful(text):
+            for key, value in blocks.items():
+                data[key] = to_node(value)
+            text = _dump(yaml, data)
+            break
+        else:
+            text = _splice(text, blocks)
+    return _splice(text, scalars) if scalars else text
 
 
 def _top_level_spans(text: str) -> tuple[CommentedMap, dict[str, tuple[int, int]]]:

@@ -9,12 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from workflow_helpers import lines, problems
 
 from bulletin import lints
 from bulletin.lints import body_length, lint_newsroom
 from bulletin.load import Doc, Sources
 from bulletin.model import build_newsroom
-from workflow_helpers import lines, problems
 
 DAY = date(2026, 3, 12)
 R = "content/2026/03/2026-03-nyj-001.md"

@@ -6,7 +6,6 @@ import json
 from datetime import date
 
 import pytest
-
 from workflow_helpers import lines, run_cli
 
 ISSUE = "issues/zwxx/2026/018.yaml"
