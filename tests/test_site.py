@@ -261,3 +261,24 @@ def test_only_regular_files_inside_content_are_copied(tmp_path):
     docs = tmp_path / "docs"
     _copy_files(stage, root, docs)
     assert sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()) == ["media/2026/ok.png"]
+
+
+def test_mkdocs_warnings_fail_the_build_with_its_words(tmp_path, built):
+    from bulletin.site import SiteBuildError
+
+    newsroom = run_check(built.parent, TODAY).newsroom
+    with pytest.raises(SiteBuildError) as caught:
+        build_site(site_view(newsroom, INTRANET), tmp_path / "out", tmp_path / "cache",
+                   {"notices/x.md": "# 通报\n\n[坏链接](nope.md)\n"}, root=built.parent)
+    assert str(caught.value).startswith("网站构建失败（mkdocs）：\n  ")
+    assert "'nope.md'" in str(caught.value)
+
+
+@pytest.mark.parametrize("doc", ["index.md", "items/2026-03-nyj-001.md", "../x.md", "/abs.md", "notices/x.html"])
+def test_extra_pages_cannot_replace_or_escape(built, doc):
+    from bulletin.site.pages import stage_pages
+    from bulletin.site.settings import SiteSettings
+
+    newsroom = run_check(built.parent, TODAY).newsroom
+    with pytest.raises(ValueError, match="内网附加页面路径无效或与网站页面重复"):
+        stage_pages(site_view(newsroom, INTRANET), SiteSettings(), {doc: "# x\n"})

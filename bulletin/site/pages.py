@@ -191,7 +191,7 @@ def _extra_sections(stage: Stage, extra_pages: dict[str, str]) -> list[tuple[str
     """Stage pages given by other modules; one navigation entry per top folder."""
     folders: dict[str, list[str]] = defaultdict(list)
     for doc, text in sorted(extra_pages.items()):
-        if doc in stage.pages or not doc.endswith(".md") or doc.startswith("/") or ".." in doc.split("/"):
+        if doc in stage.pages or doc == urls.HOME or not doc.endswith(".md") or doc.startswith("/") or ".." in doc.split("/"):
             raise ValueError(f"内网附加页面路径无效或与网站页面重复：{doc}")
         stage.pages[doc] = text
         folders[doc.split("/")[0] if "/" in doc else ""].append(doc)
