@@ -209,12 +209,13 @@ def test_stage_holds_only_the_view(built):
     assert sorted(p.name for p in (docs / "items").iterdir()) == ["2026-03-jyj-002.md", "2026-03-nyj-001.md", f"{XSS_ID}.md"]
 
 
-def test_build_is_reproducible(built, tmp_path):
+@pytest.mark.parametrize(("part", "name"), [("site", PUBLIC), ("intranet", INTRANET)])
+def test_build_is_reproducible(built, tmp_path, part, name):
     root = built.parent
     newsroom = run_check(root, TODAY).newsroom
     again = tmp_path / "again"
-    build_site(site_view(newsroom, PUBLIC), again, tmp_path / "cache", {}, root=root)
-    first = {p.relative_to(built / "site"): p.read_bytes() for p in (built / "site").rglob("*") if p.is_file()}
+    build_site(site_view(newsroom, name), again, tmp_path / "cache", {}, root=root)
+    first = {p.relative_to(built / part): p.read_bytes() for p in (built / part).rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
