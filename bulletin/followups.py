@@ -275,14 +275,14 @@ def urgent_page(newsroom: Newsroom, visible: set[str]) -> str:
         unit = newsroom.units.get(chain.root.unit or "")
         lines += [f"## {md_text(chain.root.title)}", "", f"报送单位：{md_text(unit.name if unit else chain.root.unit)}；状态：{state}。", ""]
         for n, report in enumerate(chain.members):
-            label = "首报" if n == 0 else f"续报{n}"
+            label = "首报" if n == 0 else f"第{n}次续报"
             title = md_text(report.title) if report.id in visible else "未在内网发布的续报"
             lines.append(f"{n + 1}. {_day(report.submitted_day)} {label}：{title}")
         lines.append("")
     if not chains:
         lines.append("目前没有紧急信息。")
     if hidden:
-        lines += ["", f"另有 {hidden} 件紧急信息未在内网发布，未列出。"]
+        lines.append(f"另有 {hidden} 件紧急信息未在内网发布，未列出。")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
