@@ -66,8 +66,8 @@ def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progres
             print(f"bulletin: 注意：{problem}", file=sys.stderr)
         started = time.perf_counter()
         try:
-            for job, pages, seconds in render_jobs(todo, fonts):
-                progress(f"  PDF {job.key}：{pages} 页，{seconds:.2f} 秒")
+            for job, pages, timing in render_jobs(todo, fonts):
+                progress(f"  PDF {job.key}：{pages} 页，{timing.wall:.2f} 秒（CPU {timing.cpu:.2f} 秒）")
         except RenderError as exc:
             print(f"bulletin: 错误：{exc}；build/ 保持原样", file=sys.stderr)
             raise SystemExit(1) from None

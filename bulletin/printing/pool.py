@@ -96,13 +96,21 @@ def _warm_up(fonts: FontSet | None) -> None:
     render_pdf_bytes(f"<html><body>{css or sample}</body></html>", None, Meta("warm-up"), (), None)
 
 
-def render_one(job: RenderJob) -> tuple[int, float]:
-    """Render one job into its cache file; returns (pages, seconds)."""
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock and CPU seconds of one render (they differ when the machine is busy)."""
+
+    wall: float
+    cpu: float
+
+
+def render_one(job: RenderJob) -> tuple[int, Timing]:
+    """Render one job into its cache file; returns (pages, timing)."""
     _quiet_weasyprint()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     data, pages = render_pdf_bytes(job.html, job.base_url, job.meta, [Path(d) for d in job.allowed_dirs])
     atomic_write(job.cache_path, data)
-    return pages, time.perf_counter() - started
+    return pages, Timing(time.perf_counter() - started, time.process_time() - cpu)
 
 
 def _context():
@@ -111,8 +119,8 @@ def _context():
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
-def render_jobs(jobs: list[RenderJob], fonts: FontSet | None = None) -> Iterator[tuple[RenderJob, int, float]]:
-    """Render every job; yields (job, pages, seconds) as each finishes. Largest issues go first."""
+def render_jobs(jobs: list[RenderJob], fonts: FontSet | None = None) -> Iterator[tuple[RenderJob, int, Timing]]:
+    """Render every job; yields (job, pages, timing) as each finishes. Largest issues go first."""
     ordered = sorted(jobs, key=lambda j: len(j.html), reverse=True)
     if len(ordered) == 1:  # one job: a pool would only add a process start
         job = ordered[0]
