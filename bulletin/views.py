@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from bulletin import enums
 from bulletin.model import Issue, Newsroom, Report
@@ -169,6 +170,7 @@ class PrintIssue:
     urgency: str | None
     items: list[tuple[str, Report]]
     unit_names: dict[str, str]
+    root: Path  # the newsroom folder: images and licensed fonts are read from inside it only
 
     @property
     def classified(self) -> bool:
@@ -196,6 +198,7 @@ def print_view(newsroom: Newsroom, issue: Issue) -> PrintIssue:
         urgency=urgency,
         items=[(issue.title_of(r), r) for r in issue.reports],
         unit_names={uid: u.name for uid, u in newsroom.units.items()},
+        root=newsroom.root,
     )
 
 

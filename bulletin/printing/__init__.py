@@ -23,7 +23,7 @@ from bulletin.printing.pdf import Meta, print_css
 from bulletin.printing.pool import RenderError, RenderJob, cache_key, render_jobs, subsetter_problem
 from bulletin.views import PrintIssue
 
-__all__ = ["render_all", "newsroom_root"]
+__all__ = ["render_all"]
 
 
 @dataclass
@@ -33,25 +33,12 @@ class _Planned:
     target: Path
 
 
-def newsroom_root(prints: list[PrintIssue], cache_dir: Path) -> Path:
-    """The newsroom folder: ``PrintIssue.root`` when the view carries it, else found from the cache folder
-    (``<root>/build/.cache``), confirmed by the issue files being there."""
-    for p in prints:
-        root = getattr(p, "root", None)
-        if root:
-            return Path(root)
-    for candidate in (cache_dir.parent.parent, Path.cwd()):
-        if all((candidate / p.issue.src.path).is_file() for p in prints[:3]):
-            return candidate.resolve()
-    return cache_dir.parent.parent.resolve()
-
-
 def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progress: Callable[[str], None]) -> None:
     """Write ``<series>/<YYYY>/<NNN>.pdf`` and ``.docx`` for every issue under ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     if not prints:
         return
-    root = newsroom_root(prints, cache_dir)
+    root = prints[0].root
     fonts = resolve_fonts(root)
     css = print_css(fonts, root)
     pdf_cache = cache_dir / "pdf"
