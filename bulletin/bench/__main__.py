@@ -1,0 +1,494 @@
+"""`make bench`: time bulletin on a generated city-year and a 5-year archive, against targets.
+
+For each size it generates (or reuses) a newsroom under ``build/bench/<size>/``, then runs each
+step as a separate process and measures its wall time and peak memory:
+
+  check · scores for the year · cold PDF-only build · cold full build · no-op rebuild ·
+  rebuild after adding one draft issue · baselines on the same data (bare YAML parse of all
+  front matter, bare WeasyPrint render of the same print HTML, bare mkdocs build of the same
+  staged docs).
+
+It prints a table and writes ``build/bench.json``:
+``{"machine": {...}, "parameters": {...}, "results": [{"name", "size", "seconds", "peak_mb",
+"ok", "note"}], "targets": [{"name", "value", "unit", "limit", "met", "note"}]}``.
+A step that fails or does not exist yet is recorded (ok false, with the reason) and the
+targets that depend on it are not met; the bench itself never stops on it.
+
+Peak memory is the largest total proportional set size (PSS; resident set where PSS is not
+available) of the step's whole process tree, sampled every 0.1 s, and never less than the
+largest single process's own peak (``ru_maxrss`` from ``wait4``). PSS shares pages between the
+processes that map them, so forked PDF workers are not counted twice.
+
+Usage: ``python -m bulletin.bench [--sizes 1,5] [--reports 9000] [--steps check,yaml_bare]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from bulletin.bench import generate as gen
+
+STEPS = ("check", "yaml_bare", "scores", "pdf_cold", "weasyprint_bare", "build_cold", "build_noop",
+         "build_add_issue", "mkdocs_bare")
+PARTS = ("site", "intranet", "pdf", "notices")
+CITY_YEAR = 9000
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Size:
+    years: int
+    reports: int
+    units: int
+    seed: int
+    first_year: int = 2026
+
+    @property
+    def label(self) -> str:
+        return f"{self.years}y-{self.reports}"
+
+    @property
+    def last_year(self) -> int:
+        return self.first_year + self.years - 1
+
+    @property
+    def today(self) -> str:
+        return f"{self.last_year}-12-31"
+
+
+@dataclass
+class Result:
+    name: str
+    size: str
+    seconds: float | None
+    peak_mb: float | None
+    ok: bool
+    note: str = ""
+
+
+@dataclass
+class Target:
+    name: str
+    value: float | None
+    unit: str
+    limit: float
+    met: bool
+    note: str = ""
+
+
+@dataclass
+class Run:
+    """Everything measured so far; steps append, targets are computed at the end."""
+
+    results: list[Result] = field(default_factory=list)
+
+    def find(self, name: str, size: str) -> Result | None:
+        return next((r for r in self.results if r.name == name and r.size == size), None)
+
+
+# ---------------------------------------------------------------- measuring one process
+
+
+def _pss_kb(pid: int) -> int:
+    """PSS of one process in kB (RSS where smaps_rollup is missing); 0 once it has gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1]) * PAGE // 1024
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants, from /proc/<pid>/task/<tid>/children."""
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        try:
+            for tid in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{tid}/children") as handle:
+                    stack += [int(child) for child in handle.read().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+class _Sampler(threading.Thread):
+    """Samples the memory of a process tree until told to stop; keeps the peak."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _tree(self.pid)))
+            self.done.wait(0.1)
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)  # the step's own process group (started in a new session)
+    except ProcessLookupError:
+        pass
+
+
+def measure(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -> tuple[float, float, int, str]:
+    """Run ``cmd``; return (seconds, peak MB, exit code, tail of its standard error)."""
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, start_new_session=True,
+                                env={**os.environ, **(env or {})})
+        sampler = _Sampler(proc.pid)
+        sampler.start()
+        timer = threading.Timer(timeout, _kill, (proc.pid,))
+        timer.start()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        timer.cancel()
+        sampler.done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        tail = err.read().decode("utf-8", "replace").strip().splitlines()[-3:]
+    peak_mb = max(sampler.peak_kb, usage.ru_maxrss) / 1024
+    code = proc.returncode
+    if code == -signal.SIGKILL and seconds >= timeout:
+        tail = [f"超时（{timeout:.0f} 秒）被终止"]
+    return seconds, peak_mb, code, " | ".join(tail)
+
+
+# ---------------------------------------------------------------- the newsroom of a size
+
+
+def _fingerprint() -> str:
+    """Generator and lock code: a change in either means the stored newsroom must be regenerated."""
+    h = hashlib.sha256()
+    here = Path(gen.__file__).parent
+    for path in (here / "generate.py", here / "vocabulary.py", here.parent / "lock.py"):
+        h.update(path.read_bytes() if path.exists() else b"-")
+    return h.hexdigest()[:16]
+
+
+def prepare(size: Size, out: Path, run: Run) -> dict | None:
+    """The newsroom of ``size`` under ``out`` (reused when its parameters match); its summary."""
+    root = out / size.label
+    marker = root / ".bench-params.json"
+    wanted = {"years": size.years, "reports": size.reports, "units": size.units, "seed": size.seed,
+              "first_year": size.first_year, "generator": _fingerprint()}
+    if marker.exists():
+        stored = json.loads(marker.read_text(encoding="utf-8"))
+        if stored.get("parameters") == wanted:
+            print(f"[{size.label}] 沿用已生成的新闻室 {root}", file=sys.stderr)
+            return stored["summary"]
+    if root.exists():
+        shutil.rmtree(root)
+    print(f"[{size.label}] 生成新闻室：{size.years} 年，每年 {size.reports} 篇稿件 …", file=sys.stderr)
+    started = time.perf_counter()
+    try:
+        summary = asdict(gen.generate(root, size.years, size.units, size.reports, size.seed, size.first_year))
+    except Exception as exc:  # the bench records any failure and goes on
+        run.results.append(Result("generate", size.label, None, None, False, f"{type(exc).__name__}: {exc}"))
+        return None
+    run.results.append(Result("generate", size.label, round(time.perf_counter() - started, 2), None, True,
+                              f"{summary['reports']} 篇稿件，{sum(summary['issues'].values())} 期"))
+    marker.write_text(json.dumps({"parameters": wanted, "summary": summary}, ensure_ascii=False, indent=1), encoding="utf-8")
+    return summary
+
+
+# ---------------------------------------------------------------- steps
+
+
+class Bench:
+    def __init__(self, size: Size, root: Path, summary: dict, run: Run, timeout: float):
+        self.size, self.root, self.summary, self.run, self.timeout = size, root, summary, run, timeout
+        self.python = sys.executable
+
+    def bulletin(self, *args: str) -> list[str]:
+        return [self.python, "-m", "bulletin", "--root", str(self.root), "--today", self.size.today, *args]
+
+    def record(self, name: str, cmd: list[str], note: str = "", env: dict[str, str] | None = None) -> Result:
+        print(f"[{self.size.label}] {name} …", file=sys.stderr, flush=True)
+        try:
+            seconds, peak, code, tail = measure(cmd, self.timeout, env)
+        except Exception as exc:
+            result = Result(name, self.size.label, None, None, False, f"{type(exc).__name__}: {exc}")
+        else:
+            ok = code == 0
+            why = "" if ok else f"退出码 {code}：{tail}"
+            result = Result(name, self.size.label, round(seconds, 3), round(peak, 1), ok, "；".join(x for x in (note, why) if x))
+        self.run.results.append(result)
+        print(f"    {_row(result)}", file=sys.stderr, flush=True)
+        return result
+
+    def skip(self, name: str, why: str) -> None:
+        self.run.results.append(Result(name, self.size.label, None, None, False, why))
+        print(f"[{self.size.label}] {name}：跳过（{why}）", file=sys.stderr)
+
+    def cold(self) -> None:
+        shutil.rmtree(self.root / "build", ignore_errors=True)
+
+    def missing_parts(self, parts: tuple[str, ...]) -> list[str]:
+        return [p for p in parts if not (self.root / "build" / p).is_dir()]
+
+    # -- the steps, by name
+
+    def check(self) -> None:
+        self.record("check", self.bulletin("check"))
+
+    def yaml_bare(self) -> None:
+        self.record("yaml_bare", [self.python, "-m", "bulletin.bench.baselines", "yaml", str(self.root)])
+
+    def scores(self) -> None:
+        self.record("scores", self.bulletin("scores", "--period", str(self.size.last_year), "--format", "json"))
+
+    def pdf_cold(self) -> None:
+        self.cold()
+        result = self.record("pdf_cold", self.bulletin("build", "--only", "pdf", "--quiet"))
+        self._parts_note(result, ("pdf",))
+
+    def build_cold(self) -> None:
+        self.cold()
+        result = self.record("build_cold", self.bulletin("build", "--quiet"))
+        self._parts_note(result, PARTS)
+
+    def build_noop(self) -> None:
+        self.record("build_noop", self.bulletin("build", "--quiet"))
+
+    def build_add_issue(self) -> None:
+        path = self._extra_issue()
+        try:
+            self.record("build_add_issue", self.bulletin("build", "--quiet"), note=f"新增 {path.relative_to(self.root)}")
+        finally:
+            path.unlink(missing_ok=True)
+
+    def weasyprint_bare(self) -> None:
+        html_dir = self.root / "build" / "bench-print-html"
+        shutil.rmtree(html_dir, ignore_errors=True)
+        seconds, _peak, code, tail = measure(
+            [self.python, "-m", "bulletin.bench.baselines", "print-html", str(self.root), str(html_dir), self.size.today],
+            self.timeout)
+        if code != 0:
+            self.skip("weasyprint_bare", f"无法取得 bulletin.printing 的印刷 HTML（{tail}）")
+            return
+        workers = _pdf_workers()
+        self.record("weasyprint_bare", [self.python, "-m", "bulletin.bench.baselines", "weasyprint", str(html_dir), str(self.root)],
+                    note=f"{workers} 个进程；HTML 由 bulletin.printing 生成（另用 {seconds:.1f} 秒，不计入）",
+                    env={"BENCH_PDF_WORKERS": str(workers)})
+
+    def mkdocs_bare(self) -> None:
+        try:
+            from bulletin.site import stage_dir
+        except ImportError as exc:
+            self.skip("mkdocs_bare", f"bulletin.site 没有 stage_dir（{exc}）")
+            return
+        for view in ("public", "intranet"):
+            stage = stage_dir(self.root / "build" / ".cache", view)
+            if not (stage / "mkdocs.yml").is_file():
+                self.skip(f"mkdocs_bare_{view}", f"没有已暂存的网站 {stage}（需先完成 build_cold）")
+                continue
+            out = self.root / "build" / f"bench-mkdocs-{view}"
+            shutil.rmtree(out, ignore_errors=True)
+            self.record(f"mkdocs_bare_{view}", [self.python, "-m", "bulletin.bench.baselines", "mkdocs", str(stage), str(out)])
+
+    # -- helpers
+
+    def _parts_note(self, result: Result, parts: tuple[str, ...]) -> None:
+        missing = self.missing_parts(parts) if result.ok else []
+        if missing:
+            result.ok = False
+            result.note = "；".join(x for x in (result.note, f"未生成：{'、'.join(missing)}") if x)
+
+    def _extra_issue(self) -> Path:
+        """One more draft of 《政务信息》 in the last year, from 拟采用 reports in no issue yet."""
+        number = self.summary["next_number"].get("zwxx", 1)
+        items = self.summary["accepted_not_in_issue"][-10:]
+        path = self.root / "issues" / "zwxx" / str(self.size.last_year) / f"{number:03d}.yaml"
+        lines = ["series: zwxx", f"year: {self.size.last_year}", f"number: {number}", f"date: {self.size.today}",
+                 "status: draft", "editor: 李静", "signer: 张国华", "items:" if items else "items: []"]
+        lines += [f"  - {rid}" for rid in items]
+        lines += ["distribution:", "  报: [市委办公室]", "  发: [各县区人民政府]", "copies: 150"]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
+
+def _pdf_workers() -> int:
+    try:
+        from bulletin.printing.pool import WORKERS
+    except ImportError:
+        return 2
+    return WORKERS
+
+
+# ---------------------------------------------------------------- targets
+
+
+def targets(run: Run, sizes: list[Size]) -> list[Target]:
+    """The targets of issue 7, judged on the 1-year size (and the 5-year one for the ratio)."""
+    one = next((s for s in sizes if s.years == 1), None)
+    five = next((s for s in sizes if s.years == 5), None)
+    found: list[Target] = []
+    reduced = one is not None and one.reports != CITY_YEAR
+    scale_note = f"规模缩小（每年 {one.reports} 篇，不是城市一年的 {CITY_YEAR} 篇）" if reduced else ""
+
+    def seconds(name: str, size: Size | None) -> tuple[float | None, str]:
+        if size is None:
+            return None, "没有测这个规模"
+        result = run.find(name, size.label)
+        if result is None:
+            return None, f"未运行 {name}"
+        if not result.ok or result.seconds is None:
+            return None, f"{name} 失败：{result.note}"
+        return result.seconds, result.note
+
+    def limit(name: str, step: str, maximum: float, unit: str = "s") -> None:
+        value, note = seconds(step, one)
+        met = value is not None and value <= maximum
+        found.append(Target(name, value, unit, maximum, met, "；".join(x for x in (note if value is None else "", scale_note) if x)))
+
+    def ratio(name: str, top: tuple[str, Size | None], bottom: tuple[str, Size | None], maximum: float) -> None:
+        a, why_a = seconds(*top)
+        b, why_b = seconds(*bottom)
+        value = round(a / b, 3) if a is not None and b else None
+        note = "" if value is not None else "；".join(w for w, v in ((why_a, a), (why_b, b)) if v is None)
+        met = value is not None and value <= maximum
+        found.append(Target(name, value, "ratio", maximum, met, "；".join(x for x in (note, scale_note) if x)))
+
+    limit("check", "check", 2)
+    limit("scores", "scores", 2)
+    limit("cold full build", "build_cold", 120)
+    limit("no-op rebuild", "build_noop", 3)
+    limit("add-one-issue rebuild", "build_add_issue", 30)
+    peaks = [r.peak_mb for r in run.results if one and r.size == one.label and r.peak_mb is not None
+             and not r.name.endswith("_bare") and not r.name.startswith("mkdocs_bare")]
+    peak = max(peaks) if peaks else None
+    found.append(Target("peak memory", peak, "MB", 1536, peak is not None and peak <= 1536,
+                        "；".join(x for x in ("" if peaks else "没有可用的测量", scale_note) if x)))
+    ratio("cold build 5y / 1y", ("build_cold", five), ("build_cold", one), 5.5)
+    ratio("check / bare YAML", ("check", one), ("yaml_bare", one), 1.5)
+    ratio("PDF / bare WeasyPrint", ("pdf_cold", one), ("weasyprint_bare", one), 1.15)
+    return found
+
+
+# ---------------------------------------------------------------- report
+
+
+def machine() -> dict:
+    info = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
+    try:
+        with open("/proc/meminfo") as handle:
+            info["memory_mb"] = int(handle.readline().split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        info["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                        check=False).stdout.strip() or None
+    except OSError:
+        info["commit"] = None
+    from importlib import metadata
+
+    for package in ("weasyprint", "mkdocs", "mkdocs-material", "PyYAML", "jsonschema"):
+        try:
+            info[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            info[package] = None
+    return info
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _row(r: Result) -> str:
+    return f"{r.name:<22}{r.size:<10}{_fmt(r.seconds):>10}{_fmt(r.peak_mb, 0):>9}  {'ok' if r.ok else 'FAIL':<5}{r.note}"
+
+
+def print_report(run: Run, found: list[Target]) -> None:
+    print(f"{'step':<22}{'size':<10}{'seconds':>10}{'peak MB':>9}  {'':<5}note")
+    for r in run.results:
+        print(_row(r))
+    print()
+    print(f"{'target':<24}{'value':>10}  {'limit':<15}{'met':<5}note")
+    for t in found:
+        print(f"{t.name:<24}{_fmt(t.value, 3):>10}  {('≤ ' + format(t.limit, 'g') + ' ' + t.unit):<15}{'yes' if t.met else 'NO':<5}{t.note}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bulletin.bench", description="bulletin 性能基准（make bench）")
+    parser.add_argument("--sizes", default="1,5", help="要测的年数，逗号分隔（默认 1,5：城市一年和五年档案）")
+    parser.add_argument("--reports", type=int, default=CITY_YEAR, help="每年稿件数（默认 9000）")
+    parser.add_argument("--units", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--steps", default=",".join(STEPS), help=f"要运行的步骤（默认全部）：{','.join(STEPS)}")
+    parser.add_argument("--out", default="build/bench", help="生成的新闻室放在这里")
+    parser.add_argument("--json", default="build/bench.json", help="结果文件")
+    parser.add_argument("--timeout", type=float, default=3600, help="每个步骤的时限（秒）")
+    args = parser.parse_args(argv)
+    try:
+        sizes = [Size(int(y), args.reports, args.units, args.seed) for y in args.sizes.split(",") if y.strip()]
+    except ValueError:
+        parser.error("--sizes 应写成 1 或 1,5")
+    steps = [s.strip() for s in args.steps.split(",") if s.strip()]
+    unknown = [s for s in steps if s not in STEPS]
+    if unknown or not sizes or any(s.years < 1 for s in sizes):
+        parser.error(f"未知的步骤 {'、'.join(unknown)}；可用：{','.join(STEPS)}" if unknown else "--sizes 至少 1 年")
+    out = Path(args.out).resolve()
+    run = Run()
+    for size in sizes:
+        summary = prepare(size, out, run)
+        if summary is None:
+            continue
+        bench = Bench(size, out / size.label, summary, run, args.timeout)
+        for step in STEPS:
+            if step in steps:
+                try:
+                    getattr(bench, step)()
+                except Exception as exc:  # a broken step is a result, never the end of the bench
+                    run.results.append(Result(step, size.label, None, None, False, f"{type(exc).__name__}: {exc}"))
+    found = targets(run, sizes)
+    report = {
+        "machine": machine(),
+        "parameters": {"sizes": [asdict(s) | {"label": s.label} for s in sizes], "steps": steps},
+        "results": [asdict(r) for r in run.results],
+        "targets": [asdict(t) for t in found],
+    }
+    path = Path(args.json)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print_report(run, found)
+    print(f"\n结果已写入 {path}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
