@@ -39,6 +39,17 @@ def _optional(module: str, name: str) -> Callable | None:
         raise
 
 
+def _failures() -> tuple[type[Exception], ...]:
+    """Errors a renderer raises with a message meant for the editor (printed without a traceback)."""
+    found: list[type[Exception]] = []
+    for module, names in (("bulletin.site", ("LeakError", "SiteBuildError")), ("bulletin.printing.pool", ("RenderError",))):
+        for name in names:
+            error = _optional(module, name)
+            if error is not None:
+                found.append(error)
+    return tuple(found)
+
+
 def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], progress: Progress) -> list[str]:
     """Render each requested part into ``staging``; return the names of the parts written."""
     written: list[str] = []
@@ -61,11 +72,15 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
             written.append("pdf")
     build_site = _optional("bulletin.site", "build_site")
     if build_site is not None:
+        from bulletin.site.leakgate import forbidden_strings
+
         for part, view in (("site", PUBLIC), ("intranet", INTRANET)):
             if part in parts:
                 progress(f"{'公众网站' if part == 'site' else '内网网站'} …")
                 extra = intranet_pages if view == INTRANET else {}
-                build_site(site_view(newsroom, view), staging / part, cache, extra)
+                # The gate's forbidden strings come from the newsroom, not the view: it catches a view's bug.
+                build_site(site_view(newsroom, view), staging / part, cache, extra,
+                           root=newsroom.root, forbidden=forbidden_strings(newsroom, view))
                 written.append(part)
     return written
 
@@ -82,7 +97,12 @@ def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = F
     staging = fresh_staging(build_dir)
     cache = build_dir / ".cache"
     cache.mkdir(exist_ok=True)
-    written = build_parts(result.newsroom, staging, cache, parts, Progress(quiet))
+    try:
+        written = build_parts(result.newsroom, staging, cache, parts, Progress(quiet))
+    except _failures() as exc:
+        print(exc, file=sys.stderr)
+        print("构建失败；build/ 保持原样", file=sys.stderr)
+        return 1
     swap_in(build_dir, staging, written)
     print(f"已构建：{'、'.join(written) or '（无）'} → {build_dir}", file=sys.stderr)
     return 0

@@ -141,3 +141,15 @@ def test_gate_catches_a_view_that_lets_everything_through(root, newsroom, tmp_pa
     files = {Path(path).name for path, _ in caught.value.leaks}
     assert {"2026-03-nyj-006.md", "2026-03-nyj-003.md", "2026-03-nyj-004.md"} <= files  # caught in the stage
     assert not (tmp_path / "site").exists()  # before mkdocs ever ran
+
+
+def test_build_stops_when_a_view_leaks(tmp_path, monkeypatch, capsys):
+    """The second gate: a view that lets everything through fails the build, build/ untouched."""
+    root = tmp_path / "n"
+    plant(Newsroom(root))
+    assert run_build(root, TODAY, parts=("site",), quiet=True) == 0
+    before = sorted(p.name for p in (root / "build/site/items").iterdir())
+    monkeypatch.setattr(views, "_report_allowed", lambda report, view: True)
+    assert run_build(root, TODAY, parts=("site",), quiet=True) == 1
+    assert "泄密检查未通过" in capsys.readouterr().err
+    assert sorted(p.name for p in (root / "build/site/items").iterdir()) == before

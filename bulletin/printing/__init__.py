@@ -20,7 +20,7 @@ from bulletin.printing.compose import Printed, images_digest, issue_html, printe
 from bulletin.printing.docx_out import write_docx
 from bulletin.printing.fonts import FontSet, resolve_fonts
 from bulletin.printing.pdf import Meta, print_css
-from bulletin.printing.pool import RenderError, RenderJob, cache_key, render_jobs, subsetter_problem
+from bulletin.printing.pool import RenderJob, cache_key, render_jobs, subsetter_problem
 from bulletin.views import PrintIssue
 
 __all__ = ["render_all"]
@@ -52,12 +52,9 @@ def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progres
         if problem:
             print(f"bulletin: 注意：{problem}", file=sys.stderr)
         started = time.perf_counter()
-        try:
-            for job, pages, timing in render_jobs(todo, fonts):
-                progress(f"  PDF {job.key}：{pages} 页，{timing.wall:.2f} 秒（CPU {timing.cpu:.2f} 秒）")
-        except RenderError as exc:
-            print(f"bulletin: 错误：{exc}；build/ 保持原样", file=sys.stderr)
-            raise SystemExit(1) from None
+        # A RenderError propagates: the build pipeline prints its one line and keeps build/ as it was.
+        for job, pages, timing in render_jobs(todo, fonts):
+            progress(f"  PDF {job.key}：{pages} 页，{timing.wall:.2f} 秒（CPU {timing.cpu:.2f} 秒）")
         progress(f"  渲染 {len(todo)} 份 PDF 共用时 {time.perf_counter() - started:.1f} 秒")
     reused = len(planned) - len(todo)
     if reused:
