@@ -258,7 +258,7 @@ def assignments_page(newsroom: Newsroom, visible: set[str]) -> str:
 def urgent_page(newsroom: Newsroom, visible: set[str]) -> str:
     from bulletin.lints import STALE_DAYS  # the lint's threshold, one definition
 
-    lines = ["# 紧急信息续报", "", f"统计至{cn_date(newsroom.today)}。紧急信息须持续续报，直至在最后一篇写明 closed: true。", ""]
+    lines = ["# 紧急信息续报", "", f"统计至{cn_date(newsroom.today)}。紧急信息须持续续报，直至事件处置完毕（编辑在最后一篇写 closed: true）。", ""]
     hidden = 0
     chains = urgent_chains(newsroom)
     for chain in chains:

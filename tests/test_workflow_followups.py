@@ -107,7 +107,7 @@ def test_urgent_page_lists_chains_with_their_state(office):
     page = intranet_pages(run_check(office.root, TODAY).newsroom)["followups/urgent.md"]
     assert page == (
         "# 紧急信息续报\n\n"
-        "统计至2026年3月25日。紧急信息须持续续报，直至在最后一篇写明 closed: true。\n\n"
+        "统计至2026年3月25日。紧急信息须持续续报，直至事件处置完毕（编辑在最后一篇写 closed: true）。\n\n"
         "## 西川县发生山体滑坡\n\n"
         "报送单位：市农业农村局；状态：**已 14 天未续报**。\n\n"
         "1. 2026年3月10日 首报：西川县发生山体滑坡\n"
@@ -131,5 +131,5 @@ def test_empty_newsroom_pages(newsroom):
     newsroom.remove("issues/assignments.yaml")
     pages = intranet_pages(run_check(newsroom.root, TODAY).newsroom)
     assert pages["followups/assignments.md"] == "# 约稿报送情况\n\n统计至2026年3月25日。\n\n目前没有约稿。\n"
-    assert pages["followups/urgent.md"].endswith("直至在最后一篇写明 closed: true。\n\n目前没有紧急信息。\n")
+    assert pages["followups/urgent.md"].endswith("直至事件处置完毕（编辑在最后一篇写 closed: true）。\n\n目前没有紧急信息。\n")
     assert "共 0 条批示" in pages["followups/instructions.md"]
