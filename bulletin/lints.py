@@ -175,8 +175,7 @@ def path_problems(root: FsPath, r: Report, content: FsPath) -> list[Problem]:
     into symlinked folders, so a report can only leave ``content/`` by being a symlink itself.
     """
     found: list[Problem] = []
-    source = root / r.src.path
-    if source.is_symlink() and not source.resolve().is_relative_to(content):
+    if not _inside(root / r.src.path, content, symlink_only=True):
         found.append(Problem(r.src.path, 1, "E230", "稿件文件是指向 content/ 之外的符号链接；请把稿件本身放进 content/"))
     for kind, raw, alt in body_targets(r.body):
         url = raw.strip()
@@ -196,7 +195,7 @@ def path_problems(root: FsPath, r: Report, content: FsPath) -> list[Problem]:
             found.append(_outside(r, line, what, url, f"实际指向 {target}，在 content/ 之外"))
             continue
         full = root / target
-        if (full.exists() or full.is_symlink()) and not full.resolve().is_relative_to(content):
+        if not _inside(full, content):
             found.append(_outside(r, line, what, url, "是指向 content/ 之外的符号链接"))
             continue
         if kind == "img":
@@ -204,11 +203,34 @@ def path_problems(root: FsPath, r: Report, content: FsPath) -> list[Problem]:
     return found
 
 
+def _inside(path: FsPath, content: FsPath, symlink_only: bool = False) -> bool:
+    """False when ``path`` really lies outside ``content`` (the real content folder), through a
+    symlink at the file or at any folder above it. With ``symlink_only`` only a symlinked file
+    itself is resolved (reports: the loader never enters symlinked folders).
+
+    Names the file system cannot hold (a NUL byte, too long, a symlink loop) lead nowhere and
+    count as inside; the image check then reports them as missing.
+    """
+    try:
+        if symlink_only and not path.is_symlink():
+            return True
+        return path.resolve().is_relative_to(content)
+    except (OSError, RuntimeError, ValueError):
+        return True
+
+
+def _size(path: FsPath) -> int | None:
+    try:
+        return path.stat().st_size if path.is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
 def _image_problems(r: Report, full: FsPath, target: str, url: str, alt: str, line: int) -> list[Problem]:
-    if not full.is_file():
+    size = _size(full)
+    if size is None:
         return [Problem(r.src.path, line, "E231", f"图片 {url} 不存在（应在 {target}）；请放入图片文件或改正文件名")]
     found = []
-    size = full.stat().st_size
     if size > IMAGE_MAX_BYTES:
         found.append(Problem(r.src.path, line, "W102",
                              f"图片 {url} 有 {size / 1024 / 1024:.1f} MB，超过 1 MB；请压缩后再放入"))

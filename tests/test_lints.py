@@ -248,3 +248,20 @@ def test_lints_are_warnings_and_do_not_block(newsroom):
     found = problems(newsroom.root, DAY)
     assert {p.code for p in found} == {"W100", "W101"}
     assert all(p.severity == "warning" for p in found)
+
+
+def test_symlinked_folder_leaving_content_is_an_error(newsroom, tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    os.symlink(tmp_path / "elsewhere", newsroom.root / "content/2026/03/photos")
+    newsroom.report(body="3月8日，全市春耕备耕工作全面展开。\n\n![现场](photos/a.png)")
+    assert [p.split(": ", 2)[2] for p in lines(newsroom.root, DAY, "E230", "E231")] == [
+        "图片 photos/a.png 是指向 content/ 之外的符号链接；图片和附件须放在 content/ 下，用相对路径引用，例如 ![说明](图片.png)"
+    ]
+
+
+@pytest.mark.parametrize("name", ["a%00b.png", "x" * 300 + ".png", "loop.png"])
+def test_names_the_file_system_cannot_hold_are_missing_images_not_crashes(newsroom, name):
+    folder = newsroom.root / "content/2026/03"
+    os.symlink(folder / "loop.png", folder / "loop.png")
+    newsroom.report(body=f"3月8日，全市春耕备耕工作全面展开。\n\n![图]({name})")
+    assert [p.split(": ", 2)[1] for p in lines(newsroom.root, DAY, "E230", "E231")] == ["error[E231]"]
