@@ -64,13 +64,16 @@ def _order(report: Report) -> tuple:
 
 
 def urgent_chains(newsroom: Newsroom) -> list[Chain]:
-    """Chains with at least one 紧急 report, most recently active first."""
+    """Chains with at least one 紧急 report not rejected, most recently active first.
+
+    A rejected urgent item (a duplicate, or not an incident after all) opens no matter to follow.
+    """
     groups: dict[str, list[Report]] = {}
     for rid, root in chain_roots(newsroom).items():
         groups.setdefault(root, []).append(newsroom.reports[rid])
     chains = []
     for root, members in sorted(groups.items()):
-        if any(r.category == "紧急" for r in members):
+        if any(r.category == "紧急" and r.status != "不采用" for r in members):
             members.sort(key=_order)
             chains.append(Chain(newsroom.reports[root], members))
     chains.sort(key=lambda c: (c.latest_day or date.min, c.root.id), reverse=True)

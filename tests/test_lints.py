@@ -265,3 +265,8 @@ def test_names_the_file_system_cannot_hold_are_missing_images_not_crashes(newsro
     os.symlink(folder / "loop.png", folder / "loop.png")
     newsroom.report(body=f"3月8日，全市春耕备耕工作全面展开。\n\n![图]({name})")
     assert [p.split(": ", 2)[1] for p in lines(newsroom.root, DAY, "E230", "E231")] == ["error[E231]"]
+
+
+def test_a_rejected_urgent_item_opens_no_matter_to_follow(newsroom):
+    newsroom.report("2026-03-yjj-001", unit="nyj", status="不采用", reject_reason="经核实不属突发事件", **URGENT)
+    assert lines(newsroom.root, date(2026, 4, 30), "W106") == []
