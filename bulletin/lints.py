@@ -33,6 +33,7 @@ SIMILARITY = 0.7  # Jaccard similarity of character 4-gram sets
 SHINGLE = 4
 MIN_COMPARABLE = 50  # bodies shorter than this (letters and digits) are not compared
 BOILERPLATE = 50  # a sentence anchor shared by more reports than this is not evidence
+ANCHOR_SHARE = 0.3  # candidates share at least this part of the larger report's sentence anchors
 STALE_DAYS = 7
 
 
@@ -310,30 +311,36 @@ def _same_headlines(rows: list[tuple[date, str, Report]], roots: dict[str, str])
 
 def _similar_bodies(rows: list[tuple[date, str, Report]], roots: dict[str, str]) -> list[Problem]:
     texts = {r.id: _letters(r.body) for _, _, r in rows}
+    anchors: dict[int, set[str]] = {}
     first: dict[str, int] = {}
     buckets: dict[str, list[int]] = {}  # only anchors seen more than once
     for index, (_, _, r) in enumerate(rows):
         if len(texts[r.id]) >= MIN_COMPARABLE:
-            for key in _anchors(r.body):
+            anchors[index] = _anchors(r.body)
+            for key in anchors[index]:
                 seen = first.setdefault(key, index)
                 if seen != index:
                     buckets.setdefault(key, [seen]).append(index)
-    pairs: set[tuple[int, int]] = set()
+    shared: dict[tuple[int, int], int] = defaultdict(int)
     for members in buckets.values():
         if len(members) <= BOILERPLATE:
             for n, later in enumerate(members):
                 for earlier in members[:n]:
                     if _near(rows[earlier][0], rows[later][0]):
-                        pairs.add((earlier, later))
+                        shared[(earlier, later)] += 1
+    # Copies keep most sentences whole, so they share most anchors; stock phrases alone do not.
+    pairs = [pair for pair, count in shared.items()
+             if count >= ANCHOR_SHARE * max(len(anchors[pair[0]]), len(anchors[pair[1]]))]
     shingles: dict[str, set[str]] = {}
     best: dict[int, tuple[float, int]] = {}
     for earlier, later in sorted(pairs):
         a, b = rows[earlier][2], rows[later][2]
         if roots[a.id] == roots[b.id] or b.status == "不采用":
             continue
-        sa = shingles.setdefault(a.id, _shingles(texts[a.id]))
-        sb = shingles.setdefault(b.id, _shingles(texts[b.id]))
-        score = jaccard(sa, sb)
+        for r in (a, b):
+            if r.id not in shingles:
+                shingles[r.id] = _shingles(texts[r.id])
+        score = jaccard(shingles[a.id], shingles[b.id])
         if score >= SIMILARITY and score > best.get(later, (0.0, 0))[0]:
             best[later] = (score, earlier)
     found = []
