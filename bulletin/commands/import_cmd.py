@@ -349,8 +349,9 @@ def run(ctx, args) -> int:
     newsroom = load_newsroom(ctx)
     try:
         data = read_docx(source)
-        probe = plan_report(ctx, newsroom, args.unit, "导入", args.category, None)
-        converted, files, notes = convert(data, probe.id)
+        # the id (for image names) and every argument are settled before the file is read
+        settled = plan_report(ctx, newsroom, args.unit, "导入", args.category, None)
+        converted, files, notes = convert(data, settled.id)
     except ImportFailure as exc:
         print(f"{args.file}: 错误：{exc}", file=sys.stderr)
         return 1

@@ -136,7 +136,7 @@ def _issue_text(newsroom: Newsroom, series: Series, number: int, day: date, plan
     return "\n".join(lines) + "\n"
 
 
-def _report_plan(ctx, newsroom: Newsroom, plan: Plan, series: Series, number: int, rel: str) -> None:
+def _report_plan(ctx, newsroom: Newsroom, plan: Plan, series: Series, rel: str) -> None:
     ctx.say(f"编入 {len(plan.taken)} 篇：")
     for n, report in enumerate(plan.taken, 1):
         note = f"（{plan.notes[report.id]}）" if report.id in plan.notes else ""
@@ -187,6 +187,6 @@ def run(ctx, args) -> int:
         return 1
     atomic_write(path, _issue_text(newsroom, series, number, day, plan))
     ctx.say(f"已新建 {rel}：{series.name}{day.year}年第{number}期（草稿），日期 {cn_date(day)}")
-    _report_plan(ctx, newsroom, plan, series, number, rel)
+    _report_plan(ctx, newsroom, plan, series, rel)
     print(rel)
     return 0
