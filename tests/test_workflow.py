@@ -6,6 +6,7 @@ import difflib
 import re
 from datetime import date
 
+import docx
 import pytest
 from workflow_helpers import lines, run_cli
 
@@ -275,8 +276,19 @@ def test_new_refuses_wrong_usage(newsroom, args, message):
 # --- end to end ------------------------------------------------------------------------------
 
 
-def test_new_edit_issue_publish_verify_and_print(newsroom, monkeypatch):
+def test_word_and_new_reports_to_a_published_printed_issue(newsroom, monkeypatch, tmp_path):
+    """The editor's whole path with the commands alone: import / new, edit, issue, publish, verify, print."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    word = docx.Document()
+    word.add_paragraph("市农业农村局春耕物资供应充足")
+    word.add_paragraph("　　3月9日，全市已储备化肥4.2万吨。")
+    word.add_paragraph("签发人：副局长 陈立")
+    word.save(tmp_path / "来稿.docx")
+    imported = run_cli(newsroom.root, "import", str(tmp_path / "来稿.docx"), "--unit", "nyj", today="2026-03-10")
+    assert (imported.code, imported.out) == (0, "content/2026/03/2026-03-nyj-002.md\n")
+    accepted = newsroom.root / imported.out.strip()
+    accepted.write_text(accepted.read_text(encoding="utf-8").replace("status: 已报送", "status: 拟采用"), encoding="utf-8")
+
     path = run_cli(newsroom.root, "new", "--unit", "jyj", "--title", "全市中小学春季开学平稳有序", today="2026-03-10").out.strip()
     report = newsroom.root / path
     text = report.read_text(encoding="utf-8")
@@ -286,8 +298,9 @@ def test_new_edit_issue_publish_verify_and_print(newsroom, monkeypatch):
     made = run_cli(newsroom.root, "issue", "--series", "zwxx", today="2026-03-12")
     assert (made.code, made.out) == (0, "issues/zwxx/2026/019.yaml\n")
     issue = newsroom.root / "issues/zwxx/2026/019.yaml"
-    issue.write_text(issue.read_text(encoding="utf-8").replace("editor: ''", "editor: 李静").replace("signer: ''", "signer: 张国华"),
-                     encoding="utf-8")
+    text = issue.read_text(encoding="utf-8")
+    assert "items:\n  - 2026-03-jyj-001  # 全市中小学春季开学平稳有序\n  - 2026-03-nyj-002  # 市农业农村局春耕物资供应充足\n" in text
+    issue.write_text(text.replace("editor: ''", "editor: 李静").replace("signer: ''", "signer: 张国华"), encoding="utf-8")
 
     assert run_cli(newsroom.root, "publish", "issues/zwxx/2026/019.yaml", today="2026-03-12").code == 0
     verified = run_cli(newsroom.root, "verify", today="2026-03-13")
