@@ -112,3 +112,38 @@ def test_quoting_reads_back_as_the_same_string(text, plain):
     assert (written == text) is plain
     assert yaml.safe_load(f"k: {written}") == {"k": text}
     assert yaml.safe_load(f"k: [{written}]") == {"k": [text]}
+
+
+# --- the bench harness never stops on a failed or missing step ---------------------------------
+
+
+def test_measure_reports_exit_code_time_and_memory():
+    import sys
+
+    from bulletin.bench.__main__ import measure
+
+    seconds, peak_mb, code, tail = measure([sys.executable, "-c", "import sys; print('错', file=sys.stderr); sys.exit(3)"], 60)
+    assert code == 3
+    assert tail == "错"
+    assert 0 < seconds < 60
+    assert peak_mb > 1
+
+
+def test_targets_name_what_is_missing_and_are_not_met():
+    from bulletin.bench.__main__ import Result, Run, Size, targets
+
+    one = Size(years=1, reports=9000, units=100, seed=1)
+    run = Run([
+        Result("check", one.label, 1.5, 200.0, True),
+        Result("check_cold", one.label, 3.0, 210.0, True),
+        Result("yaml_bare", one.label, 2.5, 20.0, True),
+        Result("scores", one.label, 0.4, 90.0, False, "退出码 2：bulletin: scores 尚未实现"),
+    ])
+    found = {t.name: t for t in targets(run, [one])}
+    assert (found["check"].value, found["check"].met, found["check"].note) == (1.5, True, "无缓存时 3.00 秒")
+    assert (found["scores"].value, found["scores"].met) == (None, False)
+    assert found["scores"].note == "scores 失败：退出码 2：bulletin: scores 尚未实现"
+    assert (found["cold full build"].met, found["cold full build"].note) == (False, "未运行 build_cold")
+    assert found["cold build 5y / 1y"].note == "没有测这个规模；未运行 build_cold"
+    assert (found["check / bare YAML"].value, found["check / bare YAML"].met) == (1.2, True)
+    assert (found["peak memory"].value, found["peak memory"].met) == (210.0, True)
