@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 B      := $(BIN)/bulletin
 
-.PHONY: build test check doctor serve issue publish bench fuzz docs-images lint system-deps clean
+.PHONY: build test check doctor serve issue publish bench fuzz docs-images schemas lint system-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ fuzz: $(STAMP)
 
 docs-images: build
 	$(BIN)/python -m bulletin.printing.docs_images
+
+## schemas: export the JSON Schemas to schemas/ for editors' tools (.vscode/settings.json uses them)
+schemas: $(STAMP)
+	$(BIN)/python scripts/export_schemas.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check bulletin tests

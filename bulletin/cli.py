@@ -81,10 +81,12 @@ def _arguments(name: str, sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--title", required=True)
         sub.add_argument("--category", default="动态")
         sub.add_argument("--classification", default=None)
+        sub.add_argument("--signed-off-by", default=None, help="审签领导，如“副局长 陈立”")
     elif name == "import":
         sub.add_argument("file")
         sub.add_argument("--unit", required=True)
         sub.add_argument("--category", default="动态")
+        sub.add_argument("--signed-off-by", default=None, help="审签领导；不写时取 Word 中“签发人：”一行")
     elif name == "issue":
         sub.add_argument("--series", required=True)
         sub.add_argument("--items", default=None, help="逗号分隔的稿件 id")

@@ -7,6 +7,7 @@ data into one clear problem naming the file and line.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -17,6 +18,7 @@ from bulletin.yamlsrc import Path, YamlProblem
 from bulletin.yamlsrc import load as load_yaml
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
+CONFLICT_MARKER = re.compile(r"^(<{7}|>{7})( |$)", re.MULTILINE)
 
 
 @dataclass
@@ -87,7 +89,14 @@ def _decode(rel: str, raw: bytes) -> str:
         raise LoadProblem(
             Problem(rel, line, "E002", "文件不是 UTF-8 编码（可能是 GBK）；请在编辑器中另存为 UTF-8")
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    conflict = CONFLICT_MARKER.search(text)
+    if conflict:
+        line = text[: conflict.start()].count("\n") + 1
+        raise LoadProblem(
+            Problem(rel, line, "E236", "文件中有未解决的 git 合并冲突标记；请保留应留的内容、删去 <<<<<<<、=======、>>>>>>> 行（见 docs/workflow.md）")
+        )
+    return text
 
 
 def _parse(rel: str, text: str, first_line: int) -> tuple[Any, dict[Path, int]]:

@@ -108,3 +108,10 @@ def test_cli_never_tracebacks_on_bad_files(newsroom, capsys):
     assert main(["check", "--root", str(newsroom.root)]) == 1
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
+
+
+def test_git_conflict_markers(newsroom):
+    newsroom.write("issues/zwxx/2026/018.yaml", "series: zwxx\n<<<<<<< HEAD\nnumber: 18\n=======\nnumber: 19\n>>>>>>> other\n")
+    assert only_error_of(newsroom, "issues/zwxx/2026/018.yaml").startswith(
+        "issues/zwxx/2026/018.yaml:2: error[E236]: 文件中有未解决的 git 合并冲突标记"
+    )

@@ -113,7 +113,7 @@ def test_references(newsroom):
 
 
 def test_secrecy_event_time_reject_reason(newsroom):
-    newsroom.report(classification="秘密", category="紧急", status="不采用")
+    newsroom.report(classification="秘密", category="紧急", status="不采用", closed="true")
     assert codes(newsroom) == [
         (REPORT, 8, "E213"), (REPORT, 9, "E212"), (REPORT, 10, "E214"),
         ("issues/zwxx/2026/018.yaml", 9, "E220"),
@@ -204,9 +204,9 @@ def test_officer_history_uses_date(newsroom):
 
 
 def test_urgent_late(newsroom):
-    newsroom.report(category="紧急", event_time="2026-03-09T10:00:00+08:00")
+    newsroom.report(category="紧急", event_time="2026-03-09T10:00:00+08:00", closed="true")
     assert found(newsroom) == [f"{REPORT}:7: warning[W005]: 紧急信息在事件发生 6.3 小时后才报送，超过 4 小时时限"]
-    newsroom.report(category="紧急", event_time="2026-03-09T13:00:00+08:00")
+    newsroom.report(category="紧急", event_time="2026-03-09T13:00:00+08:00", closed="true")
     assert found(newsroom) == []
 
 

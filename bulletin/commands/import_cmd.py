@@ -355,7 +355,8 @@ def run(ctx, args) -> int:
     except ImportFailure as exc:
         print(f"{args.file}: 错误：{exc}", file=sys.stderr)
         return 1
-    plan = plan_report(ctx, newsroom, args.unit, converted.title, args.category, None, converted.signed_off_by)
+    signed = args.signed_off_by or converted.signed_off_by
+    plan = plan_report(ctx, newsroom, args.unit, converted.title, args.category, None, signed)
     for name, payload in files:
         atomic_write(plan.path.parent / name, payload)
     write_report(plan, converted.body)
@@ -365,6 +366,6 @@ def run(ctx, args) -> int:
         ctx.say(f"注意：{note}")
     for line in converted.dropped:
         ctx.say(f"已删去联系信息行（不上网站）：{line}")
-    next_steps(ctx, plan, newsroom, signed=bool(converted.signed_off_by), body=bool(converted.body))
+    next_steps(ctx, plan, newsroom, signed=bool(signed), body=bool(converted.body))
     print(shown(plan.path))
     return 0

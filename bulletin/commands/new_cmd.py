@@ -140,8 +140,9 @@ def next_steps(ctx, plan: ReportPlan, newsroom: Newsroom, signed: bool, body: bo
 
 def run(ctx, args) -> int:
     newsroom = load_newsroom(ctx)
-    plan = plan_report(ctx, newsroom, args.unit, args.title, args.category, args.classification)
+    signed = args.signed_off_by or ""
+    plan = plan_report(ctx, newsroom, args.unit, args.title, args.category, args.classification, signed)
     write_report(plan, "")
-    next_steps(ctx, plan, newsroom, signed=False, body=False)
+    next_steps(ctx, plan, newsroom, signed=bool(signed), body=False)
     print(shown(plan.path))
     return 0
