@@ -50,10 +50,10 @@ def run_check(root: FsPath, today: date, use_cache: bool = True) -> CheckResult:
     sources = load_sources(root, cache)
     problems = list(sources.problems)
     problems += _schema_problems(sources, cache)
-    cache.save()
     newsroom = build_newsroom(sources, today)
     problems += _duplicate_ids(sources)
-    problems += check_newsroom(newsroom)
+    problems += check_newsroom(newsroom, cache)
+    cache.save()
     return CheckResult(newsroom, sorted_problems(problems))
 
 
@@ -103,7 +103,7 @@ def _duplicate_ids(sources: Sources) -> list[Problem]:
     return found
 
 
-def check_newsroom(newsroom: Newsroom) -> list[Problem]:
+def check_newsroom(newsroom: Newsroom, cache: DigestCache | None = None) -> list[Problem]:
     problems: list[Problem] = []
     for report in newsroom.reports.values():
         problems += _report_problems(newsroom, report)
@@ -112,7 +112,7 @@ def check_newsroom(newsroom: Newsroom) -> list[Problem]:
     problems += _assignment_problems(newsroom)
     problems += _scoring_problems(newsroom)
     problems += lock_problems(newsroom)
-    problems += lint_newsroom(newsroom)
+    problems += lint_newsroom(newsroom, cache)
     return problems
 
 

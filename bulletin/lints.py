@@ -9,6 +9,7 @@ the machine into a build, so it never passes check.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from collections import defaultdict
@@ -20,6 +21,7 @@ from urllib.parse import unquote
 
 import markdown
 
+from bulletin.cache import DigestCache, digest
 from bulletin.followups import chain_roots, urgent_chains
 from bulletin.markup import _EXTENSIONS  # the same Markdown dialect as the renderers
 from bulletin.model import Newsroom, Report
@@ -37,7 +39,9 @@ ANCHOR_SHARE = 0.3  # candidates share at least this part of the larger report's
 STALE_DAYS = 7
 
 
-def lint_newsroom(newsroom: Newsroom) -> list[Problem]:
+def lint_newsroom(newsroom: Newsroom, memo: DigestCache | None = None) -> list[Problem]:
+    """Warnings from editorial practice, and path-safety errors. ``memo`` keeps per-body work
+    (the duplicate search's sentence anchors) between runs, keyed by content."""
     problems: list[Problem] = []
     content = (newsroom.root / "content").resolve()
     for report in newsroom.reports.values():
@@ -45,7 +49,7 @@ def lint_newsroom(newsroom: Newsroom) -> list[Problem]:
         problems += _length(report)
         problems += path_problems(newsroom.root, report, content)
     problems += _issue_headlines(newsroom)
-    problems += duplicate_problems(newsroom)
+    problems += duplicate_problems(newsroom, memo)
     problems += stale_chain_problems(newsroom)
     return problems
 
@@ -264,6 +268,17 @@ def _anchors(body: str) -> set[str]:
     return keys
 
 
+def _comparable(body: str, memo: DigestCache | None) -> tuple[int, set[str]]:
+    """Length in letters and sentence anchors of a body, remembered by the body's digest."""
+    key = b"anchors:" + digest(body.encode("utf-8"))
+    known = memo.get(key) if memo is not None else None
+    if known is None:
+        known = (len(_letters(body)), sorted(_anchors(body)))
+        if memo is not None:
+            memo.put(key, known)
+    return known[0], set(known[1])
+
+
 def _shingles(text: str) -> set[str]:
     return {text[i : i + SHINGLE] for i in range(len(text) - SHINGLE + 1)}
 
@@ -281,7 +296,7 @@ def _near(a: date, b: date) -> bool:
     return abs((a - b).days) <= DUPLICATE_WINDOW_DAYS
 
 
-def duplicate_problems(newsroom: Newsroom) -> list[Problem]:
+def duplicate_problems(newsroom: Newsroom, memo: DigestCache | None = None) -> list[Problem]:
     """Same headline, or nearly the same body, as an earlier report within 90 days.
 
     Candidates come from buckets keyed by sentence anchors (and by headline), so the work grows
@@ -291,8 +306,26 @@ def duplicate_problems(newsroom: Newsroom) -> list[Problem]:
     rows = _dated(newsroom)
     roots = chain_roots(newsroom)
     found = list(_same_headlines(rows, roots))
-    found += _similar_bodies(rows, roots)
+    found += _remembered_similar_bodies(rows, roots, memo)
     return found
+
+
+def _remembered_similar_bodies(rows: list[tuple[date, str, Report]], roots: dict[str, str],
+                               memo: DigestCache | None) -> list[Problem]:
+    """The body search's result, reused while no report's date, status, chain, path or body changed."""
+    if memo is None:
+        return _similar_bodies(rows, roots)
+    hasher = hashlib.blake2b(digest_size=16)
+    for day, _, r in rows:
+        hasher.update(f"{day.toordinal()}|{r.id}|{r.status}|{roots[r.id]}|{r.src.path}|{r.body_line}|".encode())
+        hasher.update(r.body.encode("utf-8"))
+        hasher.update(b"\x00")
+    key = b"similar:" + hasher.digest()
+    known = memo.get(key)
+    if known is None:
+        known = [(p.path, p.line, p.code, p.message) for p in _similar_bodies(rows, roots, memo)]
+        memo.put(key, known)
+    return [Problem(*fields) for fields in known]
 
 
 def _same_headlines(rows: list[tuple[date, str, Report]], roots: dict[str, str]) -> Iterator[Problem]:
@@ -309,25 +342,32 @@ def _same_headlines(rows: list[tuple[date, str, Report]], roots: dict[str, str])
         by_title[key].append((day, r))
 
 
-def _similar_bodies(rows: list[tuple[date, str, Report]], roots: dict[str, str]) -> list[Problem]:
-    texts = {r.id: _letters(r.body) for _, _, r in rows}
+def _similar_bodies(rows: list[tuple[date, str, Report]], roots: dict[str, str],
+                    memo: DigestCache | None = None) -> list[Problem]:
     anchors: dict[int, set[str]] = {}
     first: dict[str, int] = {}
     buckets: dict[str, list[int]] = {}  # only anchors seen more than once
     for index, (_, _, r) in enumerate(rows):
-        if len(texts[r.id]) >= MIN_COMPARABLE:
-            anchors[index] = _anchors(r.body)
-            for key in anchors[index]:
+        length, keys = _comparable(r.body, memo)
+        if length >= MIN_COMPARABLE:
+            anchors[index] = keys
+            for key in keys:
                 seen = first.setdefault(key, index)
                 if seen != index:
                     buckets.setdefault(key, [seen]).append(index)
+    ordinal = [day.toordinal() for day, _, _ in rows]
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for members in buckets.values():
-        if len(members) <= BOILERPLATE:
-            for n, later in enumerate(members):
-                for earlier in members[:n]:
-                    if _near(rows[earlier][0], rows[later][0]):
-                        shared[(earlier, later)] += 1
+        if len(members) > BOILERPLATE:
+            continue
+        # Members are in date order, so scanning back from each one stops at the window's edge.
+        for n in range(1, len(members)):
+            later = members[n]
+            for m in range(n - 1, -1, -1):
+                earlier = members[m]
+                if ordinal[later] - ordinal[earlier] > DUPLICATE_WINDOW_DAYS:
+                    break
+                shared[(earlier, later)] += 1
     # Copies keep most sentences whole, so they share most anchors; stock phrases alone do not.
     pairs = [pair for pair, count in shared.items()
              if count >= ANCHOR_SHARE * max(len(anchors[pair[0]]), len(anchors[pair[1]]))]
@@ -339,7 +379,7 @@ def _similar_bodies(rows: list[tuple[date, str, Report]], roots: dict[str, str])
             continue
         for r in (a, b):
             if r.id not in shingles:
-                shingles[r.id] = _shingles(texts[r.id])
+                shingles[r.id] = _shingles(_letters(r.body))
         score = jaccard(shingles[a.id], shingles[b.id])
         if score >= SIMILARITY and score > best.get(later, (0.0, 0))[0]:
             best[later] = (score, earlier)
