@@ -19,6 +19,7 @@ from bulletin.load import Doc, Sources, load_sources
 from bulletin.lock import lock_problems
 from bulletin.model import Issue, Newsroom, Report, build_newsroom
 from bulletin.problems import Problem, sorted_problems
+from bulletin.write import ensure_build_dir
 
 ISSUE_PATH = re.compile(r"^issues/([^/]+)/(\d{4})/(\d{3,})\.yaml$")
 # "15日前" is a date (before the 15th), not the vague 日前 ("a few days ago").
@@ -53,8 +54,17 @@ def run_check(root: FsPath, today: date, use_cache: bool = True) -> CheckResult:
     newsroom = build_newsroom(sources, today)
     problems += _duplicate_ids(sources)
     problems += check_newsroom(newsroom, cache)
-    cache.save()
+    if use_cache:
+        _save(cache, root / "build")
     return CheckResult(newsroom, sorted_problems(problems))
+
+
+def _save(cache: DigestCache, build_dir: FsPath) -> None:
+    try:
+        ensure_build_dir(build_dir)
+    except OSError:
+        return  # a read-only newsroom still checks, only without the cache
+    cache.save()
 
 
 def _schema_problems(sources: Sources, cache: DigestCache) -> list[Problem]:

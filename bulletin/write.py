@@ -24,6 +24,15 @@ FILE_MODE = _file_mode()  # mkstemp makes 0600 files; outputs must be readable l
 RETIRED = ".retired"
 
 
+def ensure_build_dir(build_dir: Path) -> None:
+    """Create build/ with a ``.gitignore`` of ``*``: outputs are never committed, even in a
+    newsroom whose own .gitignore forgot them."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    ignore = build_dir / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# 构建输出，不提交 (bulletin)\n*\n", encoding="utf-8")
+
+
 def atomic_write(path: Path, data: bytes | str) -> None:
     """Write a file through a temporary sibling and rename, so readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,6 +65,7 @@ def recover(build_dir: Path) -> None:
 
 def fresh_staging(build_dir: Path) -> Path:
     """An empty staging folder; leftovers of a killed build are recovered or removed first."""
+    ensure_build_dir(build_dir)
     recover(build_dir)
     staging = build_dir / STAGING
     staging.mkdir(parents=True)

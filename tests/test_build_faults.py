@@ -32,7 +32,7 @@ fake_parts.runs = 0
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and ".cache" not in p.parts}
+            if p.is_file() and ".cache" not in p.parts and p.name != ".gitignore"}
 
 
 def test_write_error_leaves_previous_build(newsroom, monkeypatch):
@@ -113,3 +113,8 @@ def test_sigkill_mid_build_leaves_previous_build(newsroom):
     fresh_staging(newsroom.root / "build")
     assert time.monotonic() - started < 5
     assert (site / "index.html").read_text() == "old" and not (newsroom.root / "build" / STAGING / "site").exists()
+
+
+def test_build_folder_ignores_itself_in_git(newsroom):
+    fresh_staging(newsroom.root / "build")
+    assert (newsroom.root / "build" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"

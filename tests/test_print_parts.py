@@ -228,18 +228,18 @@ def test_brief_size_and_title_weight_settings(tmp_path):
 
 
 def test_a_failed_render_names_the_issue_and_stops(newsroom, capsys, monkeypatch):
-    import bulletin.printing as printing
+    """The build prints one line naming the issue, exits 1 and keeps the previous build/."""
+    from bulletin import build
     from bulletin.printing import pool
 
     def boom(job):
         raise ValueError("boom")
 
+    previous = newsroom.root / "build" / "pdf" / "old.pdf"
+    previous.parent.mkdir(parents=True)
+    previous.write_bytes(b"old")
     monkeypatch.setattr(pool, "render_one", boom)
-    monkeypatch.setattr(printing, "subsetter_problem", lambda: "缺少子集库")
-    with pytest.raises(SystemExit) as exit_info:
-        printing.render_all(prints_of(newsroom.root), newsroom.root / "out", newsroom.root / "cache", lambda m: None)
-    assert exit_info.value.code == 1
-    assert capsys.readouterr().err.splitlines() == [
-        "bulletin: 注意：缺少子集库",
-        "bulletin: 错误：zwxx/2026/018 的 PDF 渲染失败（ValueError: boom）；build/ 保持原样",
-    ]
+    assert build.run_build(newsroom.root, date(2026, 11, 27), parts=("pdf",), quiet=True) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-2:] == ["zwxx/2026/018 的 PDF 渲染失败（ValueError: boom）", "构建失败；build/ 保持原样"]
+    assert previous.read_bytes() == b"old"
