@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bulletin.check import run_check
+from bulletin.scoring import scores
 
 TODAY = date(2026, 11, 27)
 REPORT_KEYS = ["id", "title", "unit", "co_units", "author", "signed_off_by", "submitted", "category", "classification",
@@ -50,11 +51,16 @@ def fresh() -> Newsroom:
 
 
 def assert_check_survives(newsroom: Newsroom) -> None:
-    result = run_check(newsroom.root, TODAY)
+    """Check never raises; every problem names a file; a newsroom that passes also scores."""
+    result = run_check(newsroom.root, TODAY, use_cache=False)
     for problem in result.problems:
         assert (newsroom.root / problem.path).exists() or problem.path.endswith(".yaml"), problem
         assert problem.line >= 1
-    assert result.ok in (True, False)
+    if result.ok:
+        for period in ("2026-03", "2026-Q1", "2026"):
+            table = scores(result.newsroom, period)
+            ranked = [row for row in table.rows if row.rank is not None]
+            assert all(a.points >= b.points for a, b in zip(ranked, ranked[1:], strict=False))
     shutil.rmtree(newsroom.root)
 
 
@@ -78,4 +84,49 @@ def test_fuzz_raw_bytes(raw):
     newsroom = fresh()
     newsroom.write(REPORT, b"---\n" + raw)
     newsroom.write("units.yaml", raw)
+    assert_check_survives(newsroom)
+
+
+UNIT_KEYS = ["id", "name", "type", "quota", "active", "officers"]
+SCORING_KEYS = ["urgent_window_hours", "adoption", "instruction", "bonus", "penalty", "quota"]
+
+
+@given(units=st.lists(mapping(UNIT_KEYS), max_size=4), wrap=st.booleans())
+def test_fuzz_units_file(units, wrap):
+    newsroom = fresh()
+    newsroom.write("units.yaml", yaml.safe_dump({"units": units} if wrap else units, allow_unicode=True))
+    assert_check_survives(newsroom)
+
+
+@given(scoring=mapping(SCORING_KEYS))
+def test_fuzz_scoring_file(scoring):
+    newsroom = fresh()
+    newsroom.write("scoring.yaml", yaml.safe_dump(scoring, allow_unicode=True))
+    assert_check_survives(newsroom)
+
+
+numbers = st.integers(-100, 100) | st.floats(-1000, 1000, allow_nan=False, allow_infinity=False)
+kinds = st.sampled_from(["bulletin", "special", "brief", "feature", "default"])
+
+
+@given(
+    own=st.dictionaries(kinds, numbers, min_size=1),
+    city=numbers, instruction=numbers, bonus=numbers, window=st.floats(0.01, 1000),
+    monthly=st.integers(0, 50), excess=numbers, shortfall=numbers,
+)
+def test_fuzz_valid_shaped_scoring_always_scores(own, city, instruction, bonus, window, monthly, excess, shortfall):
+    newsroom = fresh()
+    own = {"bulletin": 1, "special": 1, "brief": 1, **own}
+    newsroom.write("scoring.yaml", yaml.safe_dump({
+        "urgent_window_hours": window,
+        "adoption": {"own": own, "city": {"default": city}},
+        "instruction": {"own": instruction},
+        "bonus": {"category": {"调研": bonus}, "assignment": bonus},
+        "penalty": {"urgent_late": -abs(bonus), "assignment_missed": shortfall},
+        "quota": {"monthly_default": monthly, "excess": excess, "shortfall": shortfall},
+    }, allow_unicode=True))
+    newsroom.write("issues/zwxx/2026/018.yaml", (newsroom.root / "issues/zwxx/2026/018.yaml").read_text(
+        encoding="utf-8").replace("status: draft", "status: published"))
+    result = run_check(newsroom.root, TODAY, use_cache=False)
+    assert result.ok, [p.format() for p in result.problems]
     assert_check_survives(newsroom)
