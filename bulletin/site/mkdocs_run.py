@@ -57,7 +57,7 @@ def site_config(view: SiteView, settings: SiteSettings, nav: list, docs: Path, o
         "copyright": html.escape(f"{owner}　版权所有" if public else f"{owner}　内部资料　注意保管"),
         "extra": {"generator": False, "bulletin_site": view.name},
         "validation": {"nav": {"omitted_files": "ignore"}},
-    }
+    } | ({"site_url": settings.site_url} if public and settings.site_url else {})
 
 
 def write_config(config: dict, path: Path) -> None:
