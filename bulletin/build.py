@@ -7,14 +7,17 @@ are not present yet are skipped, so the pipeline always builds what exists.
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulletin.check import run_check
+from bulletin.fingerprint import PartRecord, notices_digest, pdf_digest, site_digest
 from bulletin.model import Newsroom
 from bulletin.views import INTRANET, PUBLIC, print_view, site_view
-from bulletin.write import fresh_staging, swap_in
+from bulletin.write import atomic_write, fresh_staging, swap_in
 
 PARTS = ("notices", "pdf", "site", "intranet")
 
@@ -50,39 +53,81 @@ def _failures() -> tuple[type[Exception], ...]:
     return tuple(found)
 
 
-def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], progress: Progress) -> list[str]:
-    """Render each requested part into ``staging``; return the names of the parts written."""
-    written: list[str] = []
+@dataclass
+class Built:
+    """What a build did: parts written into staging (with their input digests) and parts skipped."""
+
+    written: list[str] = field(default_factory=list)
+    digests: dict[str, str] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+
+    def wrote(self, part: str, digest: str) -> None:
+        self.written.append(part)
+        self.digests[part] = digest
+
+
+def _notice_pages(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...],
+                  record: PartRecord, built: Built, progress: Progress) -> dict[str, str]:
+    """Notices, and their intranet pages; both reused while the scoring inputs are unchanged."""
+    notices = _optional("bulletin.notices", "build_notices")
+    if notices is None:
+        return {}
+    digest = notices_digest(newsroom)
+    saved = cache / "notice-pages.json"
+    try:
+        remembered = json.loads(saved.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        remembered = {}
+    fresh_enough = remembered.get("digest") == digest
+    if fresh_enough and ("notices" not in parts or record.unchanged("notices", digest, cache.parent)):
+        built.unchanged += ["notices"] if "notices" in parts else []
+        return remembered["pages"]
+    progress("通报 …")
+    pages = notices(newsroom, staging / "notices", cache)
+    atomic_write(saved, json.dumps({"digest": digest, "pages": pages}, ensure_ascii=False))
+    if "notices" in parts:
+        built.wrote("notices", digest)
+    return pages
+
+
+def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], progress: Progress) -> Built:
+    """Render each requested part whose inputs changed into ``staging``."""
+    record = PartRecord(cache)
+    build_dir = cache.parent
+    built = Built()
     intranet_pages: dict[str, str] = {}
     if "notices" in parts or "intranet" in parts:
-        notices = _optional("bulletin.notices", "build_notices")
-        if notices is not None:
-            progress("通报 …")
-            intranet_pages.update(notices(newsroom, staging / "notices", cache))
-            if "notices" in parts:
-                written.append("notices")
+        intranet_pages.update(_notice_pages(newsroom, staging, cache, parts, record, built, progress))
         followups = _optional("bulletin.followups", "intranet_pages")
         if followups is not None:
             intranet_pages.update(followups(newsroom))
-    if "pdf" in parts:
-        render_all = _optional("bulletin.printing", "render_all")
-        if render_all is not None:
+    render_all = _optional("bulletin.printing", "render_all")
+    if "pdf" in parts and render_all is not None:
+        digest = pdf_digest(newsroom)
+        if record.unchanged("pdf", digest, build_dir):
+            built.unchanged.append("pdf")
+        else:
             progress("PDF …")
             render_all([print_view(newsroom, i) for i in newsroom.issues], staging / "pdf", cache, progress)
-            written.append("pdf")
+            built.wrote("pdf", digest)
     build_site = _optional("bulletin.site", "build_site")
     if build_site is not None:
         from bulletin.site.leakgate import forbidden_strings
 
-        for part, view in (("site", PUBLIC), ("intranet", INTRANET)):
-            if part in parts:
-                progress(f"{'公众网站' if part == 'site' else '内网网站'} …")
-                extra = intranet_pages if view == INTRANET else {}
-                # The gate's forbidden strings come from the newsroom, not the view: it catches a view's bug.
-                build_site(site_view(newsroom, view), staging / part, cache, extra,
-                           root=newsroom.root, forbidden=forbidden_strings(newsroom, view))
-                written.append(part)
-    return written
+        for part, name in (("site", PUBLIC), ("intranet", INTRANET)):
+            if part not in parts:
+                continue
+            view = site_view(newsroom, name)
+            extra = intranet_pages if name == INTRANET else {}
+            digest = site_digest(view, extra, newsroom.root)
+            if record.unchanged(part, digest, build_dir):
+                built.unchanged.append(part)
+                continue
+            progress(f"{'公众网站' if part == 'site' else '内网网站'} …")
+            # The gate's forbidden strings come from the newsroom, not the view: it catches a view's bug.
+            build_site(view, staging / part, cache, extra, root=newsroom.root, forbidden=forbidden_strings(newsroom, name))
+            built.wrote(part, digest)
+    return built
 
 
 def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = False) -> int:
@@ -98,11 +143,13 @@ def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = F
     cache = build_dir / ".cache"
     cache.mkdir(exist_ok=True)
     try:
-        written = build_parts(result.newsroom, staging, cache, parts, Progress(quiet))
+        built = build_parts(result.newsroom, staging, cache, parts, Progress(quiet))
     except _failures() as exc:
         print(exc, file=sys.stderr)
         print("构建失败；build/ 保持原样", file=sys.stderr)
         return 1
-    swap_in(build_dir, staging, written)
-    print(f"已构建：{'、'.join(written) or '（无）'} → {build_dir}", file=sys.stderr)
+    swap_in(build_dir, staging, built.written)
+    PartRecord(cache).save(built.digests)
+    same = f"；内容未变，沿用：{'、'.join(built.unchanged)}" if built.unchanged else ""
+    print(f"已构建：{'、'.join(built.written) or '（无）'}{same} → {build_dir}", file=sys.stderr)
     return 0

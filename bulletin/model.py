@@ -189,6 +189,7 @@ class Issue:
     lock: dict | None
     src: Src
     reports: list[Report] = field(default_factory=list)
+    digest_source: bytes = b""
 
     @property
     def published(self) -> bool:
@@ -259,6 +260,7 @@ class Newsroom:
     reports: dict[str, Report]
     assignments: dict[str, Assignment]
     scoring: Scoring
+    config_sources: dict[str, bytes] = field(default_factory=dict)  # path -> bytes of the YAML files
 
     def issues_of(self, series: str) -> list[Issue]:
         return [i for i in self.issues if i.series == series]
@@ -386,6 +388,7 @@ def _issue(doc: Doc) -> Issue:
         classification=enums.canonical(enums.CLASSIFICATION, d.get("classification")),
         lock=d.get("lock") if isinstance(d.get("lock"), dict) else None,
         src=Src(doc.path, doc.lines),
+        digest_source=doc.digest_source,
     )
 
 
@@ -440,4 +443,9 @@ def build_newsroom(sources: Sources, today: date, valid_reports: list[Doc] | Non
         reports=reports,
         assignments=_assignments(sources.assignments),
         scoring=scoring,
+        config_sources={
+            doc.path: doc.digest_source
+            for doc in (sources.units, sources.series, sources.assignments, sources.scoring)
+            if doc is not None
+        },
     )

@@ -18,13 +18,13 @@ from bulletin.write import RETIRED, STAGING, fresh_staging, swap_in
 TODAY = date(2026, 11, 27)
 
 
-def fake_parts(newsroom, staging: Path, cache: Path, parts, progress) -> list[str]:
+def fake_parts(newsroom, staging: Path, cache: Path, parts, progress) -> build.Built:
     """Stands in for the renderers: one file per part, stamped with a counter."""
     fake_parts.runs += 1
     for part in ("site", "pdf"):
         (staging / part).mkdir()
         (staging / part / "index.html").write_text(f"run {fake_parts.runs}")
-    return ["site", "pdf"]
+    return build.Built(written=["site", "pdf"])
 
 
 fake_parts.runs = 0
@@ -91,7 +91,7 @@ def slow(newsroom, staging, cache, parts, progress):
     (staging / "site" / "index.html").write_text("new")
     print("staged", flush=True)
     time.sleep(60)
-    return ["site"]
+    return build.Built(written=["site"])
 build.build_parts = slow
 sys.exit(build.run_build(Path(sys.argv[1]), date(2026, 11, 27)))
 """

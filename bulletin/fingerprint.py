@@ -1,0 +1,109 @@
+"""Fingerprints of each build part's inputs, so that an unchanged part is not rebuilt.
+
+A part (public site, intranet, PDFs, notices) is skipped when the digest of everything it is
+made from equals the digest recorded when ``build/<part>`` was last written: the program and
+its templates, the library versions, the newsroom files it reads and the day of the build.
+Digests are computed from data already in memory (views, raw file bytes), never from outputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from collections.abc import Iterable
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from bulletin import __version__
+from bulletin.model import Newsroom
+from bulletin.views import SiteView
+
+PACKAGE = Path(__file__).resolve().parent
+LIBRARIES = ("mkdocs", "mkdocs-material", "jieba", "weasyprint", "pydyf", "fonttools", "openpyxl", "python-docx", "Markdown", "nh3")
+
+
+@cache
+def code_digest() -> bytes:
+    """The program: its version, every source and template file, and the libraries it renders with."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(__version__.encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".html", ".css", ".json", ".js", ".svg") and "bench" not in path.parts:
+            h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in LIBRARIES:
+        try:
+            h.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=-".encode())
+    return h.digest()
+
+
+def _assets(root: Path) -> bytes:
+    """Images under content/, licensed fonts under fonts/, and mkdocs.yml (fonts, site name)."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder in (root / "content", root / "fonts"):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and path.suffix != ".md":
+                    h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    settings = root / "mkdocs.yml"
+    if settings.is_file():
+        h.update(settings.read_bytes())
+    return h.digest()
+
+
+def _combine(*parts: bytes | str) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
+def site_digest(view: SiteView, extra_pages: dict[str, str], root: Path) -> str:
+    pages = json.dumps(sorted(extra_pages.items()), ensure_ascii=False)
+    return _combine(code_digest(), _assets(root), pickle.dumps(view, protocol=4), pages)
+
+
+def _issue_sources(newsroom: Newsroom, issues: Iterable) -> list[bytes]:
+    out: list[bytes] = []
+    for issue in issues:
+        out += [issue.src.path.encode(), issue.digest_source]
+        out += [r.digest_source for r in issue.reports]
+    return out
+
+
+def pdf_digest(newsroom: Newsroom) -> str:
+    configs = [newsroom.config_sources.get(p, b"") for p in ("units.yaml", "issues/series.yaml")]
+    return _combine(code_digest(), _assets(newsroom.root), *configs, *_issue_sources(newsroom, newsroom.issues))
+
+
+def notices_digest(newsroom: Newsroom) -> str:
+    """Scores read every report, the published issues, the rules and the day of the build."""
+    published = [i for i in newsroom.issues if i.published]
+    configs = [newsroom.config_sources[p] for p in sorted(newsroom.config_sources)]
+    reports = [r.src.path.encode() + b"\0" + r.digest_source for r in newsroom.reports.values()]
+    return _combine(code_digest(), newsroom.today.isoformat(), *configs, *reports,
+                    *_issue_sources(newsroom, published))
+
+
+class PartRecord:
+    """``build/.cache/parts.json``: the digest each output folder was last built from."""
+
+    def __init__(self, cache: Path):
+        self.path = cache / "parts.json"
+        try:
+            self.digests: dict[str, str] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.digests = {}
+
+    def unchanged(self, part: str, digest: str, build_dir: Path) -> bool:
+        return self.digests.get(part) == digest and (build_dir / part).is_dir()
+
+    def save(self, updates: dict[str, str]) -> None:
+        from bulletin.write import atomic_write
+
+        self.digests.update(updates)
+        atomic_write(self.path, json.dumps(self.digests, indent=1, sort_keys=True))

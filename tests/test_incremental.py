@@ -1,0 +1,63 @@
+"""A rebuild redoes only the parts whose inputs changed, and never serves stale output."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import ISSUE
+
+from bulletin.build import run_build
+
+TODAY = date(2026, 11, 27)
+PUBLISHED = ISSUE.replace("status: draft", "status: published")
+
+
+def build(newsroom, capsys, today=TODAY) -> str:
+    assert run_build(newsroom.root, today, quiet=True) == 0
+    return capsys.readouterr().err.splitlines()[-1]
+
+
+def stamp(newsroom, rel: str) -> int:
+    return (newsroom.root / "build" / rel).stat().st_mtime_ns
+
+
+def test_noop_rebuild_reuses_every_part(newsroom, capsys):
+    newsroom.write("issues/zwxx/2026/018.yaml", PUBLISHED)
+    assert build(newsroom, capsys).startswith("已构建：notices、pdf、site、intranet →")
+    before = {rel: stamp(newsroom, rel) for rel in ("site/index.html", "intranet/index.html", "pdf/zwxx/2026/018.pdf")}
+    assert build(newsroom, capsys).startswith("已构建：（无）；内容未变，沿用：notices、pdf、site、intranet →")
+    assert {rel: stamp(newsroom, rel) for rel in before} == before
+
+
+def test_new_draft_issue_rebuilds_only_the_pdfs(newsroom, capsys):
+    newsroom.write("issues/zwxx/2026/018.yaml", PUBLISHED)
+    build(newsroom, capsys)
+    newsroom.write("issues/zwxx/2026/019.yaml", ISSUE.replace("number: 18", "number: 19"))
+    assert build(newsroom, capsys).startswith("已构建：pdf；内容未变，沿用：notices、site、intranet →")
+    assert (newsroom.root / "build/pdf/zwxx/2026/019.pdf").is_file()
+
+
+def test_edited_public_item_reaches_both_sites(newsroom, capsys):
+    newsroom.write("issues/zwxx/2026/018.yaml", PUBLISHED)
+    build(newsroom, capsys)
+    newsroom.report(body="3月8日，全市春耕备耕工作全面展开，新增一句独有的话：蓝莓基地扩种。")
+    line = build(newsroom, capsys)
+    assert line.startswith("已构建：notices、pdf、site、intranet →")
+    page = (newsroom.root / "build/site/items/2026-03-nyj-001/index.html").read_text(encoding="utf-8")
+    assert "蓝莓基地扩种" in page
+
+
+def test_another_day_rebuilds_notices_and_sites(newsroom, capsys):
+    newsroom.write("issues/zwxx/2026/018.yaml", PUBLISHED)
+    build(newsroom, capsys)
+    line = build(newsroom, capsys, today=date(2026, 11, 28))
+    assert line.startswith("已构建：notices、site、intranet；内容未变，沿用：pdf →")
+
+
+def test_deleted_output_is_rebuilt(newsroom, capsys):
+    import shutil
+
+    newsroom.write("issues/zwxx/2026/018.yaml", PUBLISHED)
+    build(newsroom, capsys)
+    shutil.rmtree(newsroom.root / "build" / "site")
+    assert build(newsroom, capsys).startswith("已构建：site；内容未变，沿用：notices、pdf、intranet →")
