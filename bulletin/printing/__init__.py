@@ -44,8 +44,10 @@ def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progres
     pdf_cache = cache_dir / "pdf"
     pdf_cache.mkdir(parents=True, exist_ok=True)
     planned = [_plan(p, root, fonts, css, pdf_cache, out_dir) for p in prints]
-    for item in planned:
-        write_docx(item.doc, root, fonts, item.target.with_suffix(".docx"))
+    for item in planned:  # the Word file is cached under the same content key as the PDF
+        docx = item.job.cache_path.with_suffix(".docx")
+        if not docx.exists():
+            write_docx(item.doc, root, fonts, docx)
     todo = [item.job for item in planned if not item.job.cache_path.exists()]
     if todo:
         problem = subsetter_problem()
@@ -62,7 +64,8 @@ def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progres
     for item in planned:
         item.target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(item.job.cache_path, item.target)
-    _prune(pdf_cache, {item.job.cache_path.name for item in planned})
+        shutil.copyfile(item.job.cache_path.with_suffix(".docx"), item.target.with_suffix(".docx"))
+    _prune(pdf_cache, {item.job.cache_path.stem for item in planned})
 
 
 def _plan(p: PrintIssue, root: Path, fonts: FontSet, css: str, pdf_cache: Path, out_dir: Path) -> _Planned:
@@ -82,6 +85,6 @@ def _plan(p: PrintIssue, root: Path, fonts: FontSet, css: str, pdf_cache: Path, 
 
 def _prune(pdf_cache: Path, keep: set[str]) -> None:
     """Drop cached PDFs no issue uses any more, so the cache does not grow without bound."""
-    for path in pdf_cache.glob("*.pdf"):
-        if path.name not in keep:
+    for path in [*pdf_cache.glob("*.pdf"), *pdf_cache.glob("*.docx")]:
+        if path.stem not in keep:
             path.unlink(missing_ok=True)
