@@ -67,7 +67,7 @@ class Built:
 
 
 def _notice_pages(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...],
-                  record: PartRecord, built: Built, progress: Progress) -> dict[str, str]:
+                  record: PartRecord, built: Built, progress: Progress, queue) -> dict[str, str]:
     """Notices, and their intranet pages; both reused while the scoring inputs are unchanged."""
     notices = _optional("bulletin.notices", "build_notices")
     if notices is None:
@@ -83,7 +83,7 @@ def _notice_pages(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[s
         built.unchanged += ["notices"] if "notices" in parts else []
         return remembered["pages"]
     progress("通报 …")
-    pages = notices(newsroom, staging / "notices", cache)
+    pages = notices(newsroom, staging / "notices", cache, queue)
     atomic_write(saved, json.dumps({"digest": digest, "pages": pages}, ensure_ascii=False))
     if "notices" in parts:
         built.wrote("notices", digest)
@@ -95,9 +95,10 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
     record = PartRecord(cache)
     build_dir = cache.parent
     built = Built()
+    queue = _print_queue(newsroom, progress)
     intranet_pages: dict[str, str] = {}
     if "notices" in parts or "intranet" in parts:
-        intranet_pages.update(_notice_pages(newsroom, staging, cache, parts, record, built, progress))
+        intranet_pages.update(_notice_pages(newsroom, staging, cache, parts, record, built, progress, queue))
         followups = _optional("bulletin.followups", "intranet_pages")
         if followups is not None:
             intranet_pages.update(followups(newsroom))
@@ -108,26 +109,51 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
             built.unchanged.append("pdf")
         else:
             progress("PDF …")
-            render_all([print_view(newsroom, i) for i in newsroom.issues], staging / "pdf", cache, progress)
+            render_all([print_view(newsroom, i) for i in newsroom.issues], staging / "pdf", cache, progress, queue)
             built.wrote("pdf", digest)
-    build_site = _optional("bulletin.site", "build_site")
-    if build_site is not None:
-        from bulletin.site.leakgate import forbidden_strings
-
-        for part, name in (("site", PUBLIC), ("intranet", INTRANET)):
-            if part not in parts:
-                continue
-            view = site_view(newsroom, name)
-            extra = intranet_pages if name == INTRANET else {}
-            digest = site_digest(view, extra, newsroom.root)
-            if record.unchanged(part, digest, build_dir):
-                built.unchanged.append(part)
-                continue
-            progress(f"{'公众网站' if part == 'site' else '内网网站'} …")
-            # The gate's forbidden strings come from the newsroom, not the view: it catches a view's bug.
-            build_site(view, staging / part, cache, extra, root=newsroom.root, forbidden=forbidden_strings(newsroom, name))
-            built.wrote(part, digest)
+    if queue is not None:
+        queue.start()  # the pool renders every PDF while this process builds the sites
+    try:
+        _build_sites(newsroom, staging, cache, parts, record, built, intranet_pages, progress)
+    except BaseException:
+        if queue is not None:
+            queue.abort()
+        raise
+    if queue is not None:
+        queue.finish()
     return built
+
+
+def _build_sites(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], record: PartRecord,
+                 built: Built, intranet_pages: dict[str, str], progress: Progress) -> None:
+    build_site = _optional("bulletin.site", "build_site")
+    if build_site is None:
+        return
+    from bulletin.site.leakgate import forbidden_strings
+
+    for part, name in (("site", PUBLIC), ("intranet", INTRANET)):
+        if part not in parts:
+            continue
+        view = site_view(newsroom, name)
+        extra = intranet_pages if name == INTRANET else {}
+        digest = site_digest(view, extra, newsroom.root)
+        if record.unchanged(part, digest, cache.parent):
+            built.unchanged.append(part)
+            continue
+        progress(f"{'公众网站' if part == 'site' else '内网网站'} …")
+        # The gate's forbidden strings come from the newsroom, not the view: it catches a view's bug.
+        build_site(view, staging / part, cache, extra, root=newsroom.root, forbidden=forbidden_strings(newsroom, name))
+        built.wrote(part, digest)
+
+
+def _print_queue(newsroom: Newsroom, progress: Progress):
+    """One PDF queue for the notices and the issues, or None when printing is not installed."""
+    queue_class = _optional("bulletin.printing.queue", "PrintQueue")
+    if queue_class is None:
+        return None
+    from bulletin.printing.fonts import resolve_fonts
+
+    return queue_class(resolve_fonts(newsroom.root), progress)
 
 
 def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = False) -> int:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import shutil
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +31,9 @@ from bulletin.charts import bar_chart, trend_chart
 from bulletin.dates import cn_date, local
 from bulletin.model import Newsroom, Report
 from bulletin.printing.fonts import resolve_fonts
-from bulletin.printing.pdf import Meta, html_to_pdf, page_html, print_css
+from bulletin.printing.pdf import Meta, page_html, print_css
+from bulletin.printing.pool import RenderJob
+from bulletin.printing.queue import PrintQueue
 from bulletin.scoring import Ledger, Period, ScoreTable, parse_period, round_half_up, score_table
 from bulletin.sheets import Sheet, entries_sheet, score_sheet, workbook_bytes
 from bulletin.site.settings import read_settings
@@ -341,15 +342,19 @@ def _print_title(report: Report) -> str:
     return "（涉密稿件，标题略）" if report.classified else report.title
 
 
-def build_notices(newsroom: Newsroom, out_dir: Path, cache: Path) -> dict[str, str]:
-    """Write every notice's PDF and workbook into ``out_dir``; return the intranet pages."""
+def build_notices(newsroom: Newsroom, out_dir: Path, cache: Path, queue: PrintQueue | None = None) -> dict[str, str]:
+    """Write every notice's PDF and workbook into ``out_dir``; return the intranet pages.
+
+    With a ``queue`` the PDFs are rendered by the build's shared worker pool (see
+    ``bulletin.printing.queue``) and land in ``out_dir`` when the build finishes the queue.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     issuer = _issuer(newsroom)
     held = set(site_view(newsroom, INTRANET).items)
     printed = NoticeMaker(newsroom, _print_title, issuer)
     shown = NoticeMaker(newsroom, lambda r: r.title if r.id in held else "（未在内网发布的稿件）", issuer)
     periods = printed.periods()
-    pdf = _PdfWriter(newsroom.root, cache / "notices")
+    pdf = _PdfWriter(newsroom.root, cache / "notices", queue)
     pages: dict[str, str] = {}
     for period in periods:
         notice = printed.notice(period)
@@ -357,6 +362,7 @@ def build_notices(newsroom: Newsroom, out_dir: Path, cache: Path) -> dict[str, s
         pdf.write(notice_html(notice), out_dir / f"{period.key}.pdf", notice)
         pages[f"notices/{period.key}.md"] = notice_page(shown.notice(period))
     pdf.prune()
+    pdf.finish()
     pages["notices/index.md"] = index_page(periods, issuer, shown)
     return pages
 
@@ -433,9 +439,9 @@ def notice_sheets(notice: Notice) -> list[Sheet]:
 
 
 class _PdfWriter:
-    """Renders notice PDFs through the print engine, reusing a cached PDF when nothing changed."""
+    """Queues notice PDFs for the print engine's worker pool, reusing cached PDFs by content key."""
 
-    def __init__(self, root: Path, cache: Path):
+    def __init__(self, root: Path, cache: Path, queue: PrintQueue | None):
         self.root = root
         self.cache = cache
         self.fonts = resolve_fonts(root)
@@ -443,6 +449,8 @@ class _PdfWriter:
             fonts={role: self.fonts.stack(role) for role in self.fonts.roles})
         self.css = print_css(self.fonts) + "\n" + notice_css
         self.used: set[str] = set()
+        self.own = queue is None
+        self.queue = PrintQueue(self.fonts) if queue is None else queue
 
     def write(self, fragment: str, out: Path, notice: Notice) -> None:
         meta = Meta(notice.title, notice.issuer, f"{notice.period.cn}政务信息考核通报", notice.day)
@@ -450,18 +458,22 @@ class _PdfWriter:
         key = hashlib.sha256((html + "\n" + self.fonts.fingerprint() + "\n" + _engine_version()).encode()).hexdigest()
         cached = self.cache / f"{key}.pdf"
         self.used.add(cached.name)
-        if not cached.exists():
-            self.cache.mkdir(parents=True, exist_ok=True)
-            html_to_pdf(html, cached, str(self.root) + "/", notice.title, author=notice.issuer, subject=meta.subject,
-                        day=notice.day, allowed_dirs=(self.root / "fonts",), fonts=self.fonts)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(cached, out)
+        self.cache.mkdir(parents=True, exist_ok=True)
+        allowed = (str(self.root / "fonts"), *sorted({str(Path(f).parent) for f in self.fonts.files()}))
+        job = RenderJob(key=f"通报 {notice.period.key}", html=html, base_url=str(self.root) + "/", meta=meta,
+                        allowed_dirs=allowed, cache_path=cached)
+        self.queue.add(job, out)
 
     def prune(self) -> None:
         if self.cache.exists():
             for path in self.cache.glob("*.pdf"):
                 if path.name not in self.used:
                     path.unlink(missing_ok=True)
+
+    def finish(self) -> None:
+        if self.own:
+            self.queue.start()
+            self.queue.finish()
 
 
 def _engine_version() -> str:

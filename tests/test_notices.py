@@ -196,8 +196,10 @@ def test_outputs_are_reproducible(tmp_path):
     maker = NoticeMaker(newsroom, _print_title, "江城市人民政府办公室")
     notice = maker.notice(parse_period("2026-03"))
     first, second = tmp_path / "1.pdf", tmp_path / "2.pdf"
-    _PdfWriter(root, tmp_path / "c1").write(notice_html(notice), first, notice)
-    _PdfWriter(root, tmp_path / "c2").write(notice_html(maker.notice(parse_period("2026-03"))), second, notice)
+    for out, cache, made in ((first, "c1", notice), (second, "c2", maker.notice(parse_period("2026-03")))):
+        writer = _PdfWriter(root, tmp_path / cache, None)
+        writer.write(notice_html(made), out, notice)
+        writer.finish()
     assert first.read_bytes() == second.read_bytes()
     assert workbook_bytes(notice_sheets(notice), newsroom.today) == workbook_bytes(notice_sheets(notice), newsroom.today)
     assert notice_page(notice) == notice_page(maker.notice(parse_period("2026-03")))

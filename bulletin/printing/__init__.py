@@ -10,8 +10,6 @@ package versions.
 from __future__ import annotations
 
 import shutil
-import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +18,8 @@ from bulletin.printing.compose import Printed, images_digest, issue_html, printe
 from bulletin.printing.docx_out import write_docx
 from bulletin.printing.fonts import FontSet, resolve_fonts
 from bulletin.printing.pdf import Meta, print_css
-from bulletin.printing.pool import RenderJob, cache_key, render_jobs, subsetter_problem
+from bulletin.printing.pool import RenderJob, cache_key
+from bulletin.printing.queue import PrintQueue
 from bulletin.views import PrintIssue
 
 __all__ = ["render_all"]
@@ -33,8 +32,13 @@ class _Planned:
     target: Path
 
 
-def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progress: Callable[[str], None]) -> None:
-    """Write ``<series>/<YYYY>/<NNN>.pdf`` and ``.docx`` for every issue under ``out_dir``."""
+def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progress: Callable[[str], None],
+               queue: PrintQueue | None = None) -> None:
+    """Write ``<series>/<YYYY>/<NNN>.pdf`` and ``.docx`` for every issue under ``out_dir``.
+
+    With a ``queue`` the PDFs are only queued: the build renders them together with the
+    notices while it builds the sites, and copies them into place at ``queue.finish()``.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     if not prints:
         return
@@ -43,29 +47,23 @@ def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progres
     css = print_css(fonts, root)
     pdf_cache = cache_dir / "pdf"
     pdf_cache.mkdir(parents=True, exist_ok=True)
+    own = queue is None
+    queue = PrintQueue(fonts, progress) if queue is None else queue
     planned = [_plan(p, root, fonts, css, pdf_cache, out_dir) for p in prints]
     for item in planned:  # the Word file is cached under the same content key as the PDF
         docx = item.job.cache_path.with_suffix(".docx")
         if not docx.exists():
             write_docx(item.doc, root, fonts, docx)
-    todo = [item.job for item in planned if not item.job.cache_path.exists()]
-    if todo:
-        problem = subsetter_problem()
-        if problem:
-            print(f"bulletin: 注意：{problem}", file=sys.stderr)
-        started = time.perf_counter()
-        # A RenderError propagates: the build pipeline prints its one line and keeps build/ as it was.
-        for job, pages, timing in render_jobs(todo, fonts):
-            progress(f"  PDF {job.key}：{pages} 页，{timing.wall:.2f} 秒（CPU {timing.cpu:.2f} 秒）")
-        progress(f"  渲染 {len(todo)} 份 PDF 共用时 {time.perf_counter() - started:.1f} 秒")
-    reused = len(planned) - len(todo)
+        item.target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(docx, item.target.with_suffix(".docx"))
+        queue.add(item.job, item.target)
+    reused = sum(item.job.cache_path.exists() for item in planned)
     if reused:
         progress(f"  {reused} 份 PDF 内容未变，沿用缓存")
-    for item in planned:
-        item.target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(item.job.cache_path, item.target)
-        shutil.copyfile(item.job.cache_path.with_suffix(".docx"), item.target.with_suffix(".docx"))
     _prune(pdf_cache, {item.job.cache_path.stem for item in planned})
+    if own:  # a RenderError propagates: the build prints its one line and keeps build/ as it was
+        queue.start()
+        queue.finish()
 
 
 def _plan(p: PrintIssue, root: Path, fonts: FontSet, css: str, pdf_cache: Path, out_dir: Path) -> _Planned:
