@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,14 +25,17 @@ PARTS = ("notices", "pdf", "site", "intranet")
 
 
 class Progress:
-    """One line per step on a terminal; silent when quiet or not attached to a terminal (CI)."""
+    """One line per step, with the seconds since the build began, on a terminal (or with
+    BULLETIN_PROGRESS=1); silent when quiet or not attached to a terminal (CI)."""
 
     def __init__(self, quiet: bool):
-        self.enabled = not quiet and sys.stderr.isatty()
+        forced = os.environ.get("BULLETIN_PROGRESS") == "1"
+        self.enabled = not quiet and (sys.stderr.isatty() or forced)
+        self.started = time.perf_counter()
 
     def __call__(self, message: str) -> None:
         if self.enabled:
-            print(message, file=sys.stderr, flush=True)
+            print(f"[{time.perf_counter() - self.started:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 def _optional(module: str, name: str) -> Callable | None:

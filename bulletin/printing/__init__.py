@@ -50,13 +50,9 @@ def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progres
     own = queue is None
     queue = PrintQueue(fonts, progress) if queue is None else queue
     planned = [_plan(p, root, fonts, css, pdf_cache, out_dir) for p in prints]
-    for item in planned:  # the Word file is cached under the same content key as the PDF
-        docx = item.job.cache_path.with_suffix(".docx")
-        if not docx.exists():
-            write_docx(item.doc, root, fonts, docx)
-        item.target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(docx, item.target.with_suffix(".docx"))
+    for item in planned:
         queue.add(item.job, item.target)
+    queue.defer(lambda: _word_files(planned, root, fonts))
     reused = sum(item.job.cache_path.exists() for item in planned)
     if reused:
         progress(f"  {reused} 份 PDF 内容未变，沿用缓存")
@@ -64,6 +60,16 @@ def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progres
     if own:  # a RenderError propagates: the build prints its one line and keeps build/ as it was
         queue.start()
         queue.finish()
+
+
+def _word_files(planned: list[_Planned], root: Path, fonts: FontSet) -> None:
+    """Each issue's Word file, cached under the same content key as its PDF."""
+    for item in planned:
+        docx = item.job.cache_path.with_suffix(".docx")
+        if not docx.exists():
+            write_docx(item.doc, root, fonts, docx)
+        item.target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(docx, item.target.with_suffix(".docx"))
 
 
 def _plan(p: PrintIssue, root: Path, fonts: FontSet, css: str, pdf_cache: Path, out_dir: Path) -> _Planned:

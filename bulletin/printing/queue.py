@@ -30,6 +30,7 @@ class PrintQueue:
         self._executor: ProcessPoolExecutor | None = None
         self._error: BaseException | None = None
         self._inline: list[pool.RenderJob] = []
+        self._deferred: list[Callable[[], None]] = []
 
     def add(self, job: pool.RenderJob, target: Path) -> None:
         """Render ``job`` unless its cached PDF exists, then copy it to ``target`` at ``finish``."""
@@ -37,8 +38,18 @@ class PrintQueue:
             self.jobs.setdefault(job.cache_path, job)
         self.copies.append((job.cache_path, target))
 
+    def defer(self, work: Callable[[], None]) -> None:
+        """Main-process work (Word files) to do while the pool renders, right after ``start``."""
+        self._deferred.append(work)
+
     def start(self) -> None:
-        """Begin rendering in the background; returns at once."""
+        """Begin rendering in the background, then do the deferred main-process work."""
+        self._start_pool()
+        for work in self._deferred:
+            work()
+        self._deferred.clear()
+
+    def _start_pool(self) -> None:
         jobs = sorted(self.jobs.values(), key=lambda j: len(j.html), reverse=True)
         if not jobs:
             return
