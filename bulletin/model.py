@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -150,7 +151,7 @@ class Report:
     def published(self) -> bool:
         return bool(self.published_issues)
 
-    @property
+    @cached_property
     def submitted_day(self) -> date | None:
         return local(self.submitted).date() if self.submitted else None
 
