@@ -40,6 +40,7 @@ class RenderJob:
     cache_path: Path
 
 
+@lru_cache(maxsize=None)
 def _version(package: str) -> str:
     try:
         return metadata.version(package)
