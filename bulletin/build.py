@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulletin.check import run_check
-from bulletin.fingerprint import PartRecord, notices_digest, pdf_digest, site_digest
+from bulletin.fingerprint import PartRecord, assets_digest, notices_digest, pdf_digest, site_digest
 from bulletin.model import Newsroom
 from bulletin.views import INTRANET, PUBLIC, print_view, site_view
 from bulletin.write import atomic_write, fresh_staging, swap_in
@@ -101,6 +101,7 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
     build_dir = cache.parent
     built = Built()
     queue = _print_queue(newsroom, progress)
+    assets = assets_digest(newsroom.root)
     intranet_pages: dict[str, str] = {}
     if "notices" in parts or "intranet" in parts:
         intranet_pages.update(_notice_pages(newsroom, staging, cache, parts, record, built, progress, queue))
@@ -109,7 +110,7 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
             intranet_pages.update(followups(newsroom))
     render_all = _optional("bulletin.printing", "render_all")
     if "pdf" in parts and render_all is not None:
-        digest = pdf_digest(newsroom)
+        digest = pdf_digest(newsroom, assets)
         if record.unchanged("pdf", digest, build_dir):
             built.unchanged.append("pdf")
         else:
@@ -119,7 +120,7 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
     if queue is not None:
         queue.start()  # the pool renders every PDF while this process builds the sites
     try:
-        _build_sites(newsroom, staging, cache, parts, record, built, intranet_pages, progress)
+        _build_sites(newsroom, staging, cache, parts, record, built, intranet_pages, progress, assets)
     except BaseException:
         if queue is not None:
             queue.abort()
@@ -130,7 +131,7 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
 
 
 def _build_sites(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], record: PartRecord,
-                 built: Built, intranet_pages: dict[str, str], progress: Progress) -> None:
+                 built: Built, intranet_pages: dict[str, str], progress: Progress, assets: bytes) -> None:
     build_site = _optional("bulletin.site", "build_site")
     if build_site is None:
         return
@@ -141,7 +142,7 @@ def _build_sites(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[st
             continue
         view = site_view(newsroom, name)
         extra = intranet_pages if name == INTRANET else {}
-        digest = site_digest(view, extra, newsroom.root)
+        digest = site_digest(view, extra, assets)
         if record.unchanged(part, digest, cache.parent):
             built.unchanged.append(part)
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 from collections.abc import Iterable
 from functools import cache
@@ -40,13 +41,18 @@ def code_digest() -> bytes:
     return h.digest()
 
 
-def _assets(root: Path) -> bytes:
-    """Images under content/, licensed fonts under fonts/, and mkdocs.yml (fonts, site name)."""
+def assets_digest(root: Path) -> bytes:
+    """Images under content/, licensed fonts under fonts/, and mkdocs.yml (fonts, site name).
+
+    Computed once per build; the walk looks at names only, reading just the non-Markdown files.
+    """
     h = hashlib.blake2b(digest_size=16)
-    for folder in (root / "content", root / "fonts"):
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and path.suffix != ".md":
+    for folder in ("content", "fonts"):
+        for dirpath, dirnames, filenames in os.walk(root / folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                if not name.endswith(".md"):
+                    path = Path(dirpath) / name
                     h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     settings = root / "mkdocs.yml"
     if settings.is_file():
@@ -62,9 +68,9 @@ def _combine(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-def site_digest(view: SiteView, extra_pages: dict[str, str], root: Path) -> str:
+def site_digest(view: SiteView, extra_pages: dict[str, str], assets: bytes) -> str:
     pages = json.dumps(sorted(extra_pages.items()), ensure_ascii=False)
-    return _combine(code_digest(), _assets(root), pickle.dumps(view, protocol=4), pages)
+    return _combine(code_digest(), assets, pickle.dumps(view, protocol=4), pages)
 
 
 def _issue_sources(newsroom: Newsroom, issues: Iterable) -> list[bytes]:
@@ -75,9 +81,9 @@ def _issue_sources(newsroom: Newsroom, issues: Iterable) -> list[bytes]:
     return out
 
 
-def pdf_digest(newsroom: Newsroom) -> str:
+def pdf_digest(newsroom: Newsroom, assets: bytes) -> str:
     configs = [newsroom.config_sources.get(p, b"") for p in ("units.yaml", "issues/series.yaml")]
-    return _combine(code_digest(), _assets(newsroom.root), *configs, *_issue_sources(newsroom, newsroom.issues))
+    return _combine(code_digest(), assets, *configs, *_issue_sources(newsroom, newsroom.issues))
 
 
 def notices_digest(newsroom: Newsroom) -> str:

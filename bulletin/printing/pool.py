@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -40,7 +40,7 @@ class RenderJob:
     cache_path: Path
 
 
-@lru_cache(maxsize=None)
+@cache
 def _version(package: str) -> str:
     try:
         return metadata.version(package)
