@@ -243,3 +243,22 @@ def test_a_failed_render_names_the_issue_and_stops(newsroom, capsys, monkeypatch
     err = capsys.readouterr().err.splitlines()
     assert err[-2:] == ["zwxx/2026/018 的 PDF 渲染失败（ValueError: boom）", "构建失败；build/ 保持原样"]
     assert previous.read_bytes() == b"old"
+
+
+def test_an_issue_with_many_items_still_gets_its_word_file(newsroom):
+    """Word's core properties hold 255 characters; forty headlines in the subject must not break it."""
+    from conftest import ISSUE
+
+    from bulletin import build
+
+    ids = []
+    for n in range(2, 42):
+        rid = f"2026-03-nyj-{n:03d}"
+        newsroom.report(rid, title=f"第{n}项春耕备耕工作取得新进展")
+        ids.append(rid)
+    newsroom.write("issues/zwxx/2026/018.yaml", ISSUE.replace("  - 2026-03-nyj-001\n", "".join(f"  - {i}\n" for i in ids)))
+    assert build.run_build(newsroom.root, date(2026, 11, 27), parts=("pdf",), quiet=True) == 0
+    word = newsroom.root / "build/pdf/zwxx/2026/018.docx"
+    with zipfile.ZipFile(word) as archive:
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    assert "第41项春耕备耕工作取得新进展" not in core and "…" in core

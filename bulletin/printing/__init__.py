@@ -18,7 +18,7 @@ from bulletin.printing.compose import Printed, images_digest, issue_html, printe
 from bulletin.printing.docx_out import write_docx
 from bulletin.printing.fonts import FontSet, resolve_fonts
 from bulletin.printing.pdf import Meta, print_css
-from bulletin.printing.pool import RenderJob, cache_key
+from bulletin.printing.pool import RenderError, RenderJob, cache_key
 from bulletin.printing.queue import PrintQueue
 from bulletin.views import PrintIssue
 
@@ -67,7 +67,10 @@ def _word_files(planned: list[_Planned], root: Path, fonts: FontSet) -> None:
     for item in planned:
         docx = item.job.cache_path.with_suffix(".docx")
         if not docx.exists():
-            write_docx(item.doc, root, fonts, docx)
+            try:
+                write_docx(item.doc, root, fonts, docx)
+            except (ValueError, OSError, KeyError) as exc:  # one line naming the issue, not a traceback
+                raise RenderError(f"{item.doc.key} 的 Word 文件生成失败（{type(exc).__name__}: {exc}）") from exc
         item.target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(docx, item.target.with_suffix(".docx"))
 

@@ -370,14 +370,15 @@ class _Writer:
     def properties(self) -> None:
         props = self.word.core_properties
         meta = self.doc.meta
-        props.title = meta.title
-        props.author = meta.author
-        props.subject = meta.subject
-        props.last_modified_by = meta.author
+        # Word's core properties hold at most 255 characters; a long issue's subject is cut.
+        props.title = _fits(meta.title)
+        props.author = _fits(meta.author)
+        props.subject = _fits(meta.subject)
+        props.last_modified_by = _fits(meta.author)
         props.revision = 1
         props.comments = ""
         props.keywords = ""
-        props.category = self.doc.series_name
+        props.category = _fits(self.doc.series_name)
         moment = datetime(meta.day.year, meta.day.month, meta.day.day, tzinfo=SHANGHAI) if meta.day else datetime(2000, 1, 1)
         props.created = props.modified = props.last_printed = moment.replace(tzinfo=None)
         update = OxmlElement("w:updateFields")
@@ -415,6 +416,11 @@ def _fixed_zip(data: bytes) -> bytes:
 
 def docx_bytes(doc: Printed, root: Path, fonts: FontSet) -> bytes:
     return _Writer(doc, root, word_fonts(fonts)).build()
+
+
+def _fits(text: str | None, limit: int = 255) -> str:
+    text = text or ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def write_docx(doc: Printed, root: Path, fonts: FontSet, out: Path) -> None:
