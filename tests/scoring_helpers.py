@@ -7,27 +7,9 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bulletin.dates import SHANGHAI
+from conftest import SCORING  # the spec's example rules, shared with every test newsroom
 
-SCORING = """\
-urgent_window_hours: 4
-adoption:
-  own:      {bulletin: 1, special: 2, brief: 2, feature: 1}
-  city:     {default: 3}
-  province: {default: 5, special: 10}
-  national: {default: 20, special: 30}
-instruction: {own: 2, city: 4, province: 10, national: 30}
-bonus:
-  category: {调研: 2, 问题: 1}
-  assignment: 1
-penalty:
-  urgent_late: -5
-  assignment_missed: -2
-quota:
-  monthly_default: 4
-  excess: 0.5
-  shortfall: -1
-"""
+from bulletin.dates import SHANGHAI
 
 SERIES = """\
 zwxx: {name: 政务信息, kind: bulletin, publisher: 江城市人民政府办公室, numbering: yearly, public: true}
