@@ -118,3 +118,23 @@ def test_sigkill_mid_build_leaves_previous_build(newsroom):
 def test_build_folder_ignores_itself_in_git(newsroom):
     fresh_staging(newsroom.root / "build")
     assert (newsroom.root / "build" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+def test_a_failing_site_stops_the_pdf_pool_and_ends_the_build(newsroom, monkeypatch, capsys):
+    """A site failure while the PDF pool renders ends the build promptly with one line."""
+    from conftest import ISSUE
+
+    from bulletin.site import SiteBuildError
+
+    for n in (19, 20, 21):
+        newsroom.write(f"issues/zwxx/2026/0{n}.yaml", ISSUE.replace("number: 18", f"number: {n}"))
+
+    def broken(*args, **kwargs):
+        raise SiteBuildError("mkdocs 构建失败（测试）")
+
+    monkeypatch.setattr("bulletin.site.build_site", broken)
+    started = time.monotonic()
+    assert build.run_build(newsroom.root, TODAY, quiet=True) == 1
+    assert time.monotonic() - started < 60
+    assert capsys.readouterr().err.splitlines()[-2:] == ["mkdocs 构建失败（测试）", "构建失败；build/ 保持原样"]
+    assert not (newsroom.root / "build" / "site").exists()

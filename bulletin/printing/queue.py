@@ -80,11 +80,15 @@ class PrintQueue:
         self.progress(f"  渲染 {len(futures)} 份 PDF 共用时 {time.perf_counter() - started:.1f} 秒")
 
     def abort(self) -> None:
-        """Stop early (another part failed): drop queued renders instead of waiting for them."""
+        """Stop early (another part failed): drop queued renders instead of waiting for them.
+
+        Never waits without a bound: a failed build must end with its message, not hang on a
+        worker. The collecting thread is a daemon and the workers stop after their current job.
+        """
         if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor.shutdown(wait=False, cancel_futures=True)
         if self._thread is not None:
-            self._thread.join()
+            self._thread.join(timeout=10)
 
     def _done(self, job: pool.RenderJob, pages: int, timing: pool.Timing) -> None:
         self.progress(f"  PDF {job.key}：{pages} 页，{timing.wall:.2f} 秒（CPU {timing.cpu:.2f} 秒）")
