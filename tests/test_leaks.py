@@ -153,3 +153,13 @@ def test_build_stops_when_a_view_leaks(tmp_path, monkeypatch, capsys):
     assert run_build(root, TODAY, parts=("site",), quiet=True) == 1
     assert "泄密检查未通过" in capsys.readouterr().err
     assert sorted(p.name for p in (root / "build/site/items").iterdir()) == before
+
+
+def test_a_large_search_index_is_scanned_not_refused(tmp_path):
+    """A 5-year intranet's search index is ~80 MB: the gate must read it, and still find a leak."""
+    index = tmp_path / "search" / "search_index.json"
+    index.parent.mkdir()
+    index.write_text('{"docs": ["' + "春耕备耕" * (70 * 1024 * 1024 // 12) + '泄露的独有句子"]}', encoding="utf-8")
+    with pytest.raises(LeakError) as caught:
+        assert_no_leaks(tmp_path, ["泄露的独有句子"])
+    assert "文件过大" not in str(caught.value) and "泄露的独有句子" in str(caught.value)
