@@ -74,6 +74,36 @@ def test_a_pdf_prints_with_the_folder_font_and_falls_back_for_missing_glyphs(tmp
         assert pdf.metadata["Title"] == "试印" and pdf.metadata["CreationDate"] == "D:20260508000000+08'00"
 
 
+def test_a_reused_font_configuration_gives_the_same_bytes(tmp_path):
+    from bulletin.printing.pdf import _font_configuration
+
+    fonts = resolve_fonts(tmp_path)
+
+    def render(name: str, text: str) -> bytes:
+        out = tmp_path / f"{name}.pdf"
+        html_to_pdf(f"<h2>一、{text}</h2><p>{text}</p>", out, str(tmp_path) + "/", name, day=date(2026, 5, 8), fonts=fonts)
+        return out.read_bytes()
+
+    _font_configuration.cache_clear()
+    fresh = render("b", "全市春耕备耕有序推进")
+    render("a", "防汛抗旱物资储备到位，楷体黑体宋体都用上")
+    assert render("b", "全市春耕备耕有序推进") == fresh
+
+
+def test_a_changed_licensed_font_is_never_served_from_a_reused_configuration(tmp_path):
+    font = licensed_font(tmp_path / "fonts" / "fs.ttf", "仿宋_GB2312", "全市")
+
+    def faces_of_text() -> list[str]:
+        out = tmp_path / "x.pdf"
+        html_to_pdf("<p>全市春耕</p>", out, str(tmp_path) + "/", "试印", day=date(2026, 5, 8), fonts=resolve_fonts(tmp_path))
+        with open_pdf(out) as pdf:
+            return [c["fontname"].split("+")[1] for c in pdf.pages[0].chars if c["size"] > 15]
+
+    assert faces_of_text() == ["bulletin-body"] * 2 + ["Noto-Serif-CJK-SC"] * 2
+    licensed_font(font, "仿宋_GB2312", "全市春耕")  # the office replaces the file in place
+    assert faces_of_text() == ["bulletin-body"] * 4
+
+
 # -- nothing outside the newsroom's content/ --------------------------------------------------
 
 
