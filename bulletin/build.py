@@ -102,12 +102,6 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
     built = Built()
     queue = _print_queue(newsroom, progress)
     assets = assets_digest(newsroom.root)
-    intranet_pages: dict[str, str] = {}
-    if "notices" in parts or "intranet" in parts:
-        intranet_pages.update(_notice_pages(newsroom, staging, cache, parts, record, built, progress, queue))
-        followups = _optional("bulletin.followups", "intranet_pages")
-        if followups is not None:
-            intranet_pages.update(followups(newsroom))
     render_all = _optional("bulletin.printing", "render_all")
     if "pdf" in parts and render_all is not None:
         digest = pdf_digest(newsroom, assets)
@@ -117,11 +111,19 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
             progress("PDF …")
             render_all([print_view(newsroom, i) for i in newsroom.issues], staging / "pdf", cache, progress, queue)
             built.wrote("pdf", digest)
-    if queue is not None:
-        queue.start()  # the pool renders every PDF while this process builds the sites
     try:
+        if queue is not None:
+            queue.start()  # the pool renders the issues while this process does everything else
+        intranet_pages: dict[str, str] = {}
+        if "notices" in parts or "intranet" in parts:
+            intranet_pages.update(_notice_pages(newsroom, staging, cache, parts, record, built, progress, queue))
+            followups = _optional("bulletin.followups", "intranet_pages")
+            if followups is not None:
+                intranet_pages.update(followups(newsroom))
+        if queue is not None:
+            queue.start()  # the notices join the running pool
         _build_sites(newsroom, staging, cache, parts, record, built, intranet_pages, progress, assets)
-    except BaseException:
+    except BaseException:  # a failed part must not leave the pool rendering (or the exit waiting for it)
         if queue is not None:
             queue.abort()
         raise
@@ -182,6 +184,7 @@ def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = F
         return 1
     swap_in(build_dir, staging, built.written)
     PartRecord(cache).save(built.digests)
-    same = f"；内容未变，沿用：{'、'.join(built.unchanged)}" if built.unchanged else ""
-    print(f"已构建：{'、'.join(built.written) or '（无）'}{same} → {build_dir}", file=sys.stderr)
+    written, unchanged = (sorted(names, key=PARTS.index) for names in (built.written, built.unchanged))
+    same = f"；内容未变，沿用：{'、'.join(unchanged)}" if unchanged else ""
+    print(f"已构建：{'、'.join(written) or '（无）'}{same} → {build_dir}", file=sys.stderr)
     return 0

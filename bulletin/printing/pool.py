@@ -14,8 +14,6 @@ import logging
 import multiprocessing
 import os
 import time
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import metadata
@@ -118,23 +116,6 @@ def _context():
     # fork shares the already-imported bulletin modules; WeasyPrint itself is imported in the workers.
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
-def render_jobs(jobs: list[RenderJob], fonts: FontSet | None = None) -> Iterator[tuple[RenderJob, int, Timing]]:
-    """Render every job; yields (job, pages, timing) as each finishes. Largest issues go first."""
-    ordered = sorted(jobs, key=lambda j: len(j.html), reverse=True)
-    if len(ordered) == 1:  # one job: a pool would only add a process start
-        job = ordered[0]
-        pages, seconds = _guarded(render_one, job)
-        yield job, pages, seconds
-        return
-    workers = min(WORKERS, len(ordered))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_warm_up, initargs=(fonts,)) as pool:
-        futures = {pool.submit(render_one, job): job for job in ordered}
-        for future in as_completed(futures):
-            job = futures[future]
-            pages, seconds = _guarded(lambda _job, done=future: done.result(), job)
-            yield job, pages, seconds
 
 
 class RenderError(Exception):

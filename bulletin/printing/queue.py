@@ -1,9 +1,14 @@
 """One queue for every PDF of a build: issues and notices render together in the worker pool,
 in the background, while the main process builds the websites.
 
-On two cores this keeps both busy: the pool renders while mkdocs (single-threaded) builds the
-sites. Jobs are submitted from the main thread, so the worker processes are forked before any
-other thread exists; a background thread only waits for results.
+On two cores this keeps both busy: the pool renders while the main process composes the
+notices, writes the Word files and builds the sites (mkdocs is single-threaded). The build
+starts the pool as soon as the issue PDFs are planned and hands it the notices later, so no
+core waits for the other's preparations.
+
+Jobs are submitted from the main thread only, and the worker processes are forked at the first
+submission, before the pool's own management thread exists. Results arrive through future
+callbacks; ``finish`` waits for them.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
 from bulletin.printing import pool
@@ -24,18 +29,27 @@ class PrintQueue:
     def __init__(self, fonts: FontSet | None, progress: Callable[[str], None] = lambda message: None):
         self.fonts = fonts
         self.progress = progress
-        self.jobs: dict[Path, pool.RenderJob] = {}  # by cache path: the same content renders once
+        self.jobs: dict[Path, pool.RenderJob] = {}  # waiting to be submitted, by cache path
         self.copies: list[tuple[Path, Path]] = []
-        self._thread: threading.Thread | None = None
+        self._seen: set[Path] = set()  # the same content renders once
         self._executor: ProcessPoolExecutor | None = None
+        self._futures: dict[Future, pool.RenderJob] = {}
+        self._lock = threading.Lock()
         self._error: BaseException | None = None
-        self._inline: list[pool.RenderJob] = []
         self._deferred: list[Callable[[], None]] = []
+        self._started_at: float | None = None
 
     def add(self, job: pool.RenderJob, target: Path) -> None:
-        """Render ``job`` unless its cached PDF exists, then copy it to ``target`` at ``finish``."""
-        if not job.cache_path.exists():
-            self.jobs.setdefault(job.cache_path, job)
+        """Render ``job`` unless its cached PDF exists, then copy it to ``target`` at ``finish``.
+
+        Jobs wait until the next ``start``; after that they go straight to the running pool.
+        """
+        if not job.cache_path.exists() and job.cache_path not in self._seen:
+            self._seen.add(job.cache_path)
+            if self._executor is not None:
+                self._submit([job])
+            else:
+                self.jobs[job.cache_path] = job
         self.copies.append((job.cache_path, target))
 
     def defer(self, work: Callable[[], None]) -> None:
@@ -43,64 +57,81 @@ class PrintQueue:
         self._deferred.append(work)
 
     def start(self) -> None:
-        """Begin rendering in the background, then do the deferred main-process work."""
-        self._start_pool()
+        """Submit the waiting jobs (largest first) to the pool, then do the deferred work.
+
+        May be called again after more jobs were added. A single waiting job and no pool yet is
+        kept for ``finish`` to render in this process: a pool would only add process starts.
+        """
+        waiting = sorted(self.jobs.values(), key=lambda j: len(j.html), reverse=True)
+        if len(waiting) >= 2 or (waiting and self._executor is not None):
+            self.jobs.clear()
+            self._submit(waiting)
         for work in self._deferred:
             work()
         self._deferred.clear()
 
-    def _start_pool(self) -> None:
-        jobs = sorted(self.jobs.values(), key=lambda j: len(j.html), reverse=True)
-        if not jobs:
-            return
-        problem = pool.subsetter_problem()
-        if problem:
-            print(f"bulletin: 注意：{problem}", file=sys.stderr, flush=True)
-        if len(jobs) == 1:  # a pool would only add process starts
-            self._inline = jobs
-            return
-        self._executor = ProcessPoolExecutor(
-            max_workers=min(pool.WORKERS, len(jobs)), mp_context=pool._context(),
-            initializer=pool._warm_up, initargs=(self.fonts,),
-        )
-        futures = {self._executor.submit(pool.render_one, job): job for job in jobs}
-        self._thread = threading.Thread(target=self._collect, args=(futures,), daemon=True)
-        self._thread.start()
+    def _submit(self, jobs: list[pool.RenderJob]) -> None:
+        if self._executor is None:
+            problem = pool.subsetter_problem()
+            if problem:
+                print(f"bulletin: 注意：{problem}", file=sys.stderr, flush=True)
+            self._started_at = time.perf_counter()
+            self._executor = ProcessPoolExecutor(
+                max_workers=pool.WORKERS, mp_context=pool._context(),
+                initializer=pool._warm_up, initargs=(self.fonts,),
+            )
+        for job in jobs:
+            future = self._executor.submit(pool.render_one, job)
+            with self._lock:
+                self._futures[future] = job
+            future.add_done_callback(self._done)
 
-    def _collect(self, futures) -> None:
-        started = time.perf_counter()
+    def _done(self, future: Future) -> None:
+        """Runs in the pool's thread as each render ends: report it, or keep the first failure."""
+        if future.cancelled():
+            return
+        with self._lock:
+            job = self._futures[future]
         try:
-            for future in as_completed(futures):
-                job = futures[future]
-                self._done(job, *pool._guarded(lambda _job, done=future: done.result(), job))
+            pages, timing = pool._guarded(lambda _job: future.result(), job)
         except BaseException as exc:  # handed to the main thread by finish()
-            self._error = exc
-            for future in futures:
-                future.cancel()
-        self.progress(f"  渲染 {len(futures)} 份 PDF 共用时 {time.perf_counter() - started:.1f} 秒")
+            with self._lock:
+                if self._error is None:
+                    self._error = exc
+                pending = [f for f in self._futures if not f.done()]
+            for other in pending:
+                other.cancel()
+            return
+        self._report(job, pages, timing)
+
+    def _report(self, job: pool.RenderJob, pages: int, timing: pool.Timing) -> None:
+        self.progress(f"  PDF {job.key}：{pages} 页，{timing.wall:.2f} 秒（CPU {timing.cpu:.2f} 秒）")
 
     def abort(self) -> None:
         """Stop early (another part failed): drop queued renders instead of waiting for them.
 
         Never waits without a bound: a failed build must end with its message, not hang on a
-        worker. The collecting thread is a daemon and the workers stop after their current job.
+        worker. The workers stop after their current job.
         """
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def _done(self, job: pool.RenderJob, pages: int, timing: pool.Timing) -> None:
-        self.progress(f"  PDF {job.key}：{pages} 页，{timing.wall:.2f} 秒（CPU {timing.cpu:.2f} 秒）")
 
     def finish(self) -> None:
-        """Wait for every render, raise the first failure, then copy the PDFs into place."""
-        for job in self._inline:
-            self._done(job, *pool._guarded(pool.render_one, job))
-        if self._thread is not None:
-            self._thread.join()
+        """Render what is still waiting, wait for every render, raise the first failure, then
+        copy the PDFs into place."""
+        waiting = list(self.jobs.values())
+        self.jobs.clear()
+        if self._executor is not None and waiting:
+            self._submit(waiting)
+        else:
+            for job in waiting:
+                self._report(job, *pool._guarded(pool.render_one, job))
         if self._executor is not None:
+            with self._lock:
+                futures = list(self._futures)
+            wait(futures)
             self._executor.shutdown(wait=True, cancel_futures=True)
+            self.progress(f"  渲染 {len(futures)} 份 PDF 共用时 {time.perf_counter() - (self._started_at or 0):.1f} 秒")
         if self._error is not None:
             raise self._error
         for source, target in self.copies:

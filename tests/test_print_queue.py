@@ -1,0 +1,69 @@
+"""The build's PDF queue: the pool starts early and takes later jobs; a lone job renders in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bulletin.printing.pdf import Meta
+from bulletin.printing.pool import RenderError, RenderJob
+from bulletin.printing.queue import PrintQueue
+
+
+def job(tmp_path: Path, name: str, text: str = "全市春耕备耕有序推进") -> RenderJob:
+    html = f"<html><body><p>{text}（{name}）</p></body></html>"
+    return RenderJob(name, html, str(tmp_path) + "/", Meta(name), (str(tmp_path),), tmp_path / "cache" / f"{name}.pdf")
+
+
+def test_jobs_added_after_start_go_straight_to_the_running_pool(tmp_path):
+    queue = PrintQueue(None)
+    for name in ("a", "b"):
+        queue.add(job(tmp_path, name), tmp_path / "out" / f"{name}.pdf")
+    order: list[str] = []
+    queue.defer(lambda: order.append("word files"))
+    queue.start()
+    assert order == ["word files"] and queue.jobs == {} and queue._executor is not None
+    queue.add(job(tmp_path, "notice"), tmp_path / "out" / "notice.pdf")
+    assert queue.jobs == {}  # submitted at once, not held back for finish
+    queue.start()  # a second start with nothing waiting changes nothing
+    queue.finish()
+    for name in ("a", "b", "notice"):
+        assert (tmp_path / "out" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_one_job_renders_in_this_process_without_a_pool(tmp_path):
+    queue = PrintQueue(None)
+    queue.add(job(tmp_path, "a"), tmp_path / "out" / "a.pdf")
+    queue.start()
+    assert queue._executor is None and list(queue.jobs) == [tmp_path / "cache" / "a.pdf"]
+    queue.finish()
+    assert queue._executor is None
+    assert (tmp_path / "out" / "a.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_the_same_content_renders_once_and_cached_pdfs_are_only_copied(tmp_path):
+    cached = job(tmp_path, "old")
+    cached.cache_path.parent.mkdir(parents=True)
+    cached.cache_path.write_bytes(b"%PDF-cached")
+    queue = PrintQueue(None)
+    queue.add(cached, tmp_path / "out" / "old.pdf")
+    queue.add(job(tmp_path, "new"), tmp_path / "out" / "one.pdf")
+    queue.add(job(tmp_path, "new"), tmp_path / "out" / "two.pdf")
+    assert list(queue.jobs) == [tmp_path / "cache" / "new.pdf"]
+    queue.start()
+    queue.finish()
+    assert (tmp_path / "out" / "old.pdf").read_bytes() == b"%PDF-cached"
+    assert (tmp_path / "out" / "one.pdf").read_bytes() == (tmp_path / "out" / "two.pdf").read_bytes()
+
+
+def test_a_failed_render_is_raised_by_finish_and_nothing_is_copied(tmp_path):
+    queue = PrintQueue(None)
+    queue.add(job(tmp_path, "a"), tmp_path / "out" / "a.pdf")
+    bad = job(tmp_path, "bad")
+    queue.add(RenderJob("zwxx/2026/009", bad.html, bad.base_url, bad.meta, bad.allowed_dirs,
+                        tmp_path / "missing-folder" / "\0.pdf"), tmp_path / "out" / "bad.pdf")
+    queue.start()
+    with pytest.raises(RenderError, match=r"^zwxx/2026/009 的 PDF 渲染失败"):
+        queue.finish()
+    assert not (tmp_path / "out").exists()
