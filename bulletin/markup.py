@@ -53,9 +53,15 @@ def _converter() -> markdown.Markdown:
     return md
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def to_html(body: str, report_path: str = "content/x.md") -> str:
-    """Safe HTML of one Markdown body; raw HTML in the source is escaped, then filtered."""
+    """Safe HTML of one Markdown body; raw HTML in the source is escaped, then filtered.
+
+    Print, both sites and the leak gate each ask for every body; the cache holds a 5-year
+    archive (45,000 reports, ≈ 100 MB of HTML) so each is converted once a build. A smaller LRU
+    is worse than none here: the renderers walk all reports in turn, evicting each entry
+    before its next use.
+    """
     html = _converter().reset().convert(body)
     return nh3.clean(
         html,

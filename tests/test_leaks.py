@@ -31,7 +31,7 @@ from bulletin import views
 from bulletin.build import run_build
 from bulletin.check import run_check
 from bulletin.site import LeakError, assert_no_leaks, build_site
-from bulletin.site.leakgate import forbidden_strings
+from bulletin.site.leakgate import find_leaks, forbidden_strings
 from bulletin.views import PUBLIC, site_view
 
 
@@ -163,3 +163,14 @@ def test_a_large_search_index_is_scanned_not_refused(tmp_path):
     with pytest.raises(LeakError) as caught:
         assert_no_leaks(tmp_path, ["泄露的独有句子"])
     assert "文件过大" not in str(caught.value) and "泄露的独有句子" in str(caught.value)
+
+
+def test_escaped_text_is_found_in_ascii_and_in_mixed_files(tmp_path):
+    """JSON as mkdocs writes it (all ASCII, every hanzi escaped), with quotes and backslashes in the
+    secret, next to an invalid escape; and a UTF-8 script that escapes only some characters."""
+    secret = '内部"金丝雀"目录C:\\文件\\汇报'
+    (tmp_path / "index.json").write_text(json.dumps({"a": "\\d+ \\x \\N", "t": "前文\n" + secret}), encoding="utf-8")
+    (tmp_path / "app.js").write_text('var s = "全市\\u79d8\\u5bc6\\u91d1\\u4e1d\\u96c0\\u884c\\u52a8";', encoding="utf-8")
+    (tmp_path / "plain.json").write_text(json.dumps({"phone": "\n13800000002"}), encoding="utf-8")
+    assert find_leaks(tmp_path, [secret, "秘密金丝雀行动", "13800000002"]) == [
+        ("app.js", "秘密金丝雀行动"), ("index.json", secret), ("plain.json", "13800000002")]

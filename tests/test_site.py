@@ -283,3 +283,19 @@ def test_extra_pages_cannot_replace_or_escape(built, doc):
     newsroom = run_check(built.parent, TODAY).newsroom
     with pytest.raises(ValueError, match="内网附加页面路径无效或与网站页面重复"):
         stage_pages(site_view(newsroom, INTRANET), SiteSettings(), {doc: "# x\n"})
+
+
+def test_search_segmentation_is_remembered_and_unchanged():
+    import jieba
+
+    from bulletin.site import mkdocs_run
+
+    text = "全市春耕备耕工作有序推进"
+    expected = list(jieba.cut(text.encode("utf-8")))
+    original = jieba.cut
+    with mkdocs_run._remembered_segmentation():
+        assert list(jieba.cut(text.encode("utf-8"))) == expected  # as Material's search plugin calls it
+        assert mkdocs_run._SEGMENTED[text.encode("utf-8")] == "\x00".join(expected)
+        assert list(jieba.cut(text.encode("utf-8"))) == expected  # the second time from memory
+        assert list(jieba.cut(text, HMM=False)) == list(original(text, HMM=False))  # other calls pass through
+    assert jieba.cut is original

@@ -41,9 +41,23 @@ class LeakError(RuntimeError):
 
 def normalise(text: str) -> str:
     """Text as a reader sees it, with every kind of spacing removed so line wraps cannot hide a match."""
-    text = _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+    text = _decode_escapes(text)
     text = html.unescape(_TAG.sub("", text))
     return _SPACE.sub("", text)
+
+
+def _decode_escapes(text: str) -> str:
+    """``\\uXXXX`` escapes decoded, as a JSON or JavaScript reader would see them.
+
+    An ASCII file (mkdocs' search index escapes every hanzi: millions of escapes in a city-year
+    intranet) is decoded by the codec in C, which also turns ``\\n``, ``\\"`` and the like into
+    what they stand for; other text keeps the per-escape substitution.
+    """
+    if "\\u" not in text:
+        return text
+    if text.isascii():
+        return text.encode("ascii").decode("unicode_escape", errors="backslashreplace")
+    return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def _readable(path: Path) -> str:
