@@ -73,10 +73,10 @@ class Built:
 
 def _notice_pages(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...],
                   record: PartRecord, built: Built, progress: Progress, queue) -> dict[str, str]:
-    """Notices, and their intranet pages; both reused while the scoring inputs are unchanged."""
-    notices = _optional("bulletin.notices", "build_notices")
-    if notices is None:
-        return {}
+    """Notices, and their intranet pages; both reused while the scoring inputs are unchanged.
+
+    ``queue`` makes the build's PDF queue (on first use: a no-op build never imports printing).
+    """
     digest = notices_digest(newsroom)
     saved = cache / "notice-pages.json"
     try:
@@ -87,8 +87,11 @@ def _notice_pages(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[s
     if fresh_enough and ("notices" not in parts or record.unchanged("notices", digest, cache.parent)):
         built.unchanged += ["notices"] if "notices" in parts else []
         return remembered["pages"]
+    notices = _optional("bulletin.notices", "build_notices")
+    if notices is None:
+        return {}
     progress("通报 …")
-    pages = notices(newsroom, staging / "notices", cache, queue)
+    pages = notices(newsroom, staging / "notices", cache, queue())
     atomic_write(saved, json.dumps({"digest": digest, "pages": pages}, ensure_ascii=False))
     if "notices" in parts:
         built.wrote("notices", digest)
@@ -100,35 +103,30 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
     record = PartRecord(cache)
     build_dir = cache.parent
     built = Built()
-    queue = _print_queue(newsroom, progress)
+    printing = _LazyQueue(newsroom, progress)
     assets = assets_digest(newsroom.root)
-    render_all = _optional("bulletin.printing", "render_all")
-    if "pdf" in parts and render_all is not None:
+    if "pdf" in parts:
         digest = pdf_digest(newsroom, assets)
         if record.unchanged("pdf", digest, build_dir):
             built.unchanged.append("pdf")
-        else:
+        elif (render_all := _optional("bulletin.printing", "render_all")) is not None:
             progress("PDF …")
-            render_all([print_view(newsroom, i) for i in newsroom.issues], staging / "pdf", cache, progress, queue)
+            render_all([print_view(newsroom, i) for i in newsroom.issues], staging / "pdf", cache, progress, printing())
             built.wrote("pdf", digest)
     try:
-        if queue is not None:
-            queue.start()  # the pool renders the issues while this process does everything else
+        printing.start()  # the pool renders the issues while this process does everything else
         intranet_pages: dict[str, str] = {}
         if "notices" in parts or "intranet" in parts:
-            intranet_pages.update(_notice_pages(newsroom, staging, cache, parts, record, built, progress, queue))
+            intranet_pages.update(_notice_pages(newsroom, staging, cache, parts, record, built, progress, printing))
             followups = _optional("bulletin.followups", "intranet_pages")
             if followups is not None:
                 intranet_pages.update(followups(newsroom))
-        if queue is not None:
-            queue.start()  # the notices join the running pool
+        printing.start()  # the notices join the running pool
         _build_sites(newsroom, staging, cache, parts, record, built, intranet_pages, progress, assets)
     except BaseException:  # a failed part must not leave the pool rendering (or the exit waiting for it)
-        if queue is not None:
-            queue.abort()
+        printing.abort()
         raise
-    if queue is not None:
-        queue.finish()
+    printing.finish()
     return built
 
 
@@ -154,14 +152,37 @@ def _build_sites(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[st
         built.wrote(part, digest)
 
 
-def _print_queue(newsroom: Newsroom, progress: Progress):
-    """One PDF queue for the notices and the issues, or None when printing is not installed."""
-    queue_class = _optional("bulletin.printing.queue", "PrintQueue")
-    if queue_class is None:
-        return None
-    from bulletin.printing.fonts import resolve_fonts
+class _LazyQueue:
+    """The build's one PDF queue for notices and issues, made when a part first needs it.
 
-    return queue_class(resolve_fonts(newsroom.root), progress)
+    A build whose PDFs and notices are unchanged never imports the printing stack (WeasyPrint,
+    python-docx, openpyxl): about half a second of a no-op rebuild.
+    """
+
+    def __init__(self, newsroom: Newsroom, progress: Progress):
+        self.newsroom = newsroom
+        self.progress = progress
+        self.queue = None
+
+    def __call__(self):
+        if self.queue is None:
+            from bulletin.printing.fonts import resolve_fonts
+            from bulletin.printing.queue import PrintQueue
+
+            self.queue = PrintQueue(resolve_fonts(self.newsroom.root), self.progress)
+        return self.queue
+
+    def start(self) -> None:
+        if self.queue is not None:
+            self.queue.start()
+
+    def abort(self) -> None:
+        if self.queue is not None:
+            self.queue.abort()
+
+    def finish(self) -> None:
+        if self.queue is not None:
+            self.queue.finish()
 
 
 def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = False) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 
 from conftest import ISSUE
@@ -27,6 +29,21 @@ def test_noop_rebuild_reuses_every_part(newsroom, capsys):
     before = {rel: stamp(newsroom, rel) for rel in ("site/index.html", "intranet/index.html", "pdf/zwxx/2026/018.pdf")}
     assert build(newsroom, capsys).startswith("已构建：（无）；内容未变，沿用：notices、pdf、site、intranet →")
     assert {rel: stamp(newsroom, rel) for rel in before} == before
+
+
+def test_noop_rebuild_never_imports_the_printing_stack(newsroom, capsys):
+    """Half a second of a no-op rebuild was importing WeasyPrint's, Word's and Excel's libraries."""
+    newsroom.write("issues/zwxx/2026/018.yaml", PUBLISHED)
+    build(newsroom, capsys)
+    script = (
+        "import sys, datetime\n"
+        "from bulletin.build import run_build\n"
+        f"assert run_build(__import__('pathlib').Path({str(newsroom.root)!r}), datetime.date(2026, 11, 27), quiet=True) == 0\n"
+        "print(sorted(m for m in ('weasyprint', 'docx', 'openpyxl', 'bulletin.printing.queue', 'mkdocs') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert "内容未变，沿用：notices、pdf、site、intranet" in done.stderr
 
 
 def test_new_draft_issue_rebuilds_only_the_pdfs(newsroom, capsys):
