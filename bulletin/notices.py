@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -35,7 +35,15 @@ from bulletin.printing.fonts import resolve_fonts
 from bulletin.printing.pdf import Meta, page_html, print_css
 from bulletin.printing.pool import RenderJob
 from bulletin.printing.queue import PrintQueue
-from bulletin.scoring import Ledger, Period, ScoreTable, parse_period, round_half_up, score_table
+from bulletin.scoring import (
+    Ledger,
+    Period,
+    ScoreTable,
+    month_period,
+    parse_period,
+    round_half_up,
+    score_table,
+)
 from bulletin.sheets import Sheet, entries_sheet, score_sheet, workbook_bytes
 from bulletin.site.settings import read_settings
 from bulletin.views import INTRANET, site_view
@@ -171,6 +179,16 @@ class NoticeMaker:
                 self.adoption_days[unit].extend(a.day for a in f.adoptions)
         self.first_month = min(((f.day.year, f.day.month) for f in self.ledger.facts), default=None)
 
+    @cached_property
+    def _instruction_days(self) -> dict[tuple[int, int], list[date]]:
+        """The day of every leader instruction given by today, by month (for the totals)."""
+        days: dict[tuple[int, int], list[date]] = defaultdict(list)
+        for f in self.ledger.facts:
+            for i in f.report.instructions:
+                if i.date is not None and i.date <= self.newsroom.today:
+                    days[(i.date.year, i.date.month)].append(i.date)
+        return days
+
     def periods(self) -> list[Period]:
         """Each month with data (begun by the day of the build), each quarter and year containing one."""
         today = self.newsroom.today
@@ -205,11 +223,8 @@ class NoticeMaker:
         return self.newsroom.reports[rid]
 
     def _totals(self, period: Period, table: ScoreTable) -> Totals:
-        facts = [f for f in self.ledger.facts if period.contains(f.day)]
-        instructions = sum(
-            1 for f in self.ledger.facts for i in f.report.instructions
-            if i.date is not None and period.contains(i.date) and i.date <= self.newsroom.today
-        )
+        facts = self.ledger.facts_in(period)
+        instructions = sum(len(self._instruction_days.get(month, ())) for month in period.months())
         return Totals(sum(1 for r in table.rows if r.submitted), len(facts), sum(f.adopted for f in facts), instructions)
 
     def _sections(self, table: ScoreTable) -> list[UnitSection]:
@@ -290,11 +305,11 @@ class NoticeMaker:
         last = end.year * 12 + end.month - 1
         first = max(last - TREND_MONTHS + 1, self.first_month[0] * 12 + self.first_month[1] - 1)
         counts: dict[int, list[int]] = {m: [0, 0] for m in range(first, last + 1)}
-        for f in self.ledger.facts:
-            index = f.day.year * 12 + f.day.month - 1
-            if index in counts:
-                counts[index][0] += 1
-                counts[index][1] += f.adopted
+        for index, count in counts.items():
+            year, month = divmod(index, 12)
+            for f in self.ledger.facts_in(month_period(year, month + 1)):
+                count[0] += 1
+                count[1] += f.adopted
         trend = []
         for index, (submitted, adopted) in counts.items():
             year, month = divmod(index, 12)

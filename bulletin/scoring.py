@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from bulletin import enums
 from bulletin.model import Newsroom, Report
@@ -359,6 +360,28 @@ class Ledger:
                 )
 
     # -- per period ----------------------------------------------------------------------------
+    # Notices are made for every month, quarter and year of the newsroom: each period reads only
+    # its own months through these indexes, so a 5-year archive costs five times a year, not 25.
+
+    @cached_property
+    def _facts_by_month(self) -> dict[tuple[int, int], list[ReportFacts]]:
+        return _by_month(self.facts, lambda f: f.day)
+
+    @cached_property
+    def _entries_by_month(self) -> dict[tuple[int, int], list[Entry]]:
+        return _by_month(self.entries, lambda e: e.day)
+
+    @cached_property
+    def _instructions_by_month(self) -> dict[tuple[int, int], list[tuple[str, date]]]:
+        return _by_month(self.instructions, lambda pair: pair[1])
+
+    def facts_in(self, period: Period) -> list[ReportFacts]:
+        """The facts of reports submitted in the period, month by month."""
+        return [f for month in period.months() for f in self._facts_by_month.get(month, ())]
+
+    def instructions_in(self, period: Period) -> list[tuple[str, date]]:
+        """(unit, day) of each leader instruction dated in the period."""
+        return [i for month in period.months() for i in self._instructions_by_month.get(month, ())]
 
     def quota_entries(self, period: Period) -> list[Entry]:
         """Excess and shortfall per active unit per begun month of the period."""
@@ -391,7 +414,8 @@ class Ledger:
 
     def entries_in(self, period: Period) -> list[Entry]:
         """Every entry dated in the period, quota included, in a stable order."""
-        found = [e for e in self.entries if period.contains(e.day)] + self.quota_entries(period)
+        found = [e for month in period.months() for e in self._entries_by_month.get(month, ())]
+        found += self.quota_entries(period)
         order = list(RULES)
         return sorted(found, key=lambda e: (e.unit, e.day, order.index(e.rule), e.report or "", e.source))
 
@@ -446,6 +470,15 @@ class ScoreTable:
         return {"period": self.period.key, "units": [r.as_json() for r in self.rows]}
 
 
+def _by_month(things, day_of) -> dict:
+    """``things`` grouped by the (year, month) of their day, each group in the original order."""
+    groups: dict[tuple[int, int], list] = defaultdict(list)
+    for thing in things:
+        day = day_of(thing)
+        groups[(day.year, day.month)].append(thing)
+    return dict(groups)
+
+
 def score_table(ledger: Ledger, period: Period) -> ScoreTable:
     """Every unit of units.yaml with its counts, points and rank for the period."""
     entries = ledger.entries_in(period)
@@ -454,17 +487,14 @@ def score_table(ledger: Ledger, period: Period) -> ScoreTable:
         points[e.unit] += e.points
     submitted: dict[str, int] = defaultdict(int)
     adopted: dict[str, int] = defaultdict(int)
-    for f in ledger.facts:
-        if not period.contains(f.day):
-            continue
+    for f in ledger.facts_in(period):
         is_adopted = f.adopted
         for unit in f.units:
             submitted[unit] += 1
             adopted[unit] += is_adopted
     instructions: dict[str, int] = defaultdict(int)
-    for unit, day in ledger.instructions:
-        if period.contains(day):
-            instructions[unit] += 1
+    for unit, _day in ledger.instructions_in(period):
+        instructions[unit] += 1
     rows = [
         Row(u.id, u.name, u.active, submitted[u.id], adopted[u.id], instructions[u.id], points[u.id])
         for u in ledger.newsroom.units.values()

@@ -85,3 +85,26 @@ def test_sample_october_scores_match_the_hand_computation(capsys):
     # listed by rank, inactive last
     assert [u["unit"] for u in data["units"]][:5] == ["nyj", "gaj", "xfj", "hexi", "xc-county"]
     assert data["units"][-1]["unit"] == "lvw"
+
+
+def test_every_period_reads_exactly_its_own_months():
+    """The month indexes give each period what a scan of the whole ledger gives (but in time
+    proportional to the period, so a 5-year archive's 85 notices stay linear)."""
+    from datetime import date
+
+    from bulletin.check import run_check
+    from bulletin.notices import NoticeMaker
+    from bulletin.scoring import RULES, Ledger
+
+    newsroom = run_check(ROOT, date(2026, 11, 27)).newsroom
+    ledger = Ledger(newsroom)
+    order = list(RULES)
+    periods = NoticeMaker(newsroom, lambda r: r.title, "办公室").periods()
+    for period in periods:
+        assert sorted(f.report.id for f in ledger.facts_in(period)) == sorted(
+            f.report.id for f in ledger.facts if period.contains(f.day))
+        assert sorted(ledger.instructions_in(period)) == sorted(i for i in ledger.instructions if period.contains(i[1]))
+        scanned = [e for e in ledger.entries if period.contains(e.day)] + ledger.quota_entries(period)
+        assert ledger.entries_in(period) == sorted(
+            scanned, key=lambda e: (e.unit, e.day, order.index(e.rule), e.report or "", e.source))
+    assert sum(len(ledger.facts_in(p)) for p in periods if p.kind == "month") == len(ledger.facts)
