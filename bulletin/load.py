@@ -63,7 +63,7 @@ def read_text(root: FsPath, rel: str) -> tuple[str, bytes]:
 def _read_bytes(root: FsPath, rel: str) -> bytes:
     """The file's bytes: one open, one fstat, one read (this runs for every report on every check)."""
     try:
-        with open(root / rel, "rb") as handle:
+        with open(os.path.join(root, rel), "rb") as handle:  # a str join: no Path object per file
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_FILE_BYTES:
                 raise LoadProblem(
