@@ -67,3 +67,14 @@ def test_a_failed_render_is_raised_by_finish_and_nothing_is_copied(tmp_path):
     with pytest.raises(RenderError, match=r"^zwxx/2026/009 的 PDF 渲染失败"):
         queue.finish()
     assert not (tmp_path / "out").exists()
+
+
+def test_workers_keep_freed_memory_on_glibc():
+    """Each PDF worker tunes glibc's malloc (fewer page faults between PDFs); a script checks it
+    in a fresh process so this test process keeps its own settings."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "from bulletin.printing import pool; print(pool._keep_freed_memory())"],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
