@@ -6,7 +6,10 @@ must refuse to work on a newsroom with errors (build, publish, issue).
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path as FsPath
@@ -50,16 +53,35 @@ def run_check(root: FsPath, today: date, use_cache: bool = True, lints: bool = T
     Per-file work (YAML parsing, schema validation of reports) is cached by content digest in
     build/.cache, so an unchanged newsroom of 10,000 reports re-checks in about a second.
     """
-    cache = DigestCache(root / "build" / ".cache" / "check.marshal" if use_cache else None, schema.fingerprint())
-    sources = load_sources(root, cache)
-    problems = list(sources.problems)
-    problems += _schema_problems(sources, cache)
-    newsroom = build_newsroom(sources, today)
-    problems += _duplicate_ids(sources)
-    problems += check_newsroom(newsroom, cache, lints)
-    if use_cache:
-        _save(cache, root / "build")
+    with _without_cycle_collection():
+        cache = DigestCache(root / "build" / ".cache" / "check.marshal" if use_cache else None, schema.fingerprint())
+        sources = load_sources(root, cache)
+        problems = list(sources.problems)
+        problems += _schema_problems(sources, cache)
+        newsroom = build_newsroom(sources, today)
+        problems += _duplicate_ids(sources)
+        problems += check_newsroom(newsroom, cache, lints)
+        if use_cache:
+            _save(cache, root / "build")
     return CheckResult(newsroom, sorted_problems(problems))
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while the newsroom is built.
+
+    Loading creates millions of objects that all live on; each full collection walks every one
+    of them again. On a 5-year archive (45,000 reports) that was 16 % of ``check``. The collector
+    resumes afterwards (a build keeps running for minutes), and reference counting frees
+    everything else as usual meanwhile.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _save(cache: DigestCache, build_dir: FsPath) -> None:

@@ -220,3 +220,22 @@ def test_vague_time_words_but_not_dates(newsroom):
     assert found(newsroom) == []
     newsroom.report(body="## 一、总体情况\n\n全市日前召开春耕会议。\n\n近期还将开展检查。")
     assert found(newsroom) == [f"{REPORT}:14: warning[W004]: 首段使用了模糊时间词“日前”；请写明具体日期，如“3月8日”"]
+
+
+def test_cycle_collection_pauses_while_loading_and_resumes(newsroom, monkeypatch):
+    import gc
+
+    from bulletin import check
+
+    seen = []
+    real = check.load_sources
+    monkeypatch.setattr(check, "load_sources", lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k))
+    assert gc.isenabled()
+    assert run_check(newsroom.root, date(2026, 11, 27)).ok
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # a caller that had it off keeps it off
+    try:
+        run_check(newsroom.root, date(2026, 11, 27))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
