@@ -13,6 +13,7 @@ import gzip
 import html
 import re
 import urllib.parse
+import warnings
 from pathlib import Path
 
 import ahocorasick
@@ -56,7 +57,9 @@ def _decode_escapes(text: str) -> str:
     if "\\u" not in text:
         return text
     if text.isascii():
-        return text.encode("ascii").decode("unicode_escape", errors="backslashreplace")
+        with warnings.catch_warnings():  # scripts hold regex escapes (\\s, \\d): kept as they are
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return text.encode("ascii").decode("unicode_escape", errors="backslashreplace")
     return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
