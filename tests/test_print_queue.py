@@ -78,3 +78,24 @@ def test_workers_keep_freed_memory_on_glibc():
     done = subprocess.run([sys.executable, "-c", "from bulletin.printing import pool; print(pool._keep_freed_memory())"],
                           capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "True"
+
+
+def test_a_worker_killed_mid_build_gives_one_line_not_a_traceback(tmp_path):
+    import os
+    import signal
+    import time
+
+    queue = PrintQueue(None)
+    for name in ("a", "b", "c"):
+        queue.add(job(tmp_path, name, "全市春耕备耕有序推进" * 400), tmp_path / "out" / f"{name}.pdf")
+    queue.start()
+    for pid in list(queue._executor._processes):
+        os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while not queue._executor._broken and time.monotonic() < deadline:
+        time.sleep(0.05)
+    with pytest.raises(RenderError, match="^notice 的 PDF 渲染失败（打印进程已意外退出"):
+        queue.add(job(tmp_path, "notice"), tmp_path / "out" / "notice.pdf")  # the notices arrive later
+    with pytest.raises(RenderError, match="的 PDF 渲染失败"):
+        queue.finish()
+    assert not (tmp_path / "out").exists()

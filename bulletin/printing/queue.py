@@ -81,7 +81,10 @@ class PrintQueue:
                 initializer=pool._warm_up, initargs=(self.fonts,),
             )
         for job in jobs:
-            future = self._executor.submit(pool.render_one, job)
+            try:
+                future = self._executor.submit(pool.render_one, job)
+            except RuntimeError as exc:  # a worker died (killed, out of memory): the pool is broken
+                raise pool.RenderError(f"{job.key} 的 PDF 渲染失败（打印进程已意外退出：{exc}）") from exc
             with self._lock:
                 self._futures[future] = job
             future.add_done_callback(self._done)
