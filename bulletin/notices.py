@@ -35,15 +35,7 @@ from bulletin.printing.fonts import resolve_fonts
 from bulletin.printing.pdf import Meta, page_html, print_css
 from bulletin.printing.pool import RenderJob
 from bulletin.printing.queue import PrintQueue
-from bulletin.scoring import (
-    Ledger,
-    Period,
-    ScoreTable,
-    month_period,
-    parse_period,
-    round_half_up,
-    score_table,
-)
+from bulletin.scoring import Ledger, Period, ScoreTable, parse_period, round_half_up, score_table
 from bulletin.sheets import Sheet, entries_sheet, score_sheet, workbook_bytes
 from bulletin.site.settings import read_settings
 from bulletin.views import INTRANET, site_view
@@ -307,7 +299,7 @@ class NoticeMaker:
         counts: dict[int, list[int]] = {m: [0, 0] for m in range(first, last + 1)}
         for index, count in counts.items():
             year, month = divmod(index, 12)
-            for f in self.ledger.facts_in(month_period(year, month + 1)):
+            for f in self.ledger.facts_of_month(year, month + 1):
                 count[0] += 1
                 count[1] += f.adopted
         trend = []

@@ -375,9 +375,13 @@ class Ledger:
     def _instructions_by_month(self) -> dict[tuple[int, int], list[tuple[str, date]]]:
         return _by_month(self.instructions, lambda pair: pair[1])
 
+    def facts_of_month(self, year: int, month: int) -> list[ReportFacts]:
+        """The facts of reports submitted in one month."""
+        return self._facts_by_month.get((year, month), [])
+
     def facts_in(self, period: Period) -> list[ReportFacts]:
         """The facts of reports submitted in the period, month by month."""
-        return [f for month in period.months() for f in self._facts_by_month.get(month, ())]
+        return [f for year, month in period.months() for f in self.facts_of_month(year, month)]
 
     def instructions_in(self, period: Period) -> list[tuple[str, date]]:
         """(unit, day) of each leader instruction dated in the period."""

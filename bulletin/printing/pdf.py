@@ -217,7 +217,6 @@ def _fetcher_class():
             self.allowed = allowed
 
         def fetch(self, url, headers=None):
-
             parts = urlsplit(url)
             if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
                 raise ValueError(f"refused non-local resource: {url}")
