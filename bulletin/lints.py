@@ -13,6 +13,7 @@ import hashlib
 import os
 import posixpath
 import re
+import textwrap
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
@@ -22,6 +23,7 @@ from urllib.parse import unquote
 
 import markdown
 
+from bulletin.bounds import excess
 from bulletin.cache import DigestCache, digest
 from bulletin.followups import chain_roots, urgent_chains
 from bulletin.markup import _EXTENSIONS  # the same Markdown dialect as the renderers
@@ -48,6 +50,7 @@ def lint_newsroom(newsroom: Newsroom, memo: DigestCache | None = None) -> list[P
     for report in newsroom.reports.values():
         problems += _headline(newsroom, report)
         problems += _length(report)
+        problems += _bounds(report)
         problems += path_problems(newsroom.root, report, content)
     problems += _issue_headlines(newsroom)
     problems += duplicate_problems(newsroom, memo)
@@ -78,9 +81,11 @@ def _issue_headlines(newsroom: Newsroom) -> list[Problem]:
     return found
 
 
-_IMAGE_MD = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK_MD = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_TABLE_RULE = re.compile(r"^\s*\|?[\s:|-]+\|?\s*$", re.M)
+# Linear patterns only (bulletin/bounds.py): no two quantifiers may compete for the same
+# characters, and no run may cross the mark that starts the next match ("[", "(", a newline).
+_IMAGE_MD = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
+_LINK_MD = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
+_TABLE_RULE = re.compile(r"^(?=[ \t]*[:|-])[ \t:|-]+$", re.M)  # a line of | : - only, e.g. |---|:--:|
 _MARKUP = re.compile(r"[\s#*_|`>]+")
 
 
@@ -107,6 +112,13 @@ def _length(r: Report) -> list[Problem]:
     return []
 
 
+def _bounds(r: Report) -> list[Problem]:
+    found = excess(r.body)
+    if found is None:
+        return []
+    return [Problem(r.src.path, r.body_line + found.offset, "E250", found.message)]
+
+
 # --- images and links ------------------------------------------------------------------------
 
 
@@ -126,20 +138,42 @@ class _Targets(HTMLParser):
 
 
 _MAYBE_TARGET = re.compile(r"\]\s*[(:]|<[A-Za-z][A-Za-z0-9+.-]*:")
+_AUTOLINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _WEB = ("http", "https", "mailto")
 
 
 def body_targets(body: str) -> list[tuple[str, str, str]]:
-    """``(kind, url, alt)`` of each image (``img``) and link (``a``) in a Markdown body."""
-    if not _MAYBE_TARGET.search(body):
+    """``(kind, url, alt)`` of each image (``img``) and link (``a``) in a Markdown body.
+
+    A body past its bounds (E250) is not parsed: it never reaches a site or a PDF either.
+    """
+    if not _MAYBE_TARGET.search(body) or excess(body) is not None:
         return []
     md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
     md.preprocessors.deregister("html_block")  # as in bulletin.markup: raw HTML is text
     md.inlinePatterns.deregister("html")
     parser = _Targets()
-    parser.feed(md.convert(body))
+    parser.feed(md.convert(_link_blocks(body)))
     return parser.found
+
+
+_WHOLE = 20_000  # bodies up to this size are parsed whole
+
+
+def _link_blocks(body: str) -> str:
+    """A long body's paragraphs that can hold a link or image, each dedented, in their order.
+
+    Parsing a 2-million-character body for its three links takes seconds; its few paragraphs
+    with a ``[`` or ``<scheme:`` hold every link Markdown can make (references and their
+    definitions both have a ``[``, and are kept together). Dedenting keeps a link in an
+    indented list paragraph a link; at worst a code sample's text is read as a link too,
+    which errs on the side of checking more.
+    """
+    if len(body) <= _WHOLE:
+        return body
+    return "\n\n".join(textwrap.dedent(block) for block in body.split("\n\n")
+                       if "[" in block or _AUTOLINK.search(block))
 
 
 def text_line(r: Report) -> int:

@@ -31,7 +31,7 @@ STYLE_MAP = "p[style-name='Title'] => h1:fresh\np[style-name='Subtitle'] => h2:f
 _LEVEL_ONE = re.compile(r"^[一二三四五六七八九十百]+、")
 _LEVEL_TWO = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
 _SENTENCE_MARK = re.compile(r"[。；！？;!?]")
-_SIGNED = re.compile(r"^(?:签发人|签发|审签人|审签|审核人)\s*[：:]\s*(.+)$")
+_SIGNED = re.compile(r"^(?:签发人|签发|审签人|审签|审核人)\s*[：:]\s*(\S.*)$")  # \s* and \S never compete
 _CONTACT = re.compile(r"^(?:联系人|联系电话|电话|手机|撰稿人|撰稿|报送单位|邮箱)\s*[：:]")
 HEADING_MAX = 40
 

@@ -24,7 +24,7 @@ COPY_NUMBER = "000001"  # 份号 of the master copy; a numbered print run replac
 LEVEL_ONE = re.compile(r"^[一二三四五六七八九十百]+、")
 LEVEL_TWO = re.compile(r"^（[一二三四五六七八九十百]+）")
 _PARAGRAPH = re.compile(r"<p>([^<]*?)(</p>|<)", re.S)
-_IMG_SRC = re.compile(r'(<img\b[^>]*?\ssrc=")([^"]*)(")')
+_IMG_SRC = re.compile(r'(<img\b[^<>]*?\ssrc=")([^"]*)(")')  # linear: stops at the next < or >
 
 
 @dataclass

@@ -24,7 +24,7 @@ from bulletin.model import Newsroom, Report
 
 MIN_LENGTH = 8  # shorter strings are not distinctive: common phrases would give false alarms
 MAX_FILE = 512 * 1024 * 1024  # a 5-year intranet search index is ~80 MB; larger files fail closed
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")  # linear: a run never crosses the next "<"
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff\u3000]+")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")

@@ -35,9 +35,11 @@ LATEST_ITEMS = 20
 LEVELS = {"own": "本级", "city": "市级", "province": "省级", "national": "国家级"}
 # Names of the sections other modules hand to the intranet, by top folder of their pages.
 EXTRA_SECTIONS = {"notices": "考核通报", "scores": "考核得分", "followups": "批示查办"}
-_IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
-_A_HREF = re.compile(r'(<a\b[^>]*?)\s+href="([^"]*)"')
-_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+# Linear patterns (see bulletin/bounds.py): a tag's run stops at the next < or >, and no two
+# quantifiers compete for the same characters.
+_IMG_SRC = re.compile(r'(<img\b[^<>]*?\ssrc=")([^"]*)(")')
+_A_HREF = re.compile(r'(<a\b[^<>]*?)\shref="([^"]*)"')
+_H1 = re.compile(r"^#[ \t]+(.+)$", re.M)
 
 
 @dataclass
@@ -211,11 +213,11 @@ def _extra_sections(stage: Stage, extra_pages: dict[str, str]) -> list[tuple[str
 
 
 def _title_of(text: str, doc: str) -> str:
-    match = re.search(r"^title:\s*(.+)$", text.split("\n---", 1)[0], re.M) if text.startswith("---") else None
+    match = re.search(r"^title:[ \t]*(.+)$", text.split("\n---", 1)[0], re.M) if text.startswith("---") else None
     if match:
         return match.group(1).strip().strip("'\"")
     match = _H1.search(text)
-    return match.group(1) if match else posixpath.splitext(posixpath.basename(doc))[0]
+    return match.group(1).rstrip(" \t#") if match else posixpath.splitext(posixpath.basename(doc))[0]
 
 
 def _md_text(text: str) -> str:
