@@ -20,8 +20,10 @@ from bulletin.dates import local, month_key
 from bulletin.lints import lint_newsroom
 from bulletin.load import Doc, Sources, load_sources
 from bulletin.lock import lock_problems
+from bulletin.mkdocs_yml import mkdocs_problems
 from bulletin.model import Issue, Newsroom, Report, build_newsroom
 from bulletin.problems import Problem, sorted_problems
+from bulletin.special import special_file_problems
 from bulletin.write import ensure_build_dir
 
 ISSUE_PATH = re.compile(r"^issues/([^/]+)/(\d{4})/(\d{3,})\.yaml$")
@@ -56,7 +58,7 @@ def run_check(root: FsPath, today: date, use_cache: bool = True, lints: bool = T
     with _without_cycle_collection():
         cache = DigestCache(root / "build" / ".cache" / "check.marshal" if use_cache else None, schema.fingerprint())
         sources = load_sources(root, cache)
-        problems = list(sources.problems)
+        problems = list(sources.problems) + special_file_problems(root) + mkdocs_problems(root)
         problems += _schema_problems(sources, cache)
         newsroom = build_newsroom(sources, today)
         problems += _duplicate_ids(sources)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bulletin import __version__
 from bulletin.model import Newsroom
+from bulletin.special import read_regular
 from bulletin.views import SiteView
 
 PACKAGE = Path(__file__).resolve().parent
@@ -53,11 +54,19 @@ def assets_digest(root: Path) -> bytes:
             for name in sorted(filenames):
                 if not name.endswith(".md"):
                     path = Path(dirpath) / name
-                    h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+                    h.update(path.relative_to(root).as_posix().encode() + b"\0" + _bytes(path))
     settings = root / "mkdocs.yml"
     if settings.is_file():
-        h.update(settings.read_bytes())
+        h.update(_bytes(settings))
     return h.digest()
+
+
+def _bytes(path: Path) -> bytes:
+    """A file's bytes, or a marker for what cannot be read (check has refused special files)."""
+    try:
+        return read_regular(path)
+    except OSError:
+        return b"\0unreadable"
 
 
 def _combine(*parts: bytes | str) -> str:

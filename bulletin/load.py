@@ -14,6 +14,7 @@ from typing import Any
 
 from bulletin.cache import DigestCache, digest
 from bulletin.problems import Problem
+from bulletin.special import SpecialFile, open_regular
 from bulletin.yamlsrc import Path, YamlProblem
 from bulletin.yamlsrc import load as load_yaml
 
@@ -61,15 +62,22 @@ def read_text(root: FsPath, rel: str) -> tuple[str, bytes]:
 
 
 def _read_bytes(root: FsPath, rel: str) -> bytes:
-    """The file's bytes: one open, one fstat, one read (this runs for every report on every check)."""
+    """The file's bytes: one open, one fstat, one read (this runs for every report on every check).
+
+    The open never blocks (a FIFO) and nothing but a regular file is read (a link to /dev/zero):
+    see bulletin/special.py.
+    """
     try:
-        with open(os.path.join(root, rel), "rb") as handle:  # a str join: no Path object per file
+        fd = open_regular(os.path.join(root, rel), rel)  # a str join: no Path object per file
+        with os.fdopen(fd, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_FILE_BYTES:
                 raise LoadProblem(
                     Problem(rel, 1, "E008", f"文件有 {size // 1024 // 1024} MB，超过上限 8 MB；请拆分内容或压缩图片")
                 )
             return handle.read()
+    except SpecialFile as exc:
+        raise LoadProblem(exc.problem) from None
     except IsADirectoryError:
         raise LoadProblem(Problem(rel, 1, "E001", "这里应是文件，实际是文件夹；请把文件夹改名或移走")) from None
     except OSError as exc:

@@ -17,6 +17,7 @@ from pathlib import Path
 from bulletin.dates import cn_date
 from bulletin.markup import image_target, to_html
 from bulletin.printing.pdf import MM, Meta, template
+from bulletin.special import read_regular
 from bulletin.views import PrintIssue
 
 COLOPHON_CHARS = 26  # full-width characters on one 报尾 line after its indents
@@ -206,7 +207,7 @@ def images_digest(root: Path, images: list[str]) -> str:
     for rel in images:
         h.update(rel.encode())
         try:
-            h.update((root / rel).read_bytes())
+            h.update(read_regular(root / rel))
         except OSError:
             h.update(b"missing")
     return h.hexdigest()

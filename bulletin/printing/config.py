@@ -9,24 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
+from bulletin.mkdocs_yml import read_mkdocs
 
 BRIEF_SIZES = (16.0, 18.0, 22.0)  # 3号, 小2号, 2号
 
 
-class _Lenient(yaml.SafeLoader):
-    """mkdocs.yml may carry ``!!python/name`` and ``!ENV`` tags; they are irrelevant to print."""
-
-
-_Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def bulletin_extra(root: Path) -> dict:
     """``extra.bulletin`` of the newsroom's mkdocs.yml, or {}."""
-    try:
-        data = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Lenient)  # noqa: S506
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}
+    data = read_mkdocs(root)
     extra = data.get("extra") if isinstance(data, dict) else None
     section = extra.get("bulletin") if isinstance(extra, dict) else None
     return section if isinstance(section, dict) else {}

@@ -11,16 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from bulletin.mkdocs_yml import read_mkdocs
 
 DEFAULT_NAME = "政务信息"
-
-
-class _Lenient(yaml.SafeLoader):
-    """mkdocs.yml may carry ``!!python/name`` and ``!ENV`` tags; they are irrelevant here."""
-
-
-_Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 @dataclass(frozen=True)
@@ -39,10 +32,7 @@ def read_settings(root: Path | None) -> SiteSettings:
     """Settings from ``root/mkdocs.yml``; a missing or unreadable file means the defaults."""
     if root is None:
         return SiteSettings()
-    try:
-        data = yaml.load((root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Lenient)  # noqa: S506
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return SiteSettings()
+    data = read_mkdocs(root)
     if not isinstance(data, dict):
         return SiteSettings()
     extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}

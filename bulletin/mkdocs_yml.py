@@ -1,0 +1,78 @@
+"""The newsroom's mkdocs.yml, read one way by everyone who reads it (site settings, print).
+
+It may carry ``!!python/name`` and ``!ENV`` tags, irrelevant to us, so unknown tags become
+None. It is read only if it is a regular file of at most 1 MB (bulletin/special.py), with the
+C parser, which refuses nesting deeper than 1,000 levels instead of overflowing the stack
+(2,000 levels of ``[`` were a RecursionError). ``check`` reports what cannot be read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bulletin.problems import Problem
+from bulletin.special import SpecialFile, read_regular
+
+try:
+    from yaml import CSafeLoader as _Base
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Base  # type: ignore[assignment]
+
+NAME = "mkdocs.yml"
+MAX_BYTES = 1024 * 1024
+
+
+class _Lenient(_Base):  # type: ignore[misc, valid-type]
+    """Unknown tags (``!ENV``, ``!!python/name``) read as None."""
+
+
+_Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+class Unreadable(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _load(root: Path) -> object:
+    """The parsed file, None when absent; raise Unreadable with the line that says why."""
+    path = root / NAME
+    if not path.exists():
+        return None
+    try:
+        text = read_regular(path, MAX_BYTES, NAME).decode("utf-8")
+    except SpecialFile as exc:
+        raise Unreadable(exc.problem) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Unreadable(Problem(NAME, 1, "E001", f"无法读取 mkdocs.yml（{exc}）；请改为不超过 1 MB 的 UTF-8 文本文件")) from None
+    try:
+        return yaml.load(text, Loader=_Lenient)  # noqa: S506 - a safe loader, tags made None
+    except RecursionError:
+        raise Unreadable(Problem(NAME, 1, "E008", "mkdocs.yml 嵌套过深；请简化结构")) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = str(getattr(exc, "problem", "") or exc).splitlines()[0]
+        code = "E008" if "nesting depth" in problem else "E003"
+        message = "mkdocs.yml 嵌套过深；请简化结构" if code == "E008" else f"YAML 语法错误：{problem}；请检查缩进、冒号和引号"
+        raise Unreadable(Problem(NAME, line, code, message)) from None
+
+
+def read_mkdocs(root: Path) -> object:
+    """mkdocs.yml's data; None when it is missing or unreadable (check says why)."""
+    try:
+        return _load(root)
+    except Unreadable:
+        return None
+
+
+def mkdocs_problems(root: Path) -> list[Problem]:
+    """At most one line: why mkdocs.yml cannot be read."""
+    try:
+        _load(root)
+    except Unreadable as exc:
+        return [exc.problem]
+    return []

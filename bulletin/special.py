@@ -1,0 +1,108 @@
+"""Special files: FIFOs, devices, sockets, and symlinks to them, wherever bulletin reads.
+
+Opening a FIFO for reading waits for a writer that never comes; reading ``/dev/zero`` never
+ends and fills the memory; a socket cannot be read at all. So nothing here ever opens a file
+before knowing it is a regular file: ``stat`` first, then ``open`` with ``O_NONBLOCK`` (a FIFO
+swapped in between the two does not block either), then ``fstat`` on what was opened, and a
+size cap before reading. ``check`` reports each special file under the folders a build reads
+as one E010 line, so no build starts with one there.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from bulletin.problems import Problem
+
+# Everything a build reads from a newsroom: every file under these folders, and these files.
+FOLDERS = ("content", "issues", "fonts")
+FILES = ("units.yaml", "scoring.yaml", "mkdocs.yml")
+READ_CAP = 512 * 1024 * 1024  # far above any image or font; only a sanity bound
+
+
+class SpecialFile(OSError):
+    """A path that is not a regular file (or folder); ``problem`` is its E010 line."""
+
+    def __init__(self, rel: str, mode: int, linked: bool):
+        self.problem = special_problem(rel, mode, linked)
+        super().__init__(self.problem.message)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "命名管道（FIFO）"
+    if stat.S_ISCHR(mode):
+        return "字符设备"
+    if stat.S_ISBLK(mode):
+        return "块设备"
+    if stat.S_ISSOCK(mode):
+        return "套接字"
+    return "特殊文件"
+
+
+def special_problem(rel: str, mode: int, linked: bool) -> Problem:
+    """The one line for a special file; the loader and the folder scan say it identically."""
+    via = "指向" if linked else "是"
+    return Problem(rel, 1, "E010", f"这个文件{via}{_kind(mode)}，不是普通文件，读取它会卡住或耗尽内存；"
+                                   "请删除它，放入普通文件")
+
+
+def open_regular(path: str | Path, rel: str = "") -> int:
+    """A read-only descriptor of a regular file (or folder), never blocking; raise SpecialFile."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    mode = os.fstat(fd).st_mode
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        os.close(fd)
+        raise SpecialFile(rel or str(path), mode, os.path.islink(path))
+    return fd
+
+
+def read_regular(path: str | Path, cap: int = READ_CAP, rel: str = "") -> bytes:
+    """The bytes of a regular file, at most ``cap`` (larger raises OSError); never blocks."""
+    st = os.stat(path)  # follows links: a link to /dev/zero is a device
+    if not stat.S_ISREG(st.st_mode):
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(str(path))
+        raise SpecialFile(rel or str(path), st.st_mode, os.path.islink(path))
+    fd = open_regular(path, rel)
+    with os.fdopen(fd, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size > cap:
+            raise OSError(f"{path} 超过 {cap} 字节")
+        return handle.read(cap + 1)[:cap]
+
+
+def _scan(root: Path, rel_dir: str, found: list[Problem]) -> None:
+    try:
+        entries = sorted(os.scandir(root / rel_dir), key=lambda e: e.name)
+    except OSError:
+        return  # missing or unreadable: the loader says so where it matters
+    for entry in entries:
+        rel = f"{rel_dir}/{entry.name}"
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                _scan(root, rel, found)
+                continue
+            if entry.is_file(follow_symlinks=False):
+                continue  # the common case: no stat at all
+            mode = entry.stat(follow_symlinks=True).st_mode
+        except OSError:
+            continue  # a dangling or looping link: nothing can be read from it
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            found.append(special_problem(rel, mode, entry.is_symlink()))
+
+
+def special_file_problems(root: Path) -> list[Problem]:
+    """One E010 line per special file under content/, issues/, fonts/ or at a settings path."""
+    found: list[Problem] = []
+    for folder in FOLDERS:
+        _scan(root, folder, found)
+    for rel in FOLDERS + FILES:
+        try:
+            mode = os.stat(root / rel).st_mode
+        except OSError:
+            continue
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            found.append(special_problem(rel, mode, os.path.islink(root / rel)))
+    return found
