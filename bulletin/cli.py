@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from dataclasses import dataclass
 from datetime import date
@@ -123,7 +124,28 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+OUTSIDE_NEWSROOM = {"schema", "doctor"}  # they read no newsroom and write nothing
+
+
+def is_newsroom(root: Path) -> bool:
+    """A newsroom has units.yaml or content/; anywhere else no command may write (not even a cache)."""
+    return (root / "units.yaml").exists() or (root / "content").is_dir()
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; a closed output pipe (``check --format json | head -1``) ends quietly."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # Nobody reads any more: point stdout at /dev/null so the interpreter's last flush is silent.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
     args = make_parser().parse_args(argv)
     try:
         today = build_day(args.today)
@@ -134,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     if not root.is_dir():
         print(f"bulletin: 用法错误：--root {args.root} 不是一个目录", file=sys.stderr)
         return 2
+    if args.command not in OUTSIDE_NEWSROOM and not is_newsroom(root):
+        print(f"bulletin: 这里不是新闻室：{root.resolve()} 中既没有 units.yaml 也没有 content/；"
+              "请用 --root 指向新闻室目录，或先从示例新闻室复制一份（见 README.md）", file=sys.stderr)
+        return 1
     ctx = Context(root=root.resolve(), today=today)
     try:
         module = importlib.import_module(f"bulletin.commands.{args.command.replace('-', '_')}_cmd")

@@ -1,0 +1,50 @@
+"""Commands write only in a newsroom, and a closed output pipe ends them quietly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import report_text
+
+from bulletin.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_not_a_newsroom_writes_nothing(tmp_path, capsys):
+    folder = tmp_path / "etc"
+    folder.mkdir()
+    (folder / "passwd").write_text("root:x:0:0\n", encoding="utf-8")
+    for argv in (["check"], ["build"], ["scores", "--period", "2026-03"], ["verify"],
+                 ["new", "--unit", "nyj", "--title", "标题"], ["issue", "--series", "zwxx"]):
+        assert main(["--root", str(folder), *argv]) == 1
+        err = capsys.readouterr().err
+        assert err == (f"bulletin: 这里不是新闻室：{folder} 中既没有 units.yaml 也没有 content/；"
+                       "请用 --root 指向新闻室目录，或先从示例新闻室复制一份（见 README.md）\n")
+    assert sorted(p.name for p in folder.rglob("*")) == ["passwd"]  # no build/.cache, no content/
+
+
+def test_a_folder_with_units_yaml_is_a_newsroom(newsroom):
+    newsroom.remove("content/2026/03/2026-03-nyj-001.md")
+    os.rmdir(newsroom.root / "content/2026/03")
+    assert main(["--root", str(newsroom.root), "--today", "2026-03-20", "check"]) in (0, 1)
+    assert (newsroom.root / "build").is_dir()
+
+
+def test_closed_pipe_ends_quietly(newsroom):
+    for n in range(2, 400):  # enough problems that the JSON outgrows the pipe's buffer
+        rid = f"2026-03-nyj-{n:03d}"
+        newsroom.write(f"content/2026/03/{rid}.md", report_text(rid, unit="nosuch"))
+    command = [sys.executable, "-m", "bulletin", "--root", str(newsroom.root), "--today", "2026-03-20",
+               "check", "--format", "json"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}) as process:
+        assert process.stdout.readline() == b"{\n"
+        process.stdout.close()  # as `| head -1` does
+        err = process.stderr.read().decode()
+        code = process.wait(timeout=60)
+    assert err == ""
+    assert code == 1
