@@ -44,24 +44,34 @@ def _is_datetime(value: object) -> bool:
     return parse_datetime(value) is not None
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # beyond these, time-zone arithmetic overflows (year 9999 + 12 h)
+
+
+def in_range(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
 def parse_date(text: str) -> date | None:
-    """An ISO date ``YYYY-MM-DD``, or None when it is not a real calendar date."""
+    """An ISO date ``YYYY-MM-DD`` in 1900–2100, or None when it is not one."""
     if len(text) != 10:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         return None
+    return day if in_range(day.year) else None
 
 
 def parse_datetime(text: str) -> datetime | None:
-    """An ISO date-time with a time part; the caller applies Asia/Shanghai when no zone is given."""
+    """An ISO date-time with a time part, in 1900–2100; the caller applies Asia/Shanghai when no
+    zone is given. Out of range is None, so no later ``astimezone`` can overflow."""
     if len(text) < 16 or text[10] not in "T ":
         return None
     try:
-        return datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text)
     except ValueError:
         return None
+    return moment if in_range(moment.year) else None
 
 
 @cache
@@ -148,10 +158,12 @@ def _message(error) -> tuple[str, str, Path]:
         return "E103", f"{name} 的值 {error.instance} 不在允许范围内，可写：{shown}", path
     if v == "format":
         example = _example(error.schema) or "，例如 2026-03-09"
+        if isinstance(error.instance, str) and error.instance[:4].isdigit() and not in_range(int(error.instance[:4])):
+            return "E106", f"{name} 的值 {error.instance} 超出 {FIRST_YEAR}–{LAST_YEAR} 年的范围{example}", path
         return "E106", f"{name} 的值 {error.instance} 不是有效的日期或时间{example}", path
     if v in ("pattern", "minLength"):
         return "E105", f"{name} 的写法不对（{error.instance!r}）{_example(error.schema)}", path
-    if v in ("minimum", "maximum", "exclusiveMinimum", "minItems", "minProperties"):
+    if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "minProperties"):
         return "E107", f"{name} 的值超出范围（要求 {v} {error.validator_value}）", path
     if v == "uniqueItems":
         return "E108", f"{name} 中有重复项，请删去重复的", path

@@ -30,6 +30,7 @@ from functools import cached_property
 
 from bulletin import enums
 from bulletin.model import Newsroom, Report
+from bulletin.schema import FIRST_YEAR, LAST_YEAR, in_range
 
 # rule id -> Chinese name, in the order an explanation lists them
 RULES: dict[str, str] = {
@@ -88,6 +89,8 @@ def parse_period(text: str) -> Period:
     if match is None or (match[2] is not None and not 1 <= int(match[2]) <= 12) or int(match[1]) < 1:
         raise PeriodError(f"考核期间 {text} 写法不对；请写 2026-10（月）、2026-Q4（季度）或 2026（年度）")
     year = int(match[1])
+    if not in_range(year):
+        raise PeriodError(f"考核期间 {text} 超出 {FIRST_YEAR}–{LAST_YEAR} 年的范围；请写 2026-10（月）、2026-Q4（季度）或 2026（年度）")
     if match[2] is not None:
         month = int(match[2])
         return Period(f"{year:04d}-{month:02d}", "month", date(year, month, 1), _month_end(year, month))

@@ -10,6 +10,7 @@ aliases allow expansion bombs.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import yaml
@@ -98,7 +99,10 @@ class _Builder:
         if tag == "tag:yaml.org,2002:null":
             return None
         constructor = SafeConstructor.yaml_constructors[tag]
-        return constructor(self.ctor, node)
+        value = constructor(self.ctor, node)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise YamlProblem("E107", self.line(node), f"{node.value} 不是一个有限的数值；请写具体的数字，例如 4 或 0.5")
+        return value
 
 
 def _mark_line(exc: yaml.YAMLError, first_line: int) -> int:

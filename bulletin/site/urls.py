@@ -26,8 +26,12 @@ CSS = "assets/bulletin.css"
 
 
 def slug(text: str, prefix: str) -> str:
-    """``text`` itself when it is a safe ASCII name, else a stable digest of it."""
-    if _SAFE.fullmatch(text) and text not in {"index"}:
+    """``text`` itself when it is a safe ASCII name, else a stable digest of it.
+
+    A name that starts with ``prefix`` is digested too: the tag ``t-5f2a…`` written to look like
+    the digest of 春耕 would otherwise get that tag's URL (two names, one page).
+    """
+    if _SAFE.fullmatch(text) and text not in {"index"} and not text.startswith(prefix):
         return text
     return prefix + hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
