@@ -236,8 +236,11 @@ class Scoring:
 
     @property
     def urgent_window_hours(self) -> float:
+        """Hours; a value check refuses (not a number, not in (0, 8760]: E102/E107) counts as 4,
+        so no later ``timedelta`` overflows while check is still reporting it."""
         value = self.data.get("urgent_window_hours", 4)
-        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 4.0
+        valid = isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 8760
+        return float(value) if valid else 4.0
 
     def table(self, *keys: str) -> dict:
         node: Any = self.data
