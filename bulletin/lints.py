@@ -116,7 +116,7 @@ def _bounds(r: Report) -> list[Problem]:
     found = excess(r.body)
     if found is None:
         return []
-    return [Problem(r.src.path, r.body_line + found.offset, "E250", found.message)]
+    return [Problem(r.src.path, r.body_line + found.offset, "E253", found.message)]
 
 
 # --- images and links ------------------------------------------------------------------------
@@ -146,7 +146,7 @@ _WEB = ("http", "https", "mailto")
 def body_targets(body: str) -> list[tuple[str, str, str]]:
     """``(kind, url, alt)`` of each image (``img``) and link (``a``) in a Markdown body.
 
-    A body past its bounds (E250) is not parsed: it never reaches a site or a PDF either.
+    A body past its bounds (E253) is not parsed: it never reaches a site or a PDF either.
     """
     if not _MAYBE_TARGET.search(body) or excess(body) is not None:
         return []

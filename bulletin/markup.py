@@ -77,7 +77,7 @@ def to_html(body: str, report_path: str = "content/x.md") -> str:
 
 
 def _plain(body: str) -> str:
-    """A body past its bounds (check refuses it: E250) as escaped paragraphs, never parsed:
+    """A body past its bounds (check refuses it: E253) as escaped paragraphs, never parsed:
     whatever calls the renderers anyway gets its text in linear time, with no markup at all."""
     paragraphs = (part.strip() for part in body.split("\n\n"))
     return "\n".join(f"<p>{html_text.escape(part)}</p>" for part in paragraphs if part)

@@ -1,4 +1,4 @@
-"""Bounded time: hostile Markdown bodies give one E250 line or a result quickly, never minutes."""
+"""Bounded time: hostile Markdown bodies give one E253 line or a result quickly, never minutes."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def test_spaces_then_dash_x_is_counted_at_once(newsroom):
     result, seconds = checked(newsroom, " " * 6000 + "-x")
     assert seconds < 2
     assert [p.format() for p in result.problems] == [
-        f"{REPORT}:12: error[E250]: 列表、引用或缩进嵌套了 1500 层，超过 {MAX_DEPTH} 层；请减少缩进和嵌套层次"
+        f"{REPORT}:12: error[E253]: 列表、引用或缩进嵌套了 1500 层，超过 {MAX_DEPTH} 层；请减少缩进和嵌套层次"
     ]
     started = time.monotonic()
     assert body_length(" " * 6000 + "-x\n" + "\n" * 6000 + " -") == 2
@@ -45,7 +45,7 @@ def test_unclosed_links_past_the_bound_are_one_line(newsroom):
     result, seconds = checked(newsroom, "[a](" * 2000)
     assert seconds < 2
     assert [p.format() for p in result.errors] == [
-        f"{REPORT}:12: error[E250]: 正文有 2000 个 [ 和 < 符号，超过 {MAX_LINKS} 个（链接和图片都以 [ 或 < 开头）；"
+        f"{REPORT}:12: error[E253]: 正文有 2000 个 [ 和 < 符号，超过 {MAX_LINKS} 个（链接和图片都以 [ 或 < 开头）；"
         "请减少链接和图片，或把方括号改为【】、小于号改为“小于”"
     ]
 
@@ -55,7 +55,7 @@ def test_three_hundred_level_list_is_one_line(newsroom):
     result, seconds = checked(newsroom, body)
     assert seconds < 2
     assert [p.format() for p in result.errors] == [
-        f"{REPORT}:22: error[E250]: 列表、引用或缩进嵌套了 11 层，超过 {MAX_DEPTH} 层；请减少缩进和嵌套层次"
+        f"{REPORT}:22: error[E253]: 列表、引用或缩进嵌套了 11 层，超过 {MAX_DEPTH} 层；请减少缩进和嵌套层次"
     ]
     started = time.monotonic()
     assert to_html(body).startswith("<p>- 要点")  # rendered as plain text, never parsed
@@ -71,12 +71,12 @@ def test_nesting_within_the_bound_renders():
 def test_long_line_and_long_paragraph(newsroom):
     result, _ = checked(newsroom, "开头。\n\n" + "字" * (MAX_LINE_CHARS + 1))
     assert [p.format() for p in result.errors] == [
-        f"{REPORT}:14: error[E250]: 一行有 {MAX_LINE_CHARS + 1} 字，超过 {MAX_LINE_CHARS} 字；请换行或分段"
+        f"{REPORT}:14: error[E253]: 一行有 {MAX_LINE_CHARS + 1} 字，超过 {MAX_LINE_CHARS} 字；请换行或分段"
     ]
     lines = ("字" * 100 + "\n") * (MAX_BLOCK_CHARS // 100)
     result, _ = checked(newsroom, "开头。\n\n" + lines)
     assert [p.format() for p in result.errors] == [
-        f"{REPORT}:14: error[E250]: 一个段落有 {len(lines) - 1} 字，超过 {MAX_BLOCK_CHARS} 字；请空一行把它分成几段"
+        f"{REPORT}:14: error[E253]: 一个段落有 {len(lines) - 1} 字，超过 {MAX_BLOCK_CHARS} 字；请空一行把它分成几段"
     ]
 
 
