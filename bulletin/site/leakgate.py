@@ -119,8 +119,8 @@ def _may_hold(newsroom: Newsroom, report: Report, site: str) -> bool:
     """The SPEC §4 rule restated independently: published, not rejected, within the site's rank."""
     if report.status == "不采用" or report.rank > _SITE_MAX_RANK[site]:
         return False
-    if site == "public" and not report.classification_given:
-        return False
+    if site == "public" and (not report.classification_given or report.withdrawn is not None):
+        return False  # a withdrawn item (撤稿) stays only on the intranet
     for issue in report.issues:
         series = newsroom.series.get(issue.series or "")
         if issue.status == "published" and series is not None and (site != "public" or series.public):
