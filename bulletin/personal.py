@@ -245,7 +245,7 @@ WARNING_CODE = "W060"
 
 
 def message(kind: str, masked: str) -> str:
-    return (f"{kind} {masked} 是个人信息，不能上网站；请删去，或移到 front matter 的 contact（只存档，不上任何网站），"
+    return (f"{kind} {masked} 可能是个人信息，不能上网站；请删去，或移到 front matter 的 contact（只存档，不上任何网站），"
             f"如是单位对外公开的号码或邮箱，请把它列入 public_contacts")
 
 
