@@ -238,6 +238,6 @@ def test_contact_lines_leave_the_body_for_contact(newsroom, tmp_path, monkeypatc
     assert front.endswith("\ncontact: {name: 张三, phone: 13912345678、0571 8600 1234、(0571)87000000}")
     assert body == "\n11月20日，全市农资储备充足，价格平稳。\n"
     assert result.err.count("已把联系信息移出正文，记入 contact（不上任何网站）：") == 4
-    assert "（联系人：张三  电话：13912345678）\n" in result.err and "联系电话：（0571）87000000\n" in result.err
+    assert "（联系人：张三 电话：13912345678）\n" in result.err and "联系电话：（0571）87000000\n" in result.err
     problems = run_check(newsroom.root, date(2026, 3, 10)).problems
     assert [p for p in problems if p.path.endswith("nyj-002.md")] == []
