@@ -231,7 +231,8 @@ def test_contact_lines_leave_the_body_for_contact(newsroom, tmp_path, monkeypatc
     section.footer.paragraphs[0].text = "江城市农业农村局办公室"
     path = tmp_path / "来稿.docx"
     d.save(path)
-    result = run_cli(newsroom.root, "import", str(path), "--unit", "nyj", today="2026-03-10")
+    result = run_cli(newsroom.root, "import", str(path), "--unit", "nyj", "--signed-off-by", "副局长 陈立",
+                     today="2026-03-10")
     assert result.code == 0
     text = (newsroom.root / "content/2026/03/2026-03-nyj-002.md").read_text(encoding="utf-8")
     front, body = text.split("\n---\n", 1)
