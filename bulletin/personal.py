@@ -215,14 +215,18 @@ def find(text: str, registry: Registry | None = None, allowed: frozenset[str] | 
     return [f for f in kept if f.key not in allowed]
 
 
-def mask(text: str, registry: Registry | None = None, allowed: frozenset[str] | set[str] = frozenset()) -> str:
-    """``text`` with every unlisted piece of personal data replaced by its mask (for the intranet)."""
+def mask(text: str, registry: Registry | None = None, allowed: frozenset[str] | set[str] = frozenset(),
+         markdown: bool = False) -> str:
+    """``text`` with every unlisted piece of personal data replaced by its mask (for the intranet).
+
+    In Markdown (a body) the mask's ``*`` are escaped, so they are shown, not read as emphasis.
+    """
     findings = find(text, registry, allowed)
     if not findings:
         return text
     out, last = [], 0
     for f in findings:
-        out += [text[last:f.start], f.masked]
+        out += [text[last:f.start], f.masked.replace("*", "\\*") if markdown else f.masked]
         last = f.end
     out.append(text[last:])
     return "".join(out)

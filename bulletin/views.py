@@ -139,12 +139,13 @@ class _Masker:
     def __init__(self, newsroom: Newsroom):
         self.registry = personal.Registry.of(newsroom)
 
-    def text(self, text: str, report: Report) -> str:
-        return personal.mask(text, self.registry, personal.allowed_keys(report.public_contacts))
+    def text(self, text: str, report: Report, markdown: bool = False) -> str:
+        return personal.mask(text, self.registry, personal.allowed_keys(report.public_contacts), markdown)
 
     def item(self, item: ItemView, report: Report) -> ItemView:
         m = lambda text: self.text(text, report)  # noqa: E731
-        item.title, item.body, item.tags = m(item.title), m(item.body), [m(t) for t in item.tags]
+        item.title, item.tags = m(item.title), [m(t) for t in item.tags]
+        item.body = self.text(item.body, report, markdown=True)
         item.corrections = [(day, m(note)) for day, note in item.corrections]
         item.instructions = [replace(i, text=m(i.text)) for i in item.instructions]
         if item.withdrawn is not None:
