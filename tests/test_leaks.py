@@ -197,17 +197,17 @@ def test_withdrawn_item_stays_on_the_intranet_marked_with_its_reason(root):
     assert WITHDRAWN["canary"] in page
 
 
-def test_issue_page_of_a_withdrawn_item_lists_only_the_others(root):
-    page = (root / "build" / "site" / "issues" / "zwxx" / "2026" / "022" / "index.html").read_text(encoding="utf-8")
-    assert "市农技服务热线开通" in page and WITHDRAWN["title"] not in page
+def test_issue_holding_only_a_withdrawn_item_has_no_public_page(root):
+    assert not (root / "build" / "site" / "issues" / "zwxx" / "2026" / "022").exists()
+    assert (root / "build" / "intranet" / "issues" / "zwxx" / "2026" / "022" / "index.html").is_file()
 
 
 def test_listed_public_contact_is_shown_and_internal_correction_is_intranet_only(root):
     public = (root / "build" / "site" / "items" / HOTLINE["id"] / "index.html").read_text(encoding="utf-8")
-    assert f"电话{HOTLINE['phone']}。" in public and "更正说明" not in public
+    assert f"咨询电话{HOTLINE['phone']}。" in public and "第二段数字已更正" in public
     intranet = (root / "build" / "intranet" / "items" / HOTLINE["id"] / "index.html").read_text(encoding="utf-8")
-    assert f"电话{HOTLINE['phone']}。" in intranet
-    assert f"<li>2026年3月28日：（内部更正）{HOTLINE['internal_note']}</li>" in intranet
+    assert f"咨询电话{HOTLINE['phone']}。" in intranet
+    assert f"<li>2026年3月15日：（内部更正）{HOTLINE['internal_note']}</li>" in intranet
 
 
 def test_gate_catches_reformatted_registered_numbers_in_a_built_page(root, newsroom, tmp_path):
