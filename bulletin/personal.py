@@ -37,7 +37,7 @@ _ID18 = re.compile(
     r"(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
 )
 _ID15 = re.compile(r"(?<![0-9])[1-9][0-9]{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}(?![0-9])")
-_CARD = re.compile(r"(?<![0-9])[0-9]{4}[- ]?[0-9]{4}[- ]?[0-9]{4}[- ]?[0-9]{4}[0-9]{0,3}(?![0-9])")
+_CARD = re.compile(r"(?<![0-9])[0-9]{4}[- ]?[0-9]{4}[- ]?[0-9]{4}[- ]?[0-9]{4}[- ]?[0-9]{0,3}(?![0-9])")
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]{1,63}\.[A-Za-z0-9.-]{1,190}")
 _TLD = re.compile(r"\.[A-Za-z]{2,24}$")
 _FILE_SUFFIX = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|pdf|docx?|xlsx?)$", re.I)
@@ -165,7 +165,8 @@ def _digit_findings(text: str) -> list[Finding]:
     for m in _CARD.finditer(text):
         digits = _NON_DIGIT.sub("", m.group())
         if 16 <= len(digits) <= 19 and luhn_ok(digits):
-            found.append(Finding(m.start(), m.end(), BANK_CARD, digits, mask_card(digits)))
+            end = m.start() + len(m.group().rstrip("- "))
+            found.append(Finding(m.start(), end, BANK_CARD, digits, mask_card(digits)))
     for m in _MOBILE.finditer(text):
         digits = "".join(m.groups())
         start = m.start(1) if text[m.start()] in "- " else m.start()
