@@ -221,16 +221,22 @@ def mask(text: str, registry: Registry | None = None, allowed: frozenset[str] | 
     """``text`` with every unlisted piece of personal data replaced by its mask (for the intranet).
 
     In Markdown (a body) the mask's ``*`` are escaped, so they are shown, not read as emphasis.
+    A mask changes what its neighbours stand next to (``0571 86085527`` next to a number that is
+    masked can become a landline of its own), so masking repeats until nothing is found; each
+    round removes digits, so it ends.
     """
-    findings = find(text, registry, allowed)
-    if not findings:
-        return text
-    out, last = [], 0
-    for f in findings:
-        out += [text[last:f.start], f.masked.replace("*", "\\*") if markdown else f.masked]
-        last = f.end
-    out.append(text[last:])
-    return "".join(out)
+    star = "\\*" if markdown else "*"
+    for _ in range(len(text)):
+        findings = find(text, registry, allowed)
+        if not findings:
+            break
+        out, last = [], 0
+        for f in findings:
+            out += [text[last:f.start], f.masked.replace("*", star)]
+            last = f.end
+        out.append(text[last:])
+        text = "".join(out)
+    return text
 
 
 def allowed_keys(values: Iterable[str]) -> frozenset[str]:
