@@ -171,11 +171,13 @@ def test_fuzz_bodies_reach_the_intranet_only_masked(body):
     newsroom = fresh()
     newsroom.write(REPORT, "---\nid: 2026-03-nyj-001\ntitle: 来信摘报\nunit: nyj\nauthor: 李明\nsigned_off_by: 副局长 陈立\n"
                            "submitted: 2026-03-09T16:20:00+08:00\ncategory: 动态\nclassification: 内部\n---\n\n"
-                           + body.replace("---", "- - -") + "\n")
+                           + body.replace("---", "- - -").replace("\x00", "") + "\n")
     newsroom.write(ISSUE, (newsroom.root / ISSUE).read_text(encoding="utf-8").replace("status: draft", "status: published"))
     model = build_newsroom(load_sources(newsroom.root), TODAY)
     registry = personal.Registry.of(model)
-    for item in site_view(model, INTRANET).items.values():
+    items = site_view(model, INTRANET).items.values()
+    assert len(items) == 1
+    for item in items:
         for text in (item.title, item.body.replace("\\*", "*"), *item.tags):
             assert personal.find(text, registry) == [], text
     shutil.rmtree(newsroom.root)
