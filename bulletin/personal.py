@@ -203,8 +203,12 @@ def _registered(text: str, registry: Registry | None) -> list[Finding]:
     return found
 
 
-def find(text: str, registry: Registry | None = None, allowed: frozenset[str] | set[str] = frozenset()) -> list[Finding]:
-    """Every piece of personal data in ``text``, in order, none overlapping; ``allowed`` keys pass."""
+def find(text: str, registry: Registry | None = None, allowed: frozenset[str] | set[str] = frozenset(),
+         patterns: bool = True) -> list[Finding]:
+    """Every piece of personal data in ``text``, in order, none overlapping; ``allowed`` keys pass.
+
+    ``patterns=False`` looks for the registered numbers only (the intranet's leak gate).
+    """
     if not text:
         return []
     plain = normalise(text)
@@ -214,9 +218,9 @@ def find(text: str, registry: Registry | None = None, allowed: frozenset[str] | 
             continue  # shorter than any pattern: a year, an amount, a hotline
         start = max(run.start() - 1, 0)  # the "(" or "+" before the digits
         window = plain[start:run.end() + 1]
-        found = _registered(window, registry) + _digit_findings(window)
+        found = _registered(window, registry) + (_digit_findings(window) if patterns else [])
         candidates += [Finding(f.start + start, f.end + start, f.kind, f.key, f.masked) for f in found]
-    if "@" in plain:
+    if patterns and "@" in plain:
         candidates += _emails(plain)
     kept: list[Finding] = []
     for f in sorted(candidates, key=lambda f: (f.start, -(f.end - f.start))):

@@ -191,11 +191,7 @@ class PersonalGuard:
         self.allowed = frozenset().union(*(personal.allowed_keys(r.public_contacts) for r in self.held))
 
     def findings(self, text: str) -> list[personal.Finding]:
-        found = personal.find(text, self.registry, self.allowed)
-        if self.public:
-            return found
-        registered = {n.keys[0] for n in self.registry.numbers}
-        return [f for f in found if f.key in registered]
+        return personal.find(text, self.registry, self.allowed, patterns=self.public)
 
     def origin(self, key: str) -> str | None:
         """``content/…md:12``: where a held item holds the value (its title, body, tags, notes, headline)."""
