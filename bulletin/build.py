@@ -135,7 +135,7 @@ def _build_sites(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[st
     build_site = _optional("bulletin.site", "build_site")
     if build_site is None:
         return
-    from bulletin.site.leakgate import forbidden_strings
+    from bulletin.site.leakgate import forbidden_strings, personal_guard
 
     for part, name in (("site", PUBLIC), ("intranet", INTRANET)):
         if part not in parts:
@@ -148,7 +148,8 @@ def _build_sites(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[st
             continue
         progress(f"{'公众网站' if part == 'site' else '内网网站'} …")
         # The gate's forbidden strings come from the newsroom, not the view: it catches a view's bug.
-        build_site(view, staging / part, cache, extra, root=newsroom.root, forbidden=forbidden_strings(newsroom, name))
+        build_site(view, staging / part, cache, extra, root=newsroom.root, forbidden=forbidden_strings(newsroom, name),
+                   personal=personal_guard(newsroom, name))
         built.wrote(part, digest)
 
 

@@ -22,6 +22,7 @@ from bulletin.load import Doc, Sources, load_sources
 from bulletin.lock import lock_problems
 from bulletin.mkdocs_yml import mkdocs_problems
 from bulletin.model import Issue, Newsroom, Report, build_newsroom
+from bulletin.personal import check_problems as personal_problems
 from bulletin.problems import Problem, sorted_problems
 from bulletin.special import special_file_problems
 from bulletin.write import ensure_build_dir
@@ -149,6 +150,7 @@ def check_newsroom(newsroom: Newsroom, cache: DigestCache | None = None, lints: 
     problems += _assignment_problems(newsroom)
     problems += _scoring_problems(newsroom)
     problems += lock_problems(newsroom)
+    problems += personal_problems(newsroom, cache)
     if lints:
         problems += lint_newsroom(newsroom, cache)
     return problems

@@ -64,6 +64,7 @@ COMMANDS: dict[str, str] = {
     "publish": "发布一期并写入锁定摘要",
     "renumber": "给草稿改期号",
     "verify": "核对已发布期刊是否被改动",
+    "withdraw": "撤稿：已发布的稿件撤下公众网站",
     "instructions": "领导批示办理台账",
     "build": "构建网站、PDF 和通报",
     "scores": "考核得分表",
@@ -95,6 +96,9 @@ def _arguments(name: str, sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--force", action="store_true")
     elif name == "publish":
         sub.add_argument("path")
+    elif name == "withdraw":
+        sub.add_argument("path")
+        sub.add_argument("--reason", required=True, help="撤稿原因（内网显示）")
     elif name == "renumber":
         sub.add_argument("path")
         sub.add_argument("number", type=int)

@@ -97,6 +97,15 @@ class Instruction:
 class Correction:
     date: date | None
     note: str
+    internal: bool = False  # shown on the intranet only; the public page shows just the corrected text
+
+
+@dataclass
+class Withdrawal:
+    """``withdrawn:`` on a published item: off every public file from the next build (撤稿)."""
+
+    date: date | None
+    reason: str
 
 
 @dataclass
@@ -127,6 +136,9 @@ class Report:
     body_line: int
     src: Src
     digest_source: bytes = b""
+    key: bytes = b""  # digest of the file's bytes (load's cache key), for per-file caches in check
+    public_contacts: list[str] = field(default_factory=list)  # personal-data values the item means to publish
+    withdrawn: Withdrawal | None = None
     issues: list[Issue] = field(default_factory=list)
     followed_by: list[Report] = field(default_factory=list)
 
@@ -357,12 +369,24 @@ def _report(doc: Doc) -> Report:
         tags=_strs(d.get("tags")),
         adopted=adopted,
         instructions=instructions,
-        corrections=[Correction(to_date(c.get("date")), str(c.get("note") or "")) for c in _dicts(d.get("corrections"))],
+        corrections=[Correction(to_date(c.get("date")), str(c.get("note") or ""), c.get("internal") is True)
+                     for c in _dicts(d.get("corrections"))],
         body=doc.body,
         body_line=doc.body_line,
         src=Src(doc.path, doc.lines),
         digest_source=doc.digest_source,
+        key=doc.key,
+        public_contacts=_strs(d.get("public_contacts")),
+        withdrawn=_withdrawal(d.get("withdrawn")),
     )
+
+
+def _withdrawal(value: Any) -> Withdrawal | None:
+    """Any ``withdrawn`` value counts (fail closed: off the public site); a bad one is also a schema error."""
+    if value is None or value is False:
+        return None
+    raw = value if isinstance(value, dict) else {}
+    return Withdrawal(to_date(raw.get("date")), str(raw.get("reason") or ""))
 
 
 def _issue(doc: Doc) -> Issue:

@@ -8,11 +8,11 @@ The print view holds an issue as printed, with its markings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from bulletin import enums
+from bulletin import enums, personal
 from bulletin.model import Issue, Newsroom, Report
 
 PUBLIC = "public"
@@ -54,6 +54,7 @@ class ItemView:
     signed_off_by: str | None = None
     instructions: list = field(default_factory=list)
     adopted: list = field(default_factory=list)
+    withdrawn: tuple[date | None, str] | None = None  # 已撤稿 (date, reason)
 
 
 @dataclass
@@ -91,7 +92,7 @@ def _issue_allowed(newsroom: Newsroom, issue: Issue, view: str) -> bool:
 
 def _report_allowed(report: Report, view: str) -> bool:
     # classification_given is required for public: a missing marking means internal (fail closed).
-    if view == PUBLIC and not report.classification_given:
+    if view == PUBLIC and (not report.classification_given or report.withdrawn is not None):
         return False
     return report.rank <= _MAX_RANK[view] and report.status != "不采用" and report.submitted is not None
 
@@ -106,6 +107,7 @@ def site_view(newsroom: Newsroom, view: str) -> SiteView:
     )
     items: dict[str, ItemView] = {}
     issue_views: list[IssueView] = []
+    masker = _Masker(newsroom) if view == INTRANET else None
     for issue in issues:
         series = newsroom.series[issue.series or ""]
         ref = IssueRef(issue.key, series.name, issue.number or 0, issue.year or 0, issue.date)  # type: ignore[arg-type]
@@ -113,10 +115,11 @@ def site_view(newsroom: Newsroom, view: str) -> SiteView:
         for report in issue.reports:
             if not _report_allowed(report, view):
                 continue
-            item = items.get(report.id) or _item(newsroom, report, view)
+            item = items.get(report.id) or _item(newsroom, report, view, masker)
             items[report.id] = item
             item.issues.append(ref)
-            shown.append((issue.title_of(report), item))
+            headline = issue.title_of(report)
+            shown.append((masker.text(headline, report) if masker else headline, item))
         if shown:
             issue_views.append(
                 IssueView(issue.key, series.id, series.name, series.kind, series.publisher,
@@ -130,7 +133,34 @@ def site_view(newsroom: Newsroom, view: str) -> SiteView:
     return SiteView(view, newsroom.today, items, issue_views, units)
 
 
-def _item(newsroom: Newsroom, report: Report, view: str) -> ItemView:
+class _Masker:
+    """Personal data masked (脱敏) for the intranet; values in the item's public_contacts stay."""
+
+    def __init__(self, newsroom: Newsroom):
+        self.registry = personal.Registry.of(newsroom)
+
+    def text(self, text: str, report: Report, markdown: bool = False) -> str:
+        return personal.mask(text, self.registry, personal.allowed_keys(report.public_contacts), markdown)
+
+    def item(self, item: ItemView, report: Report) -> ItemView:
+        m = lambda text: self.text(text, report)  # noqa: E731
+        item.title, item.tags = m(item.title), [m(t) for t in item.tags]
+        item.body = self.text(item.body, report, markdown=True)
+        item.corrections = [(day, m(note)) for day, note in item.corrections]
+        item.instructions = [replace(i, text=m(i.text)) for i in item.instructions]
+        if item.withdrawn is not None:
+            item.withdrawn = (item.withdrawn[0], m(item.withdrawn[1]))
+        return item
+
+
+def _corrections(report: Report, view: str) -> list[tuple[date | None, str]]:
+    """Internal corrections (internal: true) are noted on the intranet only."""
+    if view == PUBLIC:
+        return [(c.date, c.note) for c in report.corrections if not c.internal]
+    return [(c.date, f"（内部更正）{c.note}" if c.internal else c.note) for c in report.corrections]
+
+
+def _item(newsroom: Newsroom, report: Report, view: str, masker: _Masker | None = None) -> ItemView:
     def name(uid: str) -> str:
         unit = newsroom.units.get(uid)
         return unit.name if unit else uid
@@ -147,14 +177,16 @@ def _item(newsroom: Newsroom, report: Report, view: str) -> ItemView:
         body=report.body,
         source_path=report.src.path,
         classification=report.classification,
-        corrections=[(c.date, c.note) for c in report.corrections],
+        corrections=_corrections(report, view),
     )
     if view == INTRANET:
         item.author = report.author
         item.signed_off_by = report.signed_off_by
         item.instructions = list(report.instructions)
         item.adopted = list(report.adopted)
-    return item
+        if report.withdrawn is not None:
+            item.withdrawn = (report.withdrawn.date, report.withdrawn.reason or "—")
+    return masker.item(item, report) if masker is not None else item
 
 
 @dataclass

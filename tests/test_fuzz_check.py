@@ -130,3 +130,54 @@ def test_fuzz_valid_shaped_scoring_always_scores(own, city, instruction, bonus, 
     result = run_check(newsroom.root, TODAY, use_cache=False)
     assert result.ok, [p.format() for p in result.problems]
     assert_check_survives(newsroom)
+
+
+# -- personal data: whatever a body holds, the intranet view holds it only masked ------------------
+
+digit = st.sampled_from("0123456789０１２３４５６７８９")
+separator = st.sampled_from(["", "", " ", "-", "－", "—", "\u3000"])
+
+
+def _spelled(number: str, draw) -> str:
+    """A number as editors type it: separators between some digits, some digits full-width."""
+    out = ""
+    for ch in number:
+        out += draw(separator) if out and draw(st.integers(0, 5)) == 0 else ""
+        out += chr(ord(ch) + 0xFEE0) if draw(st.booleans()) else ch
+    return out
+
+
+@st.composite
+def bodies_with_personal_data(draw):
+    values = ["13912345678", "0571" + "86085527", "11010519491231002X", "6222021234567890128", "13800000001",
+              "0571-86001234"]
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        parts.append(draw(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
+                          | st.lists(digit, max_size=6).map("".join)))
+        value = draw(st.sampled_from(values))
+        parts.append(_spelled(value, draw) if draw(st.booleans()) else value)
+        parts.append(draw(st.sampled_from(["，", "。", " ", "（", "）", "\n\n", "|", "@", "邮箱 a.b@jc.gov.cn "])))
+    return "".join(parts)
+
+
+@given(body=bodies_with_personal_data())
+def test_fuzz_bodies_reach_the_intranet_only_masked(body):
+    from bulletin import personal
+    from bulletin.load import load_sources
+    from bulletin.model import build_newsroom
+    from bulletin.views import INTRANET, site_view
+
+    newsroom = fresh()
+    newsroom.write(REPORT, "---\nid: 2026-03-nyj-001\ntitle: 来信摘报\nunit: nyj\nauthor: 李明\nsigned_off_by: 副局长 陈立\n"
+                           "submitted: 2026-03-09T16:20:00+08:00\ncategory: 动态\nclassification: 内部\n---\n\n"
+                           + body.replace("---", "- - -").replace("\x00", "") + "\n")
+    newsroom.write(ISSUE, (newsroom.root / ISSUE).read_text(encoding="utf-8").replace("status: draft", "status: published"))
+    model = build_newsroom(load_sources(newsroom.root), TODAY)
+    registry = personal.Registry.of(model)
+    items = site_view(model, INTRANET).items.values()
+    assert len(items) == 1
+    for item in items:
+        for text in (item.title, item.body.replace("\\*", "*"), *item.tags):
+            assert personal.find(text, registry) == [], text
+    shutil.rmtree(newsroom.root)

@@ -110,13 +110,13 @@ def test_word_submission_becomes_the_expected_report(newsroom, word_file, monkey
     assert report.read_text(encoding="utf-8") == (
         "---\nid: 2026-03-nyj-002\ntitle: 市农业农村局秋粮收购进展顺利\nunit: nyj\nauthor: 李明\n"
         "signed_off_by: 副局长 陈立\nsubmitted: 2026-03-10T18:00:00+08:00\ncategory: 动态\nclassification: 内部\n"
-        "status: 已报送\n---\n\n" + EXPECTED_BODY
+        "status: 已报送\ncontact: {name: 王小红, phone: 0571-86012345}\n---\n\n" + EXPECTED_BODY
     )
     assert (newsroom.root / "content/2026/03/2026-03-nyj-002-1.png").read_bytes() == png()
     assert (newsroom.root / "content/2026/03/2026-03-nyj-002-2.png").read_bytes() == png(2, 2)
     assert result.err == (
         f"已从 {word_file} 导入：市农业农村局秋粮收购进展顺利（6 段正文、3 个小标题、1 个表格、2 张图片）\n"
-        "已删去联系信息行（不上网站）：联系人：王小红　电话：0571-86012345\n"
+        "已把联系信息移出正文，记入 contact（不上任何网站）：联系人：王小红　电话：0571-86012345\n"
         "已新建 content/2026/03/2026-03-nyj-002.md（市农业农村局，作者 李明）；请核对正文，然后运行 bulletin check\n"
     )
 
@@ -215,3 +215,30 @@ def test_images_a_browser_cannot_show_are_left_out_with_a_note(newsroom, word_fi
 def test_import_needs_a_known_unit(newsroom, word_file):
     result = run_cli(newsroom.root, "import", str(word_file), "--unit", "xyz")
     assert result.code == 2 and result.err.startswith("bulletin: 用法错误：单位 xyz 不在 units.yaml 中")
+
+
+def test_contact_lines_leave_the_body_for_contact(newsroom, tmp_path, monkeypatch):
+    """Contact details as units write them — at the end of a paragraph, on their own lines, in the
+    page header and footer — go to ``contact`` (shown on no site); the body keeps none of them."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    d = docx.Document()
+    d.add_heading("市农业农村局冬季农资保供有序", level=1)
+    d.add_paragraph("11月20日，全市农资储备充足，价格平稳。（联系人：张三  电话：13912345678）")
+    d.add_paragraph("手机：１３９１２３４５６７８")
+    d.add_paragraph("撰稿人：李四 电话：0571 8600 1234")
+    section = d.sections[0]
+    section.header.paragraphs[0].text = "联系电话：（0571）87000000"
+    section.footer.paragraphs[0].text = "江城市农业农村局办公室"
+    path = tmp_path / "来稿.docx"
+    d.save(path)
+    result = run_cli(newsroom.root, "import", str(path), "--unit", "nyj", "--signed-off-by", "副局长 陈立",
+                     today="2026-03-10")
+    assert result.code == 0
+    text = (newsroom.root / "content/2026/03/2026-03-nyj-002.md").read_text(encoding="utf-8")
+    front, body = text.split("\n---\n", 1)
+    assert front.endswith("\ncontact: {name: 张三, phone: 13912345678、0571 8600 1234、(0571)87000000}")
+    assert body == "\n11月20日，全市农资储备充足，价格平稳。\n"
+    assert result.err.count("已把联系信息移出正文，记入 contact（不上任何网站）：") == 4
+    assert "（联系人：张三 电话：13912345678）\n" in result.err and "联系电话：（0571）87000000\n" in result.err
+    problems = run_check(newsroom.root, date(2026, 3, 10)).problems
+    assert [p for p in problems if p.path.endswith("nyj-002.md")] == []

@@ -13,16 +13,20 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Newsroom
+from conftest import Newsroom, report_text
 from site_helpers import (
+    HOTLINE,
     INTERNAL,
     INTERNAL_TITLES,
+    MASKED,
     NEVER,
     NEVER_TITLES,
     PERSONAL,
     PHONES,
     PUBLIC_SHOWN,
     TODAY,
+    UNMASKED,
+    WITHDRAWN,
     files_containing,
     plant,
 )
@@ -31,7 +35,7 @@ from bulletin import views
 from bulletin.build import run_build
 from bulletin.check import run_check
 from bulletin.site import LeakError, assert_no_leaks, build_site
-from bulletin.site.leakgate import find_leaks, forbidden_strings
+from bulletin.site.leakgate import find_leaks, find_personal, forbidden_strings, personal_guard
 from bulletin.views import PUBLIC, site_view
 
 
@@ -43,8 +47,10 @@ def root(tmp_path_factory) -> Path:
     return root
 
 
-PUBLIC_FORBIDDEN = [*NEVER, *NEVER_TITLES, *INTERNAL, *INTERNAL_TITLES, *PHONES, *PERSONAL]
-INTRANET_FORBIDDEN = [*NEVER, *NEVER_TITLES, *PHONES, "REJECTREASON1616"]
+WITHDRAWN_TEXTS = [WITHDRAWN["id"], WITHDRAWN["title"], WITHDRAWN["canary"], WITHDRAWN["tag"], WITHDRAWN["reason"]]
+PUBLIC_FORBIDDEN = [*NEVER, *NEVER_TITLES, *INTERNAL, *INTERNAL_TITLES, *PHONES, *PERSONAL, *UNMASKED, *WITHDRAWN_TEXTS,
+                    HOTLINE["internal_note"]]
+INTRANET_FORBIDDEN = [*NEVER, *NEVER_TITLES, *PHONES, "REJECTREASON1616", *UNMASKED]
 
 
 def test_every_kind_of_file_is_searched(root):
@@ -174,3 +180,76 @@ def test_escaped_text_is_found_in_ascii_and_in_mixed_files(tmp_path):
     (tmp_path / "plain.json").write_text(json.dumps({"phone": "\n13800000002"}), encoding="utf-8")
     assert find_leaks(tmp_path, [secret, "秘密金丝雀行动", "13800000002"]) == [
         ("app.js", "秘密金丝雀行动"), ("index.json", secret), ("plain.json", "13800000002")]
+
+
+# -- personal data and withdrawal -----------------------------------------------------------------
+
+
+def test_intranet_shows_personal_data_masked(root):
+    for masked in MASKED:
+        assert files_containing(root / "build" / "intranet", masked) == [
+            "items/2026-03-nyj-003/index.html", "search/search_index.json"]
+
+
+def test_withdrawn_item_stays_on_the_intranet_marked_with_its_reason(root):
+    page = (root / "build" / "intranet" / "items" / WITHDRAWN["id"] / "index.html").read_text(encoding="utf-8")
+    assert "<strong>已撤稿</strong>（2026年3月28日）：所涉事项已调整WITHDRAWREASON1717。本条已从公众网站撤下。" in page
+    assert WITHDRAWN["canary"] in page
+
+
+def test_issue_holding_only_a_withdrawn_item_has_no_public_page(root):
+    assert not (root / "build" / "site" / "issues" / "zwxx" / "2026" / "022").exists()
+    assert (root / "build" / "intranet" / "issues" / "zwxx" / "2026" / "022" / "index.html").is_file()
+
+
+def test_listed_public_contact_is_shown_and_internal_correction_is_intranet_only(root):
+    public = (root / "build" / "site" / "items" / HOTLINE["id"] / "index.html").read_text(encoding="utf-8")
+    assert f"咨询电话{HOTLINE['phone']}。" in public and "第二段数字已更正" in public
+    intranet = (root / "build" / "intranet" / "items" / HOTLINE["id"] / "index.html").read_text(encoding="utf-8")
+    assert f"咨询电话{HOTLINE['phone']}。" in intranet
+    assert f"<li>2026年3月15日：（内部更正）{HOTLINE['internal_note']}</li>" in intranet
+
+
+def test_gate_catches_reformatted_registered_numbers_in_a_built_page(root, newsroom, tmp_path):
+    for part, site in (("site", "public"), ("intranet", "intranet")):
+        copy = tmp_path / part
+        shutil.copytree(root / "build" / part, copy)
+        page = copy / "items" / "2026-03-nyj-001" / "index.html"
+        page.write_text(page.read_text(encoding="utf-8").replace(
+            "</article>", "<p>电话：（0571）8600&nbsp;5678，手机 １３８－００００－０００１</p></article>"), encoding="utf-8")
+        assert find_personal(copy, personal_guard(newsroom, site)) == [
+            ("items/2026-03-nyj-001/index.html", f"固定电话 0571-****5678 出现在网站页面 items/2026-03-nyj-001/index.html；{FIX}"),
+            ("items/2026-03-nyj-001/index.html", f"手机号 138****0001 出现在网站页面 items/2026-03-nyj-001/index.html；{FIX}"),
+        ]
+
+
+FIX = "个人信息不能上网站：请在稿件中删去，或移到 contact，如是单位对外公开的号码或邮箱请列入 public_contacts，然后运行 bulletin check 再构建"
+
+
+def test_gate_refuses_unlisted_personal_data_on_the_public_site_only(root, newsroom, tmp_path):
+    for part, site, expected in (("site", "public", 1), ("intranet", "intranet", 0)):
+        copy = tmp_path / part
+        shutil.copytree(root / "build" / part, copy)
+        index = copy / "search" / "search_index.json"
+        data = json.loads(index.read_text(encoding="utf-8"))
+        data["docs"].append({"location": "x/", "title": "x", "text": "来信人 lisi@example.org"})
+        index.write_text(json.dumps(data), encoding="utf-8")
+        assert [m for _, m in find_personal(copy, personal_guard(newsroom, site))] == [
+            f"电子邮箱 l***@example.org 出现在网站页面 search/search_index.json；{FIX}"][:expected]
+
+
+def test_gate_names_the_content_line_a_leaked_number_came_from(tmp_path):
+    """A view that lets a reformatted officer number through: refused in the stage, before mkdocs,
+    at the report's file and line (check would have refused it first: E260)."""
+    n = Newsroom(tmp_path / "n")
+    n.write("content/2026/03/2026-03-nyj-001.md", report_text(body="3月8日，春耕全面展开。\n\n联系电话：０５７１　８６００　１２３４"))
+    n.write("issues/zwxx/2026/018.yaml", (n.root / "issues/zwxx/2026/018.yaml").read_text(encoding="utf-8")
+            .replace("status: draft", "status: published"))
+    result = run_check(n.root, TODAY)
+    assert [p.code for p in result.errors] == ["E260"]
+    with pytest.raises(LeakError) as caught:
+        build_site(site_view(result.newsroom, PUBLIC), tmp_path / "out", tmp_path / "cache", {}, root=n.root,
+                   forbidden=forbidden_strings(result.newsroom, "public"), personal=personal_guard(result.newsroom, "public"))
+    assert caught.value.leaks == [
+        ("content/2026/03/2026-03-nyj-001.md:14", f"固定电话 0571-****1234 出现在网站页面 items/2026-03-nyj-001.md；{FIX}")]
+    assert not (tmp_path / "out").exists()

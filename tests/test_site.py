@@ -55,11 +55,12 @@ def test_public_pages_are_exactly_those_of_public_items_and_issues(built):
 def test_intranet_pages_add_internal_items_and_every_series(built):
     site = built / "intranet"
     assert sorted(p.name for p in (site / "items").iterdir()) == [
-        "2026-03-jyj-002", "2026-03-jyj-012", "2026-03-jyj-013", "2026-03-jyj-014",
+        "2026-03-jyj-002", "2026-03-jyj-012", "2026-03-jyj-013", "2026-03-jyj-014", "2026-03-jyj-015",  # 015: withdrawn
         "2026-03-nyj-001", "2026-03-nyj-003", "2026-03-nyj-004", XSS_ID,
     ]
     issues = sorted(p.relative_to(site / "issues").as_posix() for p in (site / "issues").glob("*/*/*"))
-    assert issues == ["ldcy/2026/001", "xxzb/2026/002", "zwxx/2026/018", "zwxx/2026/019", "zwxx/2026/021"]
+    assert issues == ["ldcy/2026/001", "xxzb/2026/002", "zwxx/2026/018", "zwxx/2026/019", "zwxx/2026/021",
+                      "zwxx/2026/022"]
 
 
 def test_issue_page_lists_items_in_order_with_number_and_date(built):
@@ -82,7 +83,7 @@ def test_public_item_page(built):
     assert text_of(html) == (
         "市农业农村局春耕备耕物资储备充足 报送单位 市农业农村局 报送日期 2026年3月9日 "
         "刊发 《政务信息》第18期 （2026年3月12日） 类别 动态 标签 春耕 农资 "
-        f"3月8日，全市春耕备耕工作全面展开，{SEARCH_WORD}基地完成施肥。PUBLICBODYONE1111 参见 前期情况 。 下一步 抓好农资供应。 "
+        f"3月8日，全市春耕备耕工作全面展开，{SEARCH_WORD}基地完成施肥。PUBLICBODYONE1111 参见 前期情况 。 下一步 抓好农资供应，咨询电话0571-87052110。 "
         "续报 全市春耕备耕续报：化肥到位率九成 2026年3月10日 更正说明 2026年3月14日：第二段数字已更正"
     )
     assert '<a href="../../issues/zwxx/2026/018/">《政务信息》第18期</a>' in html

@@ -4,8 +4,11 @@ mammoth reads the .docx into plain semantic HTML (Word styling already dropped);
 turns that into the Markdown the newsroom uses: the first line or heading is the title;
 paragraphs; ``一、`` and ``（一）`` lines (or Word headings) become ``##`` and ``###``; tables become
 Markdown tables; images are saved beside the report as ``<id>-1.png`` … and referenced. A
-``签发人：…`` line fills ``signed_off_by``; contact lines (联系人, 电话) are dropped so that no
-officer's phone number reaches a website. Old .doc, encrypted and broken files get a clear error.
+``签发人：…`` line fills ``signed_off_by``. Contact lines — ``联系人：``, ``联系电话：``, ``手机：``,
+``撰稿人：… 电话`` paragraphs, a bracketed ``（联系人：…电话：…）`` at the end of a paragraph, and
+such lines in the page header and footer — leave the body for a ``contact: {name, phone}`` entry
+that no site shows, so no officer's phone number reaches a website. Old .doc, encrypted and
+broken files get a clear error.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from pathlib import Path
 
 import mammoth
 
-from bulletin.commands.new_cmd import load_newsroom, next_steps, plan_report, shown, write_report
+from bulletin import personal
+from bulletin.commands.new_cmd import load_newsroom, next_steps, plan_report, shown, write_report, yaml_scalar
 from bulletin.write import atomic_write
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 files, and encrypted .docx
@@ -33,6 +37,11 @@ _LEVEL_TWO = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
 _SENTENCE_MARK = re.compile(r"[。；！？;!?]")
 _SIGNED = re.compile(r"^(?:签发人|签发|审签人|审签|审核人)\s*[：:]\s*(\S.*)$")  # \s* and \S never compete
 _CONTACT = re.compile(r"^(?:联系人|联系电话|电话|手机|撰稿人|撰稿|报送单位|邮箱)\s*[：:]")
+_TRAILING_CONTACT = re.compile(r"[（(]\s*(?:联系人|联系电话|电话|手机|撰稿人|撰稿)\s*[：:][^（）()]{0,80}[）)]\s*$")
+_CONTACT_NAME = re.compile(r"(?:联系人|撰稿人|撰稿)\s*[：:]\s*([^\s：:，,；;、（）()电手0-9]{1,20})")
+_CONTACT_PHONE = re.compile(r"(?:电话|手机)\s*[：:]\s*([0-9０-９(（][0-9０-９()（）\-－— ]{2,24}[0-9０-９])")
+_XML_PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.S)
+_XML_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 HEADING_MAX = 40
 
 
@@ -280,8 +289,37 @@ class Converted:
     title: str
     body: str
     signed_off_by: str = ""
-    dropped: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)  # contact lines taken out of the body
+    contact: dict[str, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+
+    def take_contact(self, line: str) -> None:
+        """Record a contact line: its name and phone go to ``contact``, never to the body."""
+        self.moved.append(line)
+        name = _CONTACT_NAME.search(line)
+        if name and "name" not in self.contact:
+            self.contact["name"] = name[1]
+        phones = [html_free(m[1]) for m in _CONTACT_PHONE.finditer(line)]
+        phones += [personal.normalise(line[f.start:f.end]) for f in personal.find(line)]
+        for phone in dict.fromkeys(phones):
+            known = self.contact.get("phone")
+            if known is None:
+                self.contact["phone"] = phone
+            elif phone not in known and personal.canonical(phone) not in personal.canonical(known):
+                self.contact["phone"] = f"{known}、{phone}"
+
+
+def html_free(text: str) -> str:
+    return personal.normalise(text).strip()
+
+
+def _paragraph_text(block: Block, result: Converted) -> str:
+    """A paragraph without a bracketed contact at its end (moved to ``contact``)."""
+    trailing = _TRAILING_CONTACT.search(block.text)
+    if trailing is None:
+        return block.text
+    result.take_contact(trailing.group().strip())
+    return block.text[: trailing.start()].rstrip()
 
 
 def to_report(blocks: list[Block]) -> Converted:
@@ -300,8 +338,12 @@ def to_report(blocks: list[Block]) -> Converted:
             result.signed_off_by = signed[1].strip()
             continue
         if block.kind == "p" and _CONTACT.match(block.text):
-            result.dropped.append(block.text)
+            result.take_contact(block.text)
             continue
+        if block.kind == "p":
+            block = Block("p", _paragraph_text(block, result))
+            if not block.text:
+                continue
         if block.kind in ("p", "h"):
             level = heading_level(block)
             counts["个小标题" if level else "段正文"] += 1
@@ -341,7 +383,30 @@ def convert(data: bytes, report_id: str) -> tuple[Converted, list[tuple[str, byt
     except Exception as exc:  # a third-party parser on untrusted input: any failure means a broken file
         raise ImportFailure(f"文件内容已损坏，无法读取（{type(exc).__name__}）；请在 Word 中打开，另存为 .docx 后再导入") from None
     converter = Converter(images)
-    return to_report(converter.blocks(parse_html(html.value))), files, notes
+    result = to_report(converter.blocks(parse_html(html.value)))
+    for line in header_footer_lines(data):
+        if _CONTACT.match(line) or _TRAILING_CONTACT.search(line):
+            result.take_contact(line)
+    return result, files, notes
+
+
+def header_footer_lines(data: bytes) -> list[str]:
+    """The text of each paragraph in the page headers and footers (mammoth leaves them out)."""
+    lines = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in sorted(archive.namelist()):
+            if re.fullmatch(r"word/(?:header|footer)[0-9]*\.xml", name):
+                xml = archive.read(name).decode("utf-8", errors="ignore")
+                for paragraph in _XML_PARAGRAPH.findall(xml):
+                    text = _clean("".join(_XML_TEXT.findall(paragraph)))
+                    if text:
+                        lines.append(text)
+    return lines
+
+
+def contact_entry(contact: dict[str, str]) -> str:
+    """``{name: 张三, phone: '13912345678'}``: a flow mapping on one front-matter line."""
+    return "{" + ", ".join(f"{key}: {yaml_scalar(value)}" for key, value in contact.items()) + "}"
 
 
 def run(ctx, args) -> int:
@@ -357,6 +422,8 @@ def run(ctx, args) -> int:
         return 1
     signed = args.signed_off_by or converted.signed_off_by
     plan = plan_report(ctx, newsroom, args.unit, converted.title, args.category, None, signed)
+    if converted.contact:
+        plan.front.append(("contact", contact_entry(converted.contact)))
     for name, payload in files:
         atomic_write(plan.path.parent / name, payload)
     write_report(plan, converted.body)
@@ -364,8 +431,8 @@ def run(ctx, args) -> int:
     ctx.say(f"已从 {args.file} 导入：{converted.title}（{counts or '无正文'}）")
     for note in notes:
         ctx.say(f"注意：{note}")
-    for line in converted.dropped:
-        ctx.say(f"已删去联系信息行（不上网站）：{line}")
+    for line in converted.moved:
+        ctx.say(f"已把联系信息移出正文，记入 contact（不上任何网站）：{line}")
     next_steps(ctx, plan, newsroom, signed=bool(signed), body=bool(converted.body))
     print(shown(plan.path))
     return 0

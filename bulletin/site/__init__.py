@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from bulletin.site.leakgate import LeakError, assert_no_leaks
+from bulletin.site.leakgate import LeakError, PersonalGuard, assert_no_leaks, assert_no_personal_data
 from bulletin.site.mkdocs_run import SiteBuildError, run_mkdocs, site_config, write_config
 from bulletin.site.pages import TEMPLATES, Stage, stage_pages
 from bulletin.site.settings import SiteSettings, read_settings
@@ -65,18 +65,23 @@ def write_stage(view: SiteView, settings: SiteSettings, extra_pages: dict[str, s
 
 
 def build_site(view: SiteView, out: Path, cache: Path, extra_pages: dict[str, str], *,
-               root: Path | None = None, forbidden: list[str] | None = None) -> None:
+               root: Path | None = None, forbidden: list[str] | None = None,
+               personal: PersonalGuard | None = None) -> None:
     """Build one site into ``out``.
 
     ``root`` is the newsroom (for mkdocs.yml's site name and the images items use); by default
     it is found from ``cache``. With ``forbidden``, the staged tree (before mkdocs runs) and the
-    built site are searched for those strings, and a ``LeakError`` is raised if any appears.
+    built site are searched for those strings, and a ``LeakError`` is raised if any appears; with
+    ``personal``, both are first searched for personal data (named by content file and line).
     """
     root = root or _root_of(cache)
     work = stage_dir(cache, view.name)
     config = write_stage(view, read_settings(root), extra_pages, root, work, out)
-    if forbidden:
-        assert_no_leaks(work, forbidden)  # before mkdocs sees anything
-    run_mkdocs(config, view.today, cache)
-    if forbidden:
-        assert_no_leaks(out, forbidden)
+    for tree in (work, None, out):
+        if tree is None:
+            run_mkdocs(config, view.today, cache)  # the stage is searched before mkdocs sees anything
+            continue
+        if personal is not None:
+            assert_no_personal_data(tree, personal)
+        if forbidden:
+            assert_no_leaks(tree, forbidden)

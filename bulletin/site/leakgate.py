@@ -18,7 +18,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from bulletin import enums
+from bulletin import enums, personal
 from bulletin.markup import to_html
 from bulletin.model import Newsroom, Report
 
@@ -119,8 +119,8 @@ def _may_hold(newsroom: Newsroom, report: Report, site: str) -> bool:
     """The SPEC §4 rule restated independently: published, not rejected, within the site's rank."""
     if report.status == "不采用" or report.rank > _SITE_MAX_RANK[site]:
         return False
-    if site == "public" and not report.classification_given:
-        return False
+    if site == "public" and (not report.classification_given or report.withdrawn is not None):
+        return False  # a withdrawn item (撤稿) stays only on the intranet
     for issue in report.issues:
         series = newsroom.series.get(issue.series or "")
         if issue.status == "published" and series is not None and (site != "public" or series.public):
@@ -166,3 +166,76 @@ def forbidden_strings(newsroom: Newsroom, site: str) -> list[str]:
     strings = [c for c in candidates if c not in shared]
     strings.extend(o.phone for u in newsroom.units.values() for o in u.officers if o.phone and len(o.phone) >= 5)
     return list(dict.fromkeys(strings))
+
+
+# -- personal data (个人信息): registered phones in any form; unlisted patterns on the public site ---
+
+_TEXT_SUFFIXES = (".html", ".htm", ".md", ".json", ".xml", ".txt", ".gz")
+_BLANKS = re.compile(r"\s+")
+
+
+class PersonalGuard:
+    """What the gate looks for besides forbidden strings, and where each value came from.
+
+    Registered officer phones are refused on every site however they are written; on the public
+    site so is any phone number, e-mail address, ID or bank card number not listed in the
+    ``public_contacts`` of an item the site holds. A leak is reported at the content file and
+    line it came from (found again in the newsroom), never at a staging path.
+    """
+
+    def __init__(self, newsroom: Newsroom, site: str):
+        self.public = site == "public"
+        self.registry = personal.Registry.of(newsroom)
+        self.held = [r for r in newsroom.reports.values() if _may_hold(newsroom, r, site)]
+        self.issues = newsroom.issues
+        self.allowed = frozenset().union(*(personal.allowed_keys(r.public_contacts) for r in self.held))
+
+    def findings(self, text: str) -> list[personal.Finding]:
+        return personal.find(text, self.registry, self.allowed, patterns=self.public)
+
+    def origin(self, key: str) -> str | None:
+        """``content/…md:12``: where a held item holds the value (its title, body, tags, notes, headline)."""
+        for report in self.held:
+            for text, first in personal.report_texts(report):
+                for f in personal.find(text, self.registry):
+                    if f.key == key:
+                        return f"{report.src.path}:{first + personal.line_offset(text, f.start)}"
+        for issue in self.issues:
+            for item in issue.items:
+                if item.title and any(f.key == key for f in personal.find(item.title, self.registry)):
+                    return f"{issue.src.path}:{item.line}"
+        return None
+
+
+def personal_guard(newsroom: Newsroom, site: str) -> PersonalGuard:
+    return PersonalGuard(newsroom, site)
+
+
+def _reader_text(path: Path) -> str:
+    """A built file's text as a reader sees it, spacing kept (digits in separate cells stay apart)."""
+    text = _decode_escapes(_readable(path))
+    return personal.normalise(_BLANKS.sub(" ", html.unescape(_TAG.sub(" ", text))))
+
+
+def find_personal(folder: Path, guard: PersonalGuard) -> list[tuple[str, str]]:
+    """One (content location, message) per value found, naming the first page that shows it."""
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    if not folder.exists():
+        return []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
+        if not path.name.endswith(_TEXT_SUFFIXES):
+            continue
+        page = path.relative_to(folder).as_posix().removeprefix("docs/")
+        for f in guard.findings(_reader_text(path)):
+            if (f.key, f.kind) not in found:
+                where = guard.origin(f.key)
+                found[(f.key, f.kind)] = (where or page, f"{f.kind} {f.masked} 出现在网站页面 {page}；"
+                                          "个人信息不能上网站：请在稿件中删去，或移到 contact，如是单位对外公开的号码或邮箱请列入 "
+                                          "public_contacts，然后运行 bulletin check 再构建")
+    return list(found.values())
+
+
+def assert_no_personal_data(out: Path, guard: PersonalGuard) -> None:
+    leaks = find_personal(out, guard)
+    if leaks:
+        raise LeakError(leaks)
