@@ -59,6 +59,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E234": ("error", "带锁定摘要的期刊被改回草稿"),
     "E235": ("error", "已发布的稿件被删除"),
     "E236": ("error", "文件中有 git 合并冲突标记"),
+    "E250": ("error", "插入的图片不是 PNG/JPEG/GIF/WebP 图片"),
+    "E251": ("error", "图片也被更高密级的稿件使用"),
     "W001": ("warning", "未标密级，按内部处理"),
     "W002": ("warning", "作者不是备案信息员"),
     "W003": ("warning", "单位已停用"),

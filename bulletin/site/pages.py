@@ -22,7 +22,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from bulletin import enums
+from bulletin import enums, media
 from bulletin.dates import cn_date
 from bulletin.markup import image_target, to_html
 from bulletin.site import urls
@@ -110,7 +110,7 @@ class Stager:
 
         def image(match: re.Match) -> str:
             target = image_target(item.source_path, html.unescape(match.group(2)))
-            if target is None:
+            if target is None or media.declared_format(target) is None:  # only images travel
                 return match.group(1) + match.group(3)
             staged = "media/" + target.removeprefix("content/")
             self.stage.files[staged] = target
