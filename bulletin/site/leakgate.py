@@ -116,14 +116,16 @@ _SITE_MAX_RANK = {"public": enums.CLASSIFICATION_RANK["公开"], "intranet": enu
 
 
 def _may_hold(newsroom: Newsroom, report: Report, site: str) -> bool:
-    """The SPEC §4 rule restated independently: published, not rejected, within the site's rank."""
+    """The SPEC §4 rule restated independently: published in an issue not raised above the site's
+    rank, not rejected, within the site's rank."""
     if report.status == "不采用" or report.rank > _SITE_MAX_RANK[site]:
         return False
     if site == "public" and not report.classification_given:
         return False
     for issue in report.issues:
         series = newsroom.series.get(issue.series or "")
-        if issue.status == "published" and series is not None and (site != "public" or series.public):
+        raised = enums.CLASSIFICATION_RANK.get(issue.classification or "公开", 99) > _SITE_MAX_RANK[site]
+        if issue.status == "published" and series is not None and not raised and (site != "public" or series.public):
             return True
     return False
 
