@@ -27,9 +27,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from bulletin.charts import bar_chart, trend_chart
 from bulletin.dates import cn_date, local
+from bulletin.markup import md_escape
 from bulletin.model import Newsroom, Report
 from bulletin.printing.fonts import resolve_fonts
 from bulletin.printing.pdf import Meta, page_html, print_css
@@ -371,6 +373,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["cn_number"] = cn_number
+    env.filters["md"] = lambda text: Markup(md_escape(text))  # names on Markdown lines: text, never links
     return env
 
 

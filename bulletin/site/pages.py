@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from bulletin import enums, media
 from bulletin.dates import cn_date
-from bulletin.markup import image_target, to_html
+from bulletin.markup import image_target, md_escape, to_html
 from bulletin.site import urls
 from bulletin.site.settings import SiteSettings
 from bulletin.views import ItemView, SiteView
@@ -220,7 +220,7 @@ def _title_of(text: str, doc: str) -> str:
 
 def _md_text(text: str) -> str:
     """Plain text safe inside generated Markdown: HTML escaped, Markdown punctuation backslashed."""
-    return re.sub(r"([\\`*_\[\]<>#!|])", r"\\\1", text)
+    return md_escape(text)
 
 
 def stage_pages(view: SiteView, settings: SiteSettings, extra_pages: dict[str, str]) -> Stage:
