@@ -217,11 +217,19 @@ def path_problems(root: FsPath, r: Report, content: FsPath, images: ImageUses | 
         if kind == "img":
             found += _image_problems(r, full, target, url, alt, line)
             if images is not None:
-                images[target].append((r, url, line))
+                images[_real(full, target)].append((r, url, line))
     return found
 
 
-ImageUses = defaultdict[str, list[tuple[Report, str, int]]]
+ImageUses = defaultdict[str, list[tuple[Report, str, int]]]  # real path of an image -> its uses
+
+
+def _real(full: FsPath, target: str) -> str:
+    """One key per file, however it is reached (``./a.png``, a symlink inside content/)."""
+    try:
+        return str(full.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return target
 SITE_RANKS = (enums.CLASSIFICATION_RANK["公开"], enums.CLASSIFICATION_RANK["内部"])
 
 
@@ -232,14 +240,14 @@ def shared_image_problems(images: ImageUses) -> list[Problem]:
     report's image line and names the higher report.
     """
     found = []
-    for target, uses in images.items():
+    for uses in images.values():
         for low, url, line in uses:
             higher = [h for h, _, _ in uses if media.site_levels_crossed(low.rank, h.rank, SITE_RANKS)]
             if higher:
                 top = max(higher, key=lambda h: (h.rank, h.id))
                 found.append(Problem(
                     low.src.path, line, "E251",
-                    f"图片 {url}（{target}）也被{top.classification}稿件 {top.id}（{top.src.path}）使用，"
+                    f"图片 {url} 也被{top.classification}稿件 {top.id}（{top.src.path}）使用，"
                     f"不能出现在{low.classification}稿件 {low.id} 中；请为本稿另配一张图片"))
     return found
 

@@ -85,15 +85,16 @@ def test_an_image_of_a_higher_report_may_not_be_used_on_a_lower_one(newsroom):
     newsroom.write("content/2026/03/map.png", PNG)
     newsroom.write(S, report_text("2026-03-nyj-501", title="秘密部署图说明", classification="秘密", secrecy_term="1年",
                                   body="部署图如下。\n\n![部署图](map.png)"))
+    (newsroom.root / "content/2026/03/same.png").symlink_to("map.png")  # the same file by another name
     newsroom.report("2026-03-nyj-002", title="内部通报", classification="内部",
-                    body="内部情况。\n\n![部署图](map.png)")
-    newsroom.report(body="3月8日，全市春耕备耕工作全面展开。\n\n![示意](map.png)")
+                    body="内部情况。\n\n![部署图](./map.png)")
+    newsroom.report(body="3月8日，全市春耕备耕工作全面展开。\n\n![示意](same.png)")
     newsroom.report("2026-03-nyj-003", title="另一篇秘密稿件", classification="秘密", secrecy_term="1年",
                     body="同级可以共用。\n\n![部署图](map.png)")
     assert lines(newsroom.root, DAY, "E251") == [
-        f"{R}:14: error[E251]: 图片 map.png（content/2026/03/map.png）也被秘密稿件 2026-03-nyj-501（{S}）使用，"
+        f"{R}:14: error[E251]: 图片 same.png 也被秘密稿件 2026-03-nyj-501（{S}）使用，"
         "不能出现在公开稿件 2026-03-nyj-001 中；请为本稿另配一张图片",
-        "content/2026/03/2026-03-nyj-002.md:14: error[E251]: 图片 map.png（content/2026/03/map.png）也被秘密稿件 "
+        "content/2026/03/2026-03-nyj-002.md:14: error[E251]: 图片 ./map.png 也被秘密稿件 "
         f"2026-03-nyj-501（{S}）使用，不能出现在内部稿件 2026-03-nyj-002 中；请为本稿另配一张图片",
     ]
 
