@@ -185,8 +185,10 @@ def _intranet_fields(report: Report) -> list[str]:
 
 
 def _fields(report: Report) -> list[str]:
-    """Every text field of a report, each body sentence apart (the id and title come first)."""
-    return [report.id, report.title, *_SENTENCE_END.split(_plain(report)), *report.tags,
+    """Every text field of a report, each body sentence apart (the id and titles come first: its
+    own and any headline an issue prints it under)."""
+    return [report.id, report.title, *(i.title_of(report) for i in report.issues),
+            *_SENTENCE_END.split(_plain(report)), *report.tags,
             *(c.note for c in report.corrections), report.reject_reason or "", *_intranet_fields(report)]
 
 
@@ -194,7 +196,7 @@ def _shown(newsroom: Newsroom, held: list[Report], site: str) -> str:
     """Everything ``site`` may show, as one text: a forbidden string found in it is not a leak."""
     texts = [*(u.name for u in newsroom.units.values()), *(f"{s.name}\n{s.publisher}" for s in newsroom.series.values())]
     for r in held:
-        texts += [r.title, _plain(r), *r.tags, *(c.note for c in r.corrections)]
+        texts += [r.title, *(i.title_of(r) for i in r.issues), _plain(r), *r.tags, *(c.note for c in r.corrections)]
         if site != "public":
             texts += _intranet_fields(r)
     if site != "public":
@@ -205,7 +207,7 @@ def _shown(newsroom: Newsroom, held: list[Report], site: str) -> str:
 def forbidden_strings(newsroom: Newsroom, site: str) -> list[Forbidden]:
     """Every text field of everything ``site`` must not hold, and every officer's phone.
 
-    That is: the id, title, body sentences, tags, corrections, rejection reason, people,
+    That is: the id, titles (its own and as issues print it), body sentences, tags, corrections, rejection reason, people,
     publications and instructions of every item the site may not hold, and on the public site
     also the intranet-only fields of the items it holds. A string of MIN_LENGTH characters or
     more (a title: TITLE_MIN) is forbidden alone; shorter ones down to SHORT_MIN are gathered per
