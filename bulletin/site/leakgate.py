@@ -1,8 +1,8 @@
 """The second, independent leak gate: search every built file for what must not be there.
 
-The views decide what a site may hold; this gate does not trust them. Given distinctive
-strings of everything a site must NOT hold (titles and body sentences of other items, officers'
-phone numbers), it reads every file under a folder the way a reader or a crawler could see it
+The views decide what a site may hold; this gate does not trust them. Given the strings of
+everything a site must NOT hold (every text field of other items — short ones as combinations
+of one report's strings — and officers' phone numbers), it reads every file under a folder the way a reader or a crawler could see it
 (gzip opened, JSON and JavaScript ``\\uXXXX`` escapes decoded, HTML entities and percent-escapes
 undone, tags and whitespace dropped, file names included) and fails if any string appears.
 """
@@ -103,7 +103,7 @@ def _automaton(forbidden: list[Forbidden]) -> ahocorasick.Automaton | None:
 def _found(automaton: ahocorasick.Automaton, haystack: str) -> list[str]:
     """Forbidden strings in ``haystack``: each single one, and each combination met CO_OCCUR times."""
     hits = dict.fromkeys(pair for _, values in automaton.iter(haystack) for pair in values)
-    found: dict[str, None] = {}
+    found: dict[Forbidden, None] = {}
     groups: dict[tuple[str, ...], list[str]] = {}
     for entry, part in hits:
         if isinstance(entry, tuple):
@@ -171,11 +171,6 @@ def _distinctive(texts: list[str], least: int = MIN_LENGTH) -> list[str]:
     return [t.strip() for t in texts if _length(t) >= least]
 
 
-def sentences(report: Report) -> list[str]:
-    """The title and each body sentence long enough to be distinctive."""
-    return _distinctive([report.title, *_SENTENCE_END.split(_plain(report))])
-
-
 def _intranet_fields(report: Report) -> list[str]:
     """What only the intranet shows of an item: people, publications, leaders and their words."""
     texts = [report.author or "", report.signed_off_by or "", *(a.publication or "" for a in report.adopted)]
@@ -207,8 +202,9 @@ def _shown(newsroom: Newsroom, held: list[Report], site: str) -> str:
 def forbidden_strings(newsroom: Newsroom, site: str) -> list[Forbidden]:
     """Every text field of everything ``site`` must not hold, and every officer's phone.
 
-    That is: the id, titles (its own and as issues print it), body sentences, tags, corrections, rejection reason, people,
-    publications and instructions of every item the site may not hold, and on the public site
+    That is: the id, titles (its own and as issues print it), body sentences, tags, corrections,
+    rejection reason, people, publications and instructions of every item the site may not hold,
+    and on the public site
     also the intranet-only fields of the items it holds. A string of MIN_LENGTH characters or
     more (a title: TITLE_MIN) is forbidden alone; shorter ones down to SHORT_MIN are gathered per
     report into one combination, a leak where CO_OCCUR of them meet in one file. A string that
