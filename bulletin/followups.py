@@ -190,6 +190,115 @@ def assignment_answers(newsroom: Newsroom, assignment: Assignment) -> list[Answe
     return answers
 
 
+# --- what the intranet pages may show ----------------------------------------------------------
+#
+# The pages are rendered from plain rows built here, in one place, from the intranet view's items:
+# of a report the intranet does not carry (classified, draft-only, rejected, never issued) a row
+# keeps nothing but the fact that it exists, so the renderers below never see its title, id,
+# date, leader or text, and need not decide anything.
+
+
+@dataclass
+class InstructionLine:
+    day: date | None
+    leader: str | None
+    title: str
+    text: str
+    owner: str | None
+    due: date | None
+    state: str
+    state_text: str
+
+
+@dataclass
+class AnswerLine:
+    unit_name: str
+    state: str
+    reports: list[tuple[str, date | None]]  # (title, day) of answers the intranet carries
+    withheld: int  # answers it does not carry: counted only
+
+
+@dataclass
+class AssignmentBlock:
+    id: str
+    topic: str
+    issued: date | None
+    due: date | None
+    answers: list[AnswerLine]
+
+
+@dataclass
+class ChainMember:
+    label: str  # 首报, 第n次续报
+    title: str | None  # None: not on the intranet (then no day either)
+    day: date | None
+
+
+@dataclass
+class ChainBlock:
+    title: str
+    unit_name: str
+    state: str
+    members: list[ChainMember]
+
+
+@dataclass
+class FollowupView:
+    today: date
+    instructions: list[InstructionLine]
+    instructions_withheld: int
+    assignments: list[AssignmentBlock]
+    chains: list[ChainBlock]
+    chains_withheld: int
+
+
+def followup_view(newsroom: Newsroom) -> FollowupView:
+    """The follow-up registers as the intranet may show them."""
+    visible = set(site_view(newsroom, INTRANET).items)
+    rows = instruction_register(newsroom)
+    instructions = [
+        InstructionLine(row.instruction.date, row.instruction.leader, row.report.title, row.instruction.text,
+                        row.owner, row.due, row.state, row.state_text)
+        for row in rows if row.report.id in visible
+    ]
+    chains = urgent_chains(newsroom)
+    shown = [_chain_block(newsroom, chain, visible) for chain in chains if chain.root.id in visible]
+    return FollowupView(newsroom.today, instructions, len(rows) - len(instructions),
+                        _assignment_blocks(newsroom, visible), shown, len(chains) - len(shown))
+
+
+def _assignment_blocks(newsroom: Newsroom, visible: set[str]) -> list[AssignmentBlock]:
+    ordered = sorted(newsroom.assignments.values(), key=lambda a: (a.due or date.max, a.id), reverse=True)
+    blocks = []
+    for assignment in ordered:
+        answers = []
+        for answer in assignment_answers(newsroom, assignment):
+            reports = answer.on_time + answer.late
+            shown = [(r.title, r.submitted_day) for r in reports if r.id in visible]
+            answers.append(AnswerLine(answer.unit_name, answer.state, shown, len(reports) - len(shown)))
+        blocks.append(AssignmentBlock(assignment.id, assignment.topic, assignment.issued, assignment.due, answers))
+    return blocks
+
+
+def _chain_block(newsroom: Newsroom, chain: Chain, visible: set[str]) -> ChainBlock:
+    from bulletin.lints import STALE_DAYS  # the lint's threshold, one definition
+
+    idle = (newsroom.today - chain.latest_day).days if chain.latest_day else 0
+    if chain.closed:
+        state = "已结束"
+    elif idle >= STALE_DAYS:
+        state = f"**已 {idle} 天未续报**"
+    else:
+        state = "续报中"
+    unit = newsroom.units.get(chain.root.unit or "")
+    members = []
+    for n, report in enumerate(chain.members):
+        label = "首报" if n == 0 else f"第{n}次续报"
+        shown = report.id in visible
+        members.append(ChainMember(label, report.title if shown else None, report.submitted_day if shown else None))
+    return ChainBlock(chain.root.title, unit.name if unit else (chain.root.unit or ""), state, members)
+
+
 # --- intranet pages --------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
@@ -211,14 +320,13 @@ def _hidden_note(count: int, what: str) -> list[str]:
     return ["", f"另有 {count} 条{what}涉及未在内网发布的稿件，未列出；请在本机用 bulletin instructions 查看。"] if count else []
 
 
-def instructions_page(newsroom: Newsroom, visible: set[str]) -> str:
-    rows = instruction_register(newsroom)
-    shown = [row for row in rows if row.report.id in visible]
+def instructions_page(view: FollowupView) -> str:
+    shown = view.instructions
     counts = {state: sum(row.state == state for row in shown) for state in (DONE, OPEN, OVERDUE)}
     lines = [
         "# 领导批示办理台账",
         "",
-        f"统计至{cn_date(newsroom.today)}。共 {len(shown)} 条批示：已办结 {counts[DONE]} 条，"
+        f"统计至{cn_date(view.today)}。共 {len(shown)} 条批示：已办结 {counts[DONE]} 条，"
         f"办理中 {counts[OPEN]} 条，逾期 {counts[OVERDUE]} 条。",
         "",
     ]
@@ -227,76 +335,58 @@ def instructions_page(newsroom: Newsroom, visible: set[str]) -> str:
         for row in shown:
             state = f"**{row.state_text}**" if row.state == OVERDUE else row.state_text
             lines.append(
-                f"| {_day(row.instruction.date)} | {md_text(row.instruction.leader)} | {md_text(row.report.title)} "
-                f"| {md_text(row.instruction.text)} | {md_text(row.owner)} | {_day(row.due)} | {state} |"
+                f"| {_day(row.day)} | {md_text(row.leader)} | {md_text(row.title)} "
+                f"| {md_text(row.text)} | {md_text(row.owner)} | {_day(row.due)} | {state} |"
             )
-    lines += _hidden_note(len(rows) - len(shown), "批示")
+    lines += _hidden_note(view.instructions_withheld, "批示")
     return "\n".join(lines) + "\n"
 
 
-def assignments_page(newsroom: Newsroom, visible: set[str]) -> str:
-    lines = ["# 约稿报送情况", "", f"统计至{cn_date(newsroom.today)}。", ""]
-    if not newsroom.assignments:
+def assignments_page(view: FollowupView) -> str:
+    lines = ["# 约稿报送情况", "", f"统计至{cn_date(view.today)}。", ""]
+    if not view.assignments:
         lines.append("目前没有约稿。")
-    ordered = sorted(newsroom.assignments.values(), key=lambda a: (a.due or date.max, a.id), reverse=True)
-    for assignment in ordered:
-        answers = assignment_answers(newsroom, assignment)
-        tally = "，".join(f"{state} {sum(a.state == state for a in answers)}" for state in (ON_TIME, LATE, MISSING, PENDING))
+    for block in view.assignments:
+        tally = "，".join(f"{state} {sum(a.state == state for a in block.answers)}" for state in (ON_TIME, LATE, MISSING, PENDING))
         lines += [
-            f"## {md_text(assignment.topic)}（{md_text(assignment.id)}）",
+            f"## {md_text(block.topic)}（{md_text(block.id)}）",
             "",
-            f"下发：{_day(assignment.issued)}；截止：{_day(assignment.due)}。应报 {len(answers)} 个单位：{tally}。",
+            f"下发：{_day(block.issued)}；截止：{_day(block.due)}。应报 {len(block.answers)} 个单位：{tally}。",
             "",
             "| 报送单位 | 情况 | 稿件 |",
             "|---|---|---|",
         ]
-        for answer in answers:
-            reports = answer.on_time + answer.late
-            titles = "；".join(
-                f"{md_text(r.title)}（{_day(r.submitted_day)}）" if r.id in visible else f"未公开稿件（{_day(r.submitted_day)}）"
-                for r in reports
-            )
-            lines.append(f"| {md_text(answer.unit_name)} | {answer.state} | {titles or '—'} |")
+        for answer in block.answers:
+            titles = [f"{md_text(title)}（{_day(day)}）" for title, day in answer.reports]
+            if answer.withheld:
+                titles.append(f"未在内网发布的稿件 {answer.withheld} 篇")
+            lines.append(f"| {md_text(answer.unit_name)} | {answer.state} | {'；'.join(titles) or '—'} |")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def urgent_page(newsroom: Newsroom, visible: set[str]) -> str:
-    from bulletin.lints import STALE_DAYS  # the lint's threshold, one definition
-
-    lines = ["# 紧急信息续报", "", f"统计至{cn_date(newsroom.today)}。紧急信息须持续续报，直至事件处置完毕（编辑在最后一篇写 closed: true）。", ""]
-    hidden = 0
-    chains = urgent_chains(newsroom)
-    for chain in chains:
-        if chain.root.id not in visible:
-            hidden += 1
-            continue
-        idle = (newsroom.today - chain.latest_day).days if chain.latest_day else 0
-        if chain.closed:
-            state = "已结束"
-        elif idle >= STALE_DAYS:
-            state = f"**已 {idle} 天未续报**"
-        else:
-            state = "续报中"
-        unit = newsroom.units.get(chain.root.unit or "")
-        lines += [f"## {md_text(chain.root.title)}", "", f"报送单位：{md_text(unit.name if unit else chain.root.unit)}；状态：{state}。", ""]
-        for n, report in enumerate(chain.members):
-            label = "首报" if n == 0 else f"第{n}次续报"
-            title = md_text(report.title) if report.id in visible else "未在内网发布的续报"
-            lines.append(f"{n + 1}. {_day(report.submitted_day)} {label}：{title}")
+def urgent_page(view: FollowupView) -> str:
+    lines = ["# 紧急信息续报", "", f"统计至{cn_date(view.today)}。紧急信息须持续续报，直至事件处置完毕（编辑在最后一篇写 closed: true）。", ""]
+    for chain in view.chains:
+        lines += [f"## {md_text(chain.title)}", "", f"报送单位：{md_text(chain.unit_name)}；状态：{chain.state}。", ""]
+        for n, member in enumerate(chain.members):
+            if member.title is None:
+                lines.append(f"{n + 1}. {member.label}：未在内网发布的续报")
+            else:
+                lines.append(f"{n + 1}. {_day(member.day)} {member.label}：{md_text(member.title)}")
         lines.append("")
-    if not chains:
+    if not view.chains and not view.chains_withheld:
         lines.append("目前没有紧急信息。")
-    if hidden:
-        lines.append(f"另有 {hidden} 件紧急信息未在内网发布，未列出。")
+    if view.chains_withheld:
+        lines.append(f"另有 {view.chains_withheld} 件紧急信息未在内网发布，未列出。")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def intranet_pages(newsroom: Newsroom) -> dict[str, str]:
     """The follow-up pages of the intranet site, as Markdown keyed by their path."""
-    visible = set(site_view(newsroom, INTRANET).items)
+    view = followup_view(newsroom)
     return {
-        "followups/instructions.md": instructions_page(newsroom, visible),
-        "followups/assignments.md": assignments_page(newsroom, visible),
-        "followups/urgent.md": urgent_page(newsroom, visible),
+        "followups/instructions.md": instructions_page(view),
+        "followups/assignments.md": assignments_page(view),
+        "followups/urgent.md": urgent_page(view),
     }

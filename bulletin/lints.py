@@ -23,6 +23,7 @@ from urllib.parse import unquote
 
 import markdown
 
+from bulletin import enums, media
 from bulletin.bounds import excess
 from bulletin.cache import DigestCache, digest
 from bulletin.followups import chain_roots, urgent_chains
@@ -47,11 +48,13 @@ def lint_newsroom(newsroom: Newsroom, memo: DigestCache | None = None) -> list[P
     (the duplicate search's sentence anchors) between runs, keyed by content."""
     problems: list[Problem] = []
     content = (newsroom.root / "content").resolve()
+    images: ImageUses = defaultdict(list)
     for report in newsroom.reports.values():
         problems += _headline(newsroom, report)
         problems += _length(report)
         problems += _bounds(report)
-        problems += path_problems(newsroom.root, report, content)
+        problems += path_problems(newsroom.root, report, content, images)
+    problems += shared_image_problems(images)
     problems += _issue_headlines(newsroom)
     problems += duplicate_problems(newsroom, memo)
     problems += stale_chain_problems(newsroom)
@@ -214,8 +217,9 @@ def _unsafe(r: Report, kind: str, url: str, line: int) -> Problem | None:
     return None
 
 
-def path_problems(root: FsPath, r: Report, content: FsPath) -> list[Problem]:
-    """Images and links that leave ``content/``, images that are missing, heavy or unlabelled.
+def path_problems(root: FsPath, r: Report, content: FsPath, images: ImageUses | None = None) -> list[Problem]:
+    """Images and links that leave ``content/``, images that are missing, heavy, unlabelled or
+    not images at all. ``images`` collects each image inside ``content/`` with its report and line.
 
     ``content`` is the real path of the newsroom's content folder. The loader does not descend
     into symlinked folders, so a report can only leave ``content/`` by being a symlink itself.
@@ -246,6 +250,39 @@ def path_problems(root: FsPath, r: Report, content: FsPath) -> list[Problem]:
             continue
         if kind == "img":
             found += _image_problems(r, full, target, url, alt, line)
+            if images is not None:
+                images[_real(full, target)].append((r, url, line))
+    return found
+
+
+ImageUses = defaultdict[str, list[tuple[Report, str, int]]]  # real path of an image -> its uses
+
+
+def _real(full: FsPath, target: str) -> str:
+    """One key per file, however it is reached (``./a.png``, a symlink inside content/)."""
+    try:
+        return str(full.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return target
+SITE_RANKS = (enums.CLASSIFICATION_RANK["公开"], enums.CLASSIFICATION_RANK["内部"])
+
+
+def shared_image_problems(images: ImageUses) -> list[Problem]:
+    """An image used by a report above a site's level may not be used by a report on that site.
+
+    The site would copy the picture with the lower item; the error is given at the lower
+    report's image line and names the higher report.
+    """
+    found = []
+    for uses in images.values():
+        for low, url, line in uses:
+            higher = [h for h, _, _ in uses if media.site_levels_crossed(low.rank, h.rank, SITE_RANKS)]
+            if higher:
+                top = max(higher, key=lambda h: (h.rank, h.id))
+                found.append(Problem(
+                    low.src.path, line, "E251",
+                    f"图片 {url} 也被{top.classification}稿件 {top.id}（{top.src.path}）使用，"
+                    f"不能出现在{low.classification}稿件 {low.id} 中；请为本稿另配一张图片"))
     return found
 
 
@@ -274,6 +311,11 @@ def _image_problems(r: Report, full: FsPath, target: str, url: str, alt: str, li
     size = _size(full)
     if size is None:
         return [Problem(r.src.path, line, "E231", f"图片 {url} 不存在（应在 {target}）；请放入图片文件或改正文件名")]
+    why = media.image_problem(full, target)
+    if why is not None:
+        return [Problem(r.src.path, line, "E250",
+                        f"图片 {url} {why}；正文中只能插入图片。要提到另一篇稿件，请写成不带 ! 的链接 [说明]({url})；"
+                        "其他文件请另存为 PNG 或 JPEG 图片后再插入")]
     found = []
     if size > IMAGE_MAX_BYTES:
         found.append(Problem(r.src.path, line, "W102",

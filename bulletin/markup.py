@@ -7,8 +7,9 @@ absolute or escaping the folder is dropped (``check`` reports it to the editor).
 
 from __future__ import annotations
 
-import html as html_text
+import html
 import posixpath
+import re
 from functools import lru_cache
 
 import markdown
@@ -22,6 +23,17 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"img": {"src", "alt", "title"}, "a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 _EXTENSIONS = ["tables", "sane_lists"]
+
+
+_MD_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")  # what Markdown lets a backslash escape
+
+
+def md_escape(text: str) -> str:
+    """Configuration text (a unit, series or publication name) as plain text inside generated
+    Markdown: HTML escaped, every Markdown mark backslashed, on one line. A name is never markup:
+    ``高新区[点我](javascript:alert(1))`` stays those characters, never a link."""
+    one_line = " ".join(str(text).split())
+    return _MD_PUNCTUATION.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
 def image_target(report_path: str, src: str) -> str | None:
@@ -80,4 +92,4 @@ def _plain(body: str) -> str:
     """A body past its bounds (check refuses it: E253) as escaped paragraphs, never parsed:
     whatever calls the renderers anyway gets its text in linear time, with no markup at all."""
     paragraphs = (part.strip() for part in body.split("\n\n"))
-    return "\n".join(f"<p>{html_text.escape(part)}</p>" for part in paragraphs if part)
+    return "\n".join(f"<p>{html.escape(part)}</p>" for part in paragraphs if part)

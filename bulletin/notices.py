@@ -18,7 +18,7 @@ import math
 import shutil
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -27,9 +27,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from bulletin.charts import bar_chart, trend_chart
 from bulletin.dates import cn_date, local
+from bulletin.markup import md_escape
 from bulletin.model import Newsroom, Report
 from bulletin.printing.fonts import resolve_fonts
 from bulletin.printing.pdf import Meta, page_html, print_css
@@ -70,12 +72,23 @@ class Item:
 
 
 @dataclass
+class Withheld:
+    """Points a unit earned with reports the audience may not see: a count and a sum, nothing else."""
+
+    rule: str
+    entries: int
+    points: Decimal
+
+
+@dataclass
 class UnitSection:
     unit: str
     name: str
     points: Decimal
     items: list[Item]
     other: list[Line]  # quota and missed assignments: points not tied to one report
+    withheld_reports: int = 0
+    withheld: list[Withheld] = field(default_factory=list)
 
 
 @dataclass
@@ -145,11 +158,36 @@ class Notice:
     missed: list[Missed]
     concentration: Concentration
     trend: list[tuple[str, int, int]]  # (month label, submitted, adopted)
+    late_withheld: int = 0
+
+    def for_audience(self, held: set[str]) -> Notice:
+        """The notice as an audience holding only the reports ``held`` may read it.
+
+        Of every other report (classified, draft-only, rejected, never issued) nothing remains
+        but counts and points: no title, id, date, publication, leader or source line. The
+        intranet pages are rendered from this copy, so no template decides what it may show.
+        """
+        sections = [_section_for(s, held) for s in self.sections]
+        late = [x for x in self.late if x.report in held]
+        return replace(self, sections=sections, late=late, late_withheld=len(self.late) - len(late))
 
     @property
     def leaders(self) -> list[str]:
         """Names of the units ranked first to third (ties included)."""
         return [r.name for r in self.table.rows if r.rank is not None and r.rank <= 3]
+
+
+def _section_for(section: UnitSection, held: set[str]) -> UnitSection:
+    shown = [i for i in section.items if i.report in held]
+    hidden = [i for i in section.items if i.report not in held]
+    sums: dict[str, list] = {}
+    for line in (line for item in hidden for line in item.lines):
+        total = sums.setdefault(line.rule, [0, Decimal("0")])
+        total[0] += 1
+        total[1] += line.points
+    withheld = [Withheld(rule, count, points) for rule, (count, points) in sums.items()]
+    return replace(section, items=shown, withheld_reports=section.withheld_reports + len(hidden),
+                   withheld=section.withheld + withheld)
 
 
 def notice_title(period: Period) -> str:
@@ -335,6 +373,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["cn_number"] = cn_number
+    env.filters["md"] = lambda text: Markup(md_escape(text))  # names on Markdown lines: text, never links
     return env
 
 
@@ -360,7 +399,6 @@ def build_notices(newsroom: Newsroom, out_dir: Path, cache: Path, queue: PrintQu
     issuer = _issuer(newsroom)
     held = set(site_view(newsroom, INTRANET).items)
     printed = NoticeMaker(newsroom, _print_title, issuer)
-    shown = NoticeMaker(newsroom, lambda r: r.title if r.id in held else "（未在内网发布的稿件）", issuer)
     periods = printed.periods()
     pdf = _PdfWriter(newsroom.root, cache / "notices", queue)
     pages: dict[str, str] = {}
@@ -368,10 +406,10 @@ def build_notices(newsroom: Newsroom, out_dir: Path, cache: Path, queue: PrintQu
         notice = printed.notice(period)
         pdf.used.add(_workbook(notice_sheets(notice), newsroom.today, out_dir / f"{period.key}.xlsx", cache / "notices"))
         pdf.write(notice_html(notice), out_dir / f"{period.key}.pdf", notice)
-        pages[f"notices/{period.key}.md"] = notice_page(shown.notice(period))
+        pages[f"notices/{period.key}.md"] = notice_page(notice.for_audience(held))
     pdf.prune()
     pdf.finish()
-    pages["notices/index.md"] = index_page(periods, issuer, shown)
+    pages["notices/index.md"] = index_page(periods, issuer, printed)  # counts only
     return pages
 
 

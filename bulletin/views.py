@@ -87,6 +87,8 @@ def _issue_allowed(newsroom: Newsroom, issue: Issue, view: str) -> bool:
     series = newsroom.series.get(issue.series or "")
     if series is None or not issue.published or issue.date is None or issue.number is None:
         return False
+    if issue.classification is not None and enums.CLASSIFICATION_RANK[issue.classification] > _MAX_RANK[view]:
+        return False  # an issue raised above the site's level takes all its items off that site
     return series.public if view == PUBLIC else True
 
 

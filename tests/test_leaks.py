@@ -253,3 +253,79 @@ def test_gate_names_the_content_line_a_leaked_number_came_from(tmp_path):
     assert caught.value.leaks == [
         ("content/2026/03/2026-03-nyj-001.md:14", f"固定电话 0571-****1234 出现在网站页面 items/2026-03-nyj-001.md；{FIX}")]
     assert not (tmp_path / "out").exists()
+
+
+# -- every text field, short ones too -------------------------------------------------------------
+
+SIX = ["甲乙丙丁戊己", "庚辛壬癸子丑", "寅卯辰巳午未", "申酉戌亥天地"]  # four 6-character sentences
+
+
+@pytest.fixture
+def short_newsroom(tmp_path):
+    n = Newsroom(tmp_path / "short")
+    n.write("issues/zwxx/2026/018.yaml", (n.root / "issues/zwxx/2026/018.yaml").read_text(encoding="utf-8")
+            .replace("status: draft", "status: published"))
+    n.report(body="3月8日，全市春耕备耕工作全面展开。抓好落实。加强领导。")
+    n.report("2026-03-nyj-501", title="绝密行动安排", classification="绝密", secrecy_term="长期",
+             body="。".join(SIX) + "。抓好落实。加强领导。", tags="[金丝雀标签]",
+             adopted="[{level: city, publication: 《金丝雀刊物》, date: 2026-03-15}]",
+             instructions="[{leader: 金丝雀领导, level: own, date: 2026-03-13, text: 金丝雀批示, "
+                          "follow_up: {owner: 金丝雀承办, due: 2026-03-30}}]",
+             corrections="[{date: 2026-03-14, note: 金丝雀更正}]")
+    n.report("2026-03-nyj-502", title="不采用稿件", status="不采用", reject_reason="金丝雀理由", body="正文。")
+    n.write("issues/zwxx/2026/019.yaml", (n.root / "issues/zwxx/2026/018.yaml").read_text(encoding="utf-8")
+            .replace("number: 18", "number: 19").replace("status: published", "status: draft")
+            .replace("  - 2026-03-nyj-001", "  - {id: 2026-03-nyj-501, title: 金丝雀印发}"))
+    result = run_check(n.root, TODAY)
+    assert result.ok, [p.format() for p in result.errors]
+    return result.newsroom
+
+
+def _parts(strings) -> set[str]:
+    return {p for s in strings for p in (s if isinstance(s, tuple) else (s,))}
+
+
+def test_every_text_field_of_a_hidden_report_is_forbidden(short_newsroom):
+    for site in ("public", "intranet"):
+        strings = forbidden_strings(short_newsroom, site)
+        assert {"2026-03-nyj-501", "绝密行动安排", "2026-03-nyj-502"} <= {s for s in strings if isinstance(s, str)}
+        assert {*SIX, "金丝雀印发", "金丝雀标签", "《金丝雀刊物》", "金丝雀领导", "金丝雀批示", "金丝雀承办", "金丝雀更正",
+                "金丝雀理由"} <= _parts(strings)
+        # what a held item also says is no leak, however short
+        assert not {"抓好落实", "加强领导"} & _parts(strings)
+
+
+def test_a_short_sentence_body_is_caught_and_a_single_short_phrase_is_not(short_newsroom, tmp_path):
+    """The attack: a 绝密 body of four 6-character sentences slipped past a gate that matched 8 or more."""
+    forbidden = forbidden_strings(short_newsroom, "public")
+    site = tmp_path / "site"
+    (site / "media").mkdir(parents=True)
+    (site / "media" / "page.html").write_text(f"<p>{'。'.join(SIX)}。</p>", encoding="utf-8")
+    (site / "one.html").write_text(f"<p>{SIX[2]}</p><p>金丝雀领导</p>", encoding="utf-8")
+    (site / "alone.html").write_text(f"<p>本页只有一句：{SIX[0]}。抓好落实。加强领导。</p>", encoding="utf-8")
+    assert find_leaks(site, forbidden) == [
+        ("media/page.html", "、".join(SIX)),
+        ("one.html", f"{SIX[2]}、金丝雀领导"),
+    ]
+
+
+def test_the_embedded_secret_report_is_caught_in_the_stage_when_every_other_defence_fails(tmp_path, monkeypatch):
+    """``![附件](2026-03-nyj-501.md)`` with check and the image filter both bypassed: the gate stops it."""
+    from bulletin import lints, media
+
+    n = Newsroom(tmp_path / "n")
+    n.write("issues/zwxx/2026/018.yaml", (n.root / "issues/zwxx/2026/018.yaml").read_text(encoding="utf-8")
+            .replace("status: draft", "status: published"))
+    n.report("2026-03-nyj-501", title="绝密行动安排", classification="绝密", secrecy_term="长期", body="。".join(SIX) + "。")
+    n.report(body="正文。\n\n![附件](2026-03-nyj-501.md)")
+    monkeypatch.setattr(lints, "path_problems", lambda *a, **k: [])
+    monkeypatch.setattr(media, "is_image", lambda path: True)
+    monkeypatch.setattr(media, "declared_format", lambda name: "png")
+    newsroom = run_check(n.root, TODAY).newsroom
+    with pytest.raises(LeakError) as caught:
+        build_site(site_view(newsroom, PUBLIC), tmp_path / "site", tmp_path / "cache", {}, root=n.root,
+                   forbidden=forbidden_strings(newsroom, "public"))
+    staged = str(tmp_path / "cache/site-stage/public/docs/media/2026/03/2026-03-nyj-501.md")
+    assert (staged, "2026-03-nyj-501") in caught.value.leaks and (staged, "绝密行动安排") in caught.value.leaks
+    assert (staged, "、".join(["副局长 陈立", *SIX])) in caught.value.leaks  # in the order the file has them
+    assert not (tmp_path / "site").exists()

@@ -129,8 +129,9 @@ def test_symlinked_report_from_outside_is_an_error(newsroom, tmp_path):
 def test_missing_heavy_and_unlabelled_images(newsroom):
     folder = newsroom.root / "content/2026/03"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "ok.png").write_bytes(b"x" * (1024 * 1024))
-    (folder / "big.png").write_bytes(b"x" * (1024 * 1024 + 1))
+    png = b"\x89PNG\r\n\x1a\n"  # the first bytes of a real PNG (bulletin.media checks them)
+    (folder / "ok.png").write_bytes(png + b"x" * (1024 * 1024 - len(png)))
+    (folder / "big.png").write_bytes(png + b"x" * (1024 * 1024 + 1 - len(png)))
     body = "3月8日，全市春耕备耕工作全面展开。\n\n![化肥仓库](ok.png)\n\n![运输车辆](big.png)\n\n![](ok.png)\n\n![田间](nope.png)"
     newsroom.report(body=body)
     assert lines(newsroom.root, DAY, "E231", "W102", "W103") == [

@@ -115,7 +115,10 @@ def test_pages_hide_titles_the_intranet_does_not_hold(built):
     march = pages["notices/2026-03.md"]
     assert SECRET_TITLE not in march
     assert "c-1 的标题" not in march  # c-1 is in no published issue
-    assert "（未在内网发布的稿件）" in march
+    assert "content/2026/03/c-1.md" not in march and "content/2026/03/s-1.md" not in march
+    assert ('<tr><td rowspan="3">未在内网发布的稿件 2 篇</td><td class="c">紧急信息迟报</td><td class="day">—</td>'
+            '<td class="num">-5.00</td><td>共 1 项</td><td>—</td></tr>') in march
+    assert "<p>另有 1 条未在内网发布的紧急信息超时报送，未列出。</p>" in march
     assert "a-1 的标题" in march  # published, internal: the intranet holds it
     # where a-1's March points come from: its own adoption in xxzb/001 (line 9, the item), its province
     # adoption (adopted: on line 10) and its instruction (instructions: on line 11)
@@ -223,3 +226,35 @@ def test_a_newsroom_without_reports_gets_only_an_index(tmp_path):
     assert list(pages) == ["notices/index.md"]
     assert "<svg" not in pages["notices/index.md"]
     assert list((tmp_path / "out" / "notices").iterdir()) == []
+
+
+HIDDEN = {  # report id -> (fields, canaries of its publications, leaders and texts)
+    "hid-secret": ({"classification": "秘密", "secrecy_term": "1年"}, ["《金丝雀刊物甲》", "金丝雀领导甲", "金丝雀批示甲"]),
+    "hid-rejected": ({"status": "不采用", "reject_reason": "重复"}, ["《金丝雀刊物乙》", "金丝雀领导乙", "金丝雀批示乙"]),
+    "hid-never": ({}, ["《金丝雀刊物丙》", "金丝雀领导丙", "金丝雀批示丙"]),
+    "hid-draft": ({}, ["《金丝雀刊物丁》", "金丝雀领导丁", "金丝雀批示丁"]),
+}
+
+
+def test_intranet_holds_only_counts_of_reports_it_does_not_carry(tmp_path):
+    """The attack: a 秘密 report's publication names and leaders, and those of rejected, draft-only and
+    never-issued reports, with their ids, reached the intranet's notice pages and search index."""
+    from scoring_helpers import add_issue
+    from site_helpers import readable
+
+    root = make_notice_example(tmp_path / "n")
+    for rid, (fields, (publication, leader, text)) in HIDDEN.items():
+        add_report(root, rid, "c", "2026-03-18T09:00:00+08:00", title=f"{rid} 金丝雀标题", **fields,
+                   adopted=[{"level": "province", "publication": publication, "date": "2026-03-25"}],
+                   instructions=[{"leader": leader, "level": "city", "date": "2026-03-26", "text": text}])
+    add_issue(root, "xxzb", 2026, 3, "2026-03-22", "published", ["hid-secret"])
+    add_issue(root, "zwxx", 2026, 4, "2026-03-23", "draft", ["hid-draft"])
+    assert main(["build", "--root", str(root), "--today", "2026-04-10", "--only", "intranet", "--quiet"]) == 0
+    site = root / "build" / "intranet"
+    text = "\n".join(readable(p) for p in site.rglob("*") if p.is_file())  # the search index decoded
+    assert "金丝雀" not in text and "a-1 的标题" in text
+    for rid, (_, canaries) in HIDDEN.items():
+        for needle in [rid, f"{rid} 金丝雀标题", *canaries]:
+            assert needle not in text, needle
+    march = (site / "notices" / "2026-03" / "index.html").read_text(encoding="utf-8")
+    assert "未在内网发布的稿件 6 篇" in march  # c-1 and s-1 as before, and the four above

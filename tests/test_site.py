@@ -255,8 +255,9 @@ def test_only_regular_files_inside_content_are_copied(tmp_path):
 
     root = tmp_path / "newsroom"
     (root / "content" / "2026").mkdir(parents=True)
-    (root / "secret.png").write_bytes(b"outside")
-    (root / "content" / "2026" / "ok.png").write_bytes(b"inside")
+    png = b"\x89PNG\r\n\x1a\n"  # real images by their first bytes: only the place keeps secret.png out
+    (root / "secret.png").write_bytes(png + b"outside")
+    (root / "content" / "2026" / "ok.png").write_bytes(png + b"inside")
     (root / "content" / "2026" / "link.png").symlink_to(root / "secret.png")
     stage = Stage(files={"media/2026/ok.png": "content/2026/ok.png", "media/2026/link.png": "content/2026/link.png",
                          "media/x.png": "content/../secret.png"})

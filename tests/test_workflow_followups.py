@@ -9,7 +9,8 @@ import pytest
 from workflow_helpers import run_cli
 
 from bulletin.check import run_check
-from bulletin.followups import chain_roots, intranet_pages
+from bulletin.followups import chain_roots, followup_view, intranet_pages
+from bulletin.views import INTRANET, site_view
 
 ISSUE = "issues/zwxx/2026/018.yaml"
 TODAY = date(2026, 3, 25)
@@ -99,7 +100,7 @@ def test_assignments_page_says_which_units_answered_by_the_due_date(office):
         "下发：2026年3月1日；截止：2026年3月10日。应报 2 个单位：按时报送 0，逾期报送 1，未报送 1，待报送 0。\n\n"
         "| 报送单位 | 情况 | 稿件 |\n|---|---|---|\n"
         "| 市农业农村局 | 未报送 | — |\n"
-        "| 市教育局 | 逾期报送 | 未公开稿件（2026年3月11日） |\n"
+        "| 市教育局 | 逾期报送 | 未在内网发布的稿件 1 篇 |\n"
     )
 
 
@@ -111,11 +112,27 @@ def test_urgent_page_lists_chains_with_their_state(office):
         "## 西川县发生山体滑坡\n\n"
         "报送单位：市农业农村局；状态：**已 14 天未续报**。\n\n"
         "1. 2026年3月10日 首报：西川县发生山体滑坡\n"
-        "2. 2026年3月11日 第1次续报：未在内网发布的续报\n\n"
+        "2. 第1次续报：未在内网发布的续报\n\n"
         "另有 1 件紧急信息未在内网发布，未列出。\n"
     )
     early = intranet_pages(run_check(office.root, date(2026, 3, 15)).newsroom)["followups/urgent.md"]
     assert "状态：续报中。" in early
+
+
+def test_the_followup_view_holds_nothing_of_reports_off_the_intranet(office):
+    """The renderers get plain rows: of a report the intranet does not carry there is no title, id,
+    day, leader or text in them at all, only counts."""
+    newsroom = run_check(office.root, TODAY).newsroom
+    view = followup_view(newsroom)
+    held = set(site_view(newsroom, INTRANET).items)
+    hidden = [r for r in newsroom.reports.values() if r.id not in held]
+    assert sorted(r.id for r in hidden) == ["2026-03-jyj-001", "2026-03-nyj-002", "2026-03-yjj-002", "2026-03-yjj-003"]
+    text = repr(view)
+    for report in hidden:
+        for needle in [report.id, report.title, *(i.leader for i in report.instructions), *(i.text for i in report.instructions)]:
+            assert needle not in text, needle
+    assert (view.instructions_withheld, view.chains_withheld) == (1, 1)
+    assert [a.withheld for b in view.assignments for a in b.answers] == [0, 0, 1]
 
 
 def test_chain_roots_survive_cycles(newsroom):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from bulletin import media
 from bulletin.site.leakgate import LeakError, PersonalGuard, assert_no_leaks, assert_no_personal_data
 from bulletin.site.mkdocs_run import SiteBuildError, run_mkdocs, site_config, write_config
 from bulletin.site.pages import TEMPLATES, Stage, stage_pages
@@ -31,13 +32,14 @@ def _root_of(cache: Path) -> Path | None:
 
 
 def _copy_files(stage: Stage, root: Path | None, docs: Path) -> None:
-    """Copy images the pages use; only regular files inside ``content/`` ever leave the newsroom."""
+    """Copy images the pages use; only real images (``media.is_image``: extension and first bytes)
+    inside ``content/`` ever leave the newsroom. Anything else would become a page or a script."""
     if root is None:
         return
     content = (root / "content").resolve()
     for staged, source in sorted(stage.files.items()):
         path = (root / source).resolve()
-        if not path.is_relative_to(content) or not path.is_file():
+        if not path.is_relative_to(content) or not media.is_image(path) or not media.declared_format(staged):
             continue
         target = docs / staged
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,8 +1,8 @@
 """The second, independent leak gate: search every built file for what must not be there.
 
-The views decide what a site may hold; this gate does not trust them. Given distinctive
-strings of everything a site must NOT hold (titles and body sentences of other items, officers'
-phone numbers), it reads every file under a folder the way a reader or a crawler could see it
+The views decide what a site may hold; this gate does not trust them. Given the strings of
+everything a site must NOT hold (every text field of other items — short ones as combinations
+of one report's strings — and officers' phone numbers), it reads every file under a folder the way a reader or a crawler could see it
 (gzip opened, JSON and JavaScript ``\\uXXXX`` escapes decoded, HTML entities and percent-escapes
 undone, tags and whitespace dropped, file names included) and fails if any string appears.
 """
@@ -22,12 +22,21 @@ from bulletin import enums, personal
 from bulletin.markup import to_html
 from bulletin.model import Newsroom, Report
 
-MIN_LENGTH = 8  # shorter strings are not distinctive: common phrases would give false alarms
+MIN_LENGTH = 8  # a string this long is distinctive alone: one occurrence is a leak
+TITLE_MIN = 6  # a title is written to be recognised: six characters suffice
+SHORT_MIN = 4  # shorter strings (二字词, names) say nothing alone, even two together
+CO_OCCUR = 2  # short strings of one report: this many distinct ones in one file are a leak
 MAX_FILE = 512 * 1024 * 1024  # a 5-year intranet search index is ~80 MB; larger files fail closed
 _TAG = re.compile(r"<[^<>]*>")  # linear: a run never crosses the next "<"
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff\u3000]+")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
+
+
+# A forbidden entry is a string (a leak wherever it appears) or a tuple of one report's short
+# strings (a leak where CO_OCCUR distinct ones appear in one file): a short sentence alone may be
+# a common phrase, several of the same hidden report together are that report.
+Forbidden = str | tuple[str, ...]
 
 
 class LeakError(RuntimeError):
@@ -74,19 +83,40 @@ def _readable(path: Path) -> str:
     return text + "\n" + urllib.parse.unquote(text) if "%" in text else text
 
 
-def _automaton(forbidden: list[str]) -> ahocorasick.Automaton | None:
-    automaton = ahocorasick.Automaton()
-    for original in dict.fromkeys(forbidden):
-        key = normalise(original)
-        if key:
-            automaton.add_word(key, original)
-    if not len(automaton):
+def _automaton(forbidden: list[Forbidden]) -> ahocorasick.Automaton | None:
+    """One automaton over every string; each key maps to the (entry, part) pairs it stands for."""
+    keyed: dict[str, list[tuple[Forbidden, str]]] = {}
+    for entry in dict.fromkeys(forbidden):
+        for part in entry if isinstance(entry, tuple) else (entry,):
+            key = normalise(part)
+            if key and (entry, part) not in keyed.setdefault(key, []):
+                keyed[key].append((entry, part))
+    if not keyed:
         return None
+    automaton = ahocorasick.Automaton()
+    for key, values in keyed.items():
+        automaton.add_word(key, values)
     automaton.make_automaton()
     return automaton
 
 
-def find_leaks(folder: Path, forbidden: list[str]) -> list[tuple[str, str]]:
+def _found(automaton: ahocorasick.Automaton, haystack: str) -> list[str]:
+    """Forbidden strings in ``haystack``: each single one, and each combination met CO_OCCUR times."""
+    hits = dict.fromkeys(pair for _, values in automaton.iter(haystack) for pair in values)
+    found: dict[Forbidden, None] = {}
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for entry, part in hits:
+        if isinstance(entry, tuple):
+            parts = groups.setdefault(entry, [])
+            parts.append(part)
+            if len(parts) == CO_OCCUR:
+                found[entry] = None  # placed where the combination was completed
+        else:
+            found[entry] = None
+    return ["、".join(groups[e]) if isinstance(e, tuple) else e for e in found]
+
+
+def find_leaks(folder: Path, forbidden: list[Forbidden]) -> list[tuple[str, str]]:
     """Every (file, forbidden string) found under ``folder``, file names included."""
     automaton = _automaton(forbidden)
     if automaton is None or not folder.exists():
@@ -98,12 +128,11 @@ def find_leaks(folder: Path, forbidden: list[str]) -> list[tuple[str, str]]:
             leaks.append((rel, "符号链接（网站中不应有）"))
             continue
         haystack = normalise(urllib.parse.unquote(rel) + "\n" + _readable(path))
-        found = dict.fromkeys(original for _, original in automaton.iter(haystack))
-        leaks.extend((rel, original) for original in found)
+        leaks.extend((rel, text) for text in _found(automaton, haystack))
     return leaks
 
 
-def assert_no_leaks(out: Path, forbidden: list[str]) -> None:
+def assert_no_leaks(out: Path, forbidden: list[Forbidden]) -> None:
     """Raise ``LeakError`` naming each file and string when anything forbidden is under ``out``."""
     leaks = find_leaks(out, forbidden)
     if leaks:
@@ -116,14 +145,16 @@ _SITE_MAX_RANK = {"public": enums.CLASSIFICATION_RANK["公开"], "intranet": enu
 
 
 def _may_hold(newsroom: Newsroom, report: Report, site: str) -> bool:
-    """The SPEC §4 rule restated independently: published, not rejected, within the site's rank."""
+    """The SPEC §4 rule restated independently: published in an issue not raised above the site's
+    rank, not rejected, within the site's rank."""
     if report.status == "不采用" or report.rank > _SITE_MAX_RANK[site]:
         return False
     if site == "public" and (not report.classification_given or report.withdrawn is not None):
         return False  # a withdrawn item (撤稿) stays only on the intranet
     for issue in report.issues:
         series = newsroom.series.get(issue.series or "")
-        if issue.status == "published" and series is not None and (site != "public" or series.public):
+        raised = enums.CLASSIFICATION_RANK.get(issue.classification or "公开", 99) > _SITE_MAX_RANK[site]
+        if issue.status == "published" and series is not None and not raised and (site != "public" or series.public):
             return True
     return False
 
@@ -132,38 +163,75 @@ def _plain(report: Report) -> str:
     return html.unescape(_TAG.sub("\n", to_html(report.body, report.src.path)))
 
 
-def _distinctive(texts: list[str]) -> list[str]:
-    return [t.strip() for t in texts if len(_SPACE.sub("", t)) >= MIN_LENGTH]
+def _length(text: str) -> int:
+    return len(_SPACE.sub("", text))
 
 
-def sentences(report: Report) -> list[str]:
-    """The title and each body sentence long enough to be distinctive."""
-    return _distinctive([report.title, *_SENTENCE_END.split(_plain(report))])
+def _distinctive(texts: list[str], least: int = MIN_LENGTH) -> list[str]:
+    return [t.strip() for t in texts if _length(t) >= least]
 
 
-def forbidden_strings(newsroom: Newsroom, site: str) -> list[str]:
-    """Distinctive strings of everything ``site`` must not hold, and every officer's phone.
+def _intranet_fields(report: Report) -> list[str]:
+    """What only the intranet shows of an item: people, publications, leaders and their words."""
+    texts = [report.author or "", report.signed_off_by or "", *(a.publication or "" for a in report.adopted)]
+    for i in report.instructions:
+        texts += [i.leader or "", i.text, i.follow_up.owner or "" if i.follow_up else ""]
+    return texts
 
-    That is: titles and sentences of every item the site may not hold, and on the public site
-    also the leader instructions of every item. A string that also occurs in what the site may
-    show (held items, unit and series names) is left out: a shared sentence is not a leak, and
-    keeping it would make the gate fail honest builds.
+
+def _fields(report: Report) -> list[str]:
+    """Every text field of a report, each body sentence apart (the id and titles come first: its
+    own and any headline an issue prints it under)."""
+    return [report.id, report.title, *(i.title_of(report) for i in report.issues),
+            *_SENTENCE_END.split(_plain(report)), *report.tags,
+            *(c.note for c in report.corrections), report.reject_reason or "", *_intranet_fields(report)]
+
+
+def _shown(newsroom: Newsroom, held: list[Report], site: str) -> str:
+    """Everything ``site`` may show, as one text: a forbidden string found in it is not a leak."""
+    texts = [*(u.name for u in newsroom.units.values()), *(f"{s.name}\n{s.publisher}" for s in newsroom.series.values())]
+    for r in held:
+        texts += [r.title, *(i.title_of(r) for i in r.issues), _plain(r), *r.tags, *(c.note for c in r.corrections)]
+        if site != "public":
+            texts += _intranet_fields(r)
+    if site != "public":
+        texts += [a.topic for a in newsroom.assignments.values()]  # the intranet's assignment page
+    return normalise("\x00".join(texts))
+
+
+def forbidden_strings(newsroom: Newsroom, site: str) -> list[Forbidden]:
+    """Every text field of everything ``site`` must not hold, and every officer's phone.
+
+    That is: the id, titles (its own and as issues print it), body sentences, tags, corrections,
+    rejection reason, people, publications and instructions of every item the site may not hold,
+    and on the public site
+    also the intranet-only fields of the items it holds. A string of MIN_LENGTH characters or
+    more (a title: TITLE_MIN) is forbidden alone; shorter ones down to SHORT_MIN are gathered per
+    report into one combination, a leak where CO_OCCUR of them meet in one file. A string that
+    also occurs in what the site may show (held items, unit, series and assignment names) is
+    left out: a shared sentence is not a leak, and keeping it would make the gate fail honest
+    builds.
     """
     held = [r for r in newsroom.reports.values() if _may_hold(newsroom, r, site)]
     held_ids = {r.id for r in held}
-    candidates: list[str] = []
+    per_report: list[tuple[str, list[str]]] = []  # (title, texts) of each report
     for report in newsroom.reports.values():
         if report.id not in held_ids:
-            candidates.extend(sentences(report))
-        if site == "public":
-            candidates.extend(_distinctive([i.text for i in report.instructions]))
-    shown = [*(r.title + "\n" + _plain(r) for r in held), *(u.name for u in newsroom.units.values()),
-             *(f"{s.name}\n{s.publisher}" for s in newsroom.series.values())]
-    automaton = _automaton(candidates)
+            per_report.append((report.title.strip(), _distinctive(_fields(report), SHORT_MIN)))
+        elif site == "public":
+            per_report.append(("", _distinctive(_intranet_fields(report), SHORT_MIN)))
+    automaton = _automaton([t for _, texts in per_report for t in texts])
     shared = set()
     if automaton is not None:
-        shared = {original for _, original in automaton.iter(normalise("\x00".join(shown)))}
-    strings = [c for c in candidates if c not in shared]
+        shared = {part for _, values in automaton.iter(_shown(newsroom, held, site)) for _, part in values}
+    strings: list[Forbidden] = []
+    for title, texts in per_report:
+        kept = [t for t in dict.fromkeys(texts) if t not in shared]
+        alone = [t for t in kept if _length(t) >= (TITLE_MIN if t == title else MIN_LENGTH)]
+        short = tuple(t for t in kept if t not in alone)
+        strings += alone
+        if len(short) >= CO_OCCUR:
+            strings.append(short)
     strings.extend(o.phone for u in newsroom.units.values() for o in u.officers if o.phone and len(o.phone) >= 5)
     return list(dict.fromkeys(strings))
 

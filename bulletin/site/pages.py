@@ -22,9 +22,9 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from bulletin import enums
+from bulletin import enums, media
 from bulletin.dates import cn_date
-from bulletin.markup import image_target, to_html
+from bulletin.markup import image_target, md_escape, to_html
 from bulletin.site import urls
 from bulletin.site.settings import SiteSettings
 from bulletin.views import ItemView, SiteView
@@ -112,7 +112,7 @@ class Stager:
 
         def image(match: re.Match) -> str:
             target = image_target(item.source_path, html.unescape(match.group(2)))
-            if target is None:
+            if target is None or media.declared_format(target) is None:  # only images travel
                 return match.group(1) + match.group(3)
             staged = "media/" + target.removeprefix("content/")
             self.stage.files[staged] = target
@@ -222,7 +222,7 @@ def _title_of(text: str, doc: str) -> str:
 
 def _md_text(text: str) -> str:
     """Plain text safe inside generated Markdown: HTML escaped, Markdown punctuation backslashed."""
-    return re.sub(r"([\\`*_\[\]<>#!|])", r"\\\1", text)
+    return md_escape(text)
 
 
 def stage_pages(view: SiteView, settings: SiteSettings, extra_pages: dict[str, str]) -> Stage:
