@@ -31,11 +31,20 @@ fake_parts.runs = 0
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and ".cache" not in p.parts and p.name != ".gitignore"}
+    """Every file as users see it (through the part links), without caches and generations."""
+    found = {}
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        rel = Path(dirpath).relative_to(folder)
+        if rel.parts[:1] in ((".gen",), (".cache",)):
+            dirnames[:] = []
+            continue
+        for name in filenames:
+            if name not in (".gitignore", ".lock", ".lock.pid"):
+                found[(rel / name).as_posix()] = (Path(dirpath) / name).read_bytes()
+    return dict(sorted(found.items()))
 
 
-def test_write_error_leaves_previous_build(newsroom, monkeypatch):
+def test_write_error_leaves_previous_build(newsroom, monkeypatch, capsys):
     monkeypatch.setattr(build, "build_parts", fake_parts)
     assert build.run_build(newsroom.root, TODAY) == 0
     before = snapshot(newsroom.root / "build")
@@ -47,9 +56,10 @@ def test_write_error_leaves_previous_build(newsroom, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(build, "build_parts", failing)
-    with pytest.raises(OSError):
-        build.run_build(newsroom.root, TODAY)
-    assert snapshot(newsroom.root / "build") == before | {".staging/site/index.html": b"half"}
+    assert build.run_build(newsroom.root, TODAY) == 1
+    assert snapshot(newsroom.root / "build") == before
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "构建失败：无法写入 文件：磁盘空间已满；请腾出磁盘空间后重试。已有的输出和新闻室文件保持原样")
     monkeypatch.setattr(build, "build_parts", fake_parts)
     assert build.run_build(newsroom.root, TODAY) == 0
     assert snapshot(newsroom.root / "build") == {"pdf/index.html": b"run 2", "site/index.html": b"run 2"}
