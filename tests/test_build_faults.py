@@ -10,8 +10,6 @@ import time
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from bulletin import build
 from bulletin.write import RETIRED, STAGING, fresh_staging, swap_in
 
@@ -74,7 +72,7 @@ def test_check_errors_leave_previous_build(newsroom, monkeypatch):
     assert snapshot(newsroom.root / "build") == before
 
 
-def test_kill_mid_swap_is_recovered(tmp_path):
+def test_a_swap_of_an_earlier_version_killed_mid_way_is_recovered(tmp_path):
     build_dir = tmp_path / "build"
     (build_dir / "site").mkdir(parents=True)
     (build_dir / "site" / "old.html").write_text("old")

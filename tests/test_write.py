@@ -20,6 +20,7 @@ KILL_AT = """
 import os, signal, sys
 from pathlib import Path
 from bulletin.write import swap_in
+PARTS = ["site", "pdf", "intranet"]
 limit, calls = int(sys.argv[2]), [0]
 def killing(real):
     def rename(*args, **kwargs):
@@ -30,8 +31,8 @@ def killing(real):
     return rename
 os.replace, os.rename = killing(os.replace), killing(os.rename)
 build = Path(sys.argv[1])
-swap_in(build, build / ".staging", %r)
-""" % PARTS
+swap_in(build, build / ".staging", PARTS)
+"""
 
 
 def outputs(build: Path, run: str) -> None:
