@@ -226,6 +226,7 @@ def test_verify_json_lists_every_published_issue(published):
              "malformed": None, "changes": []},
         ],
         "tampered": 1,
+        "history": [],
     }
     assert result.err == "核对了 2 期已发布期刊：1 期已变更，其中 1 期有未经更正的改动\n"
 
