@@ -16,8 +16,8 @@ from pathlib import Path as FsPath
 
 from bulletin import enums, schema
 from bulletin.cache import DigestCache
-from bulletin.history import history_problems
 from bulletin.dates import local, month_key
+from bulletin.history import history_problems
 from bulletin.lints import lint_newsroom
 from bulletin.load import Doc, Sources, load_sources
 from bulletin.lock import lock_problems

@@ -63,7 +63,6 @@ from pathlib import Path
 from typing import Any
 
 from bulletin.dates import local, to_date
-from bulletin.lints import body_targets
 from bulletin.markup import image_target
 from bulletin.model import Issue, Newsroom, Report
 from bulletin.problems import Problem
@@ -99,6 +98,8 @@ def image_digests(root: Path, report: Report) -> list[list[str | None]]:
     is missing, not a regular file or too large (never opened: a FIFO must not block)."""
     if "![" not in report.body:
         return []
+    from bulletin.lints import body_targets  # lints -> followups -> views -> lock: imported on use
+
     found: list[list[str | None]] = []
     for kind, url, _alt in body_targets(report.body):
         target = image_target(report.src.path, url.strip()) if kind == "img" else None
@@ -158,6 +159,15 @@ def printed_names(newsroom: Newsroom, issue: Issue) -> dict[str, Any]:
     series = newsroom.series.get(issue.series or "")
     units = {uid: newsroom.units[uid].name for r in issue.reports for uid in r.units if uid in newsroom.units}
     return {"series": series.name if series else None, "units": dict(sorted(units.items()))}
+
+
+def recorded_names(issue: Issue) -> tuple[str | None, dict[str, str]]:
+    """The series and unit names a published issue was printed with (version-2 locks), so pages
+    and PDFs keep them when units.yaml renames a unit; ``(None, {})`` when none are recorded."""
+    lock = issue.lock
+    if not issue.published or not isinstance(lock, dict) or lock_version(lock) < 2 or not _names_shape(lock.get("names")):
+        return None, {}
+    return lock["names"]["series"], dict(lock["names"]["units"])
 
 
 def lock_version(lock: dict) -> int:

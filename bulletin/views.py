@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from bulletin import enums
+from bulletin.lock import recorded_names
 from bulletin.model import Issue, Newsroom, Report
 
 PUBLIC = "public"
@@ -108,7 +109,8 @@ def site_view(newsroom: Newsroom, view: str) -> SiteView:
     issue_views: list[IssueView] = []
     for issue in issues:
         series = newsroom.series[issue.series or ""]
-        ref = IssueRef(issue.key, series.name, issue.number or 0, issue.year or 0, issue.date)  # type: ignore[arg-type]
+        series_name = recorded_names(issue)[0] or series.name  # as printed, after a renaming too
+        ref = IssueRef(issue.key, series_name, issue.number or 0, issue.year or 0, issue.date)  # type: ignore[arg-type]
         shown: list[tuple[str, ItemView]] = []
         for report in issue.reports:
             if not _report_allowed(report, view):
@@ -119,7 +121,7 @@ def site_view(newsroom: Newsroom, view: str) -> SiteView:
             shown.append((issue.title_of(report), item))
         if shown:
             issue_views.append(
-                IssueView(issue.key, series.id, series.name, series.kind, series.publisher,
+                IssueView(issue.key, series.id, series_name, series.kind, series.publisher,
                           issue.year or 0, issue.number or 0, issue.date, shown)  # type: ignore[arg-type]
             )
     for item in items.values():  # 续报 links only between items this view holds
@@ -131,9 +133,11 @@ def site_view(newsroom: Newsroom, view: str) -> SiteView:
 
 
 def _item(newsroom: Newsroom, report: Report, view: str) -> ItemView:
-    def name(uid: str) -> str:
+    printed = {k: v for i in reversed(report.published_issues) for k, v in recorded_names(i)[1].items()}
+
+    def name(uid: str) -> str:  # as first published, after a renaming too
         unit = newsroom.units.get(uid)
-        return unit.name if unit else uid
+        return printed.get(uid) or (unit.name if unit else uid)
 
     item = ItemView(
         id=report.id,
@@ -190,14 +194,14 @@ def print_view(newsroom: Newsroom, issue: Issue) -> PrintIssue:
     urgency = "特急" if "特急" in urgencies else ("加急" if urgencies else None)
     return PrintIssue(
         issue=issue,
-        series_name=series.name if series else (issue.series or ""),
+        series_name=recorded_names(issue)[0] or (series.name if series else (issue.series or "")),
         kind=series.kind if series else "bulletin",
         publisher=series.publisher if series else "",
         classification=classification,
         secrecy_term=max(terms, key=_term_length) if terms else None,
         urgency=urgency,
         items=[(issue.title_of(r), r) for r in issue.reports],
-        unit_names={uid: u.name for uid, u in newsroom.units.items()},
+        unit_names={**{uid: u.name for uid, u in newsroom.units.items()}, **recorded_names(issue)[1]},
         root=newsroom.root,
     )
 

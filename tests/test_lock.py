@@ -237,3 +237,62 @@ def test_lock_is_checked_by_build_too(published):
     assert result.code == 1
     assert "error[E224]" in result.err
     assert not (published.root / "build" / "notices").exists()
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(17)
+
+
+def test_images_are_part_of_the_lock(newsroom):
+    newsroom.write("content/2026/03/图1.png", PNG + b"first")
+    newsroom.report(body="3月8日，全市春耕备耕工作全面展开。\n\n![田间作业](图1.png)")
+    assert run_cli(newsroom.root, "publish", ISSUE, today="2026-03-12").code == 0
+    assert lock_lines(newsroom) == []
+    newsroom.write("content/2026/03/图1.png", PNG + b"other")  # same name, other picture
+    assert [p.split(": ", 2)[1] for p in lock_lines(newsroom)] == ["error[E224]"]
+    newsroom.write("content/2026/03/图1.png", PNG + b"first")
+    assert lock_lines(newsroom) == []
+
+
+def test_a_renamed_unit_keeps_its_printed_name_with_a_warning(published):
+    """机构改革: units.yaml renames nyj; the published issue's pages and PDF keep the old name."""
+    from bulletin.check import run_check
+    from bulletin.views import INTRANET, print_view, site_view
+
+    edit(published, "units.yaml", "name: 市农业农村局", "name: 市农业农村委员会")
+    edit(published, "issues/series.yaml", "name: 政务信息", "name: 江城政务信息")
+    assert lock_lines(published) == [
+        "issues/series.yaml:1: warning[W120]: 刊物 zwxx 现名“江城政务信息”，但有 1 期已发布的期刊印的是“政务信息”；"
+        "这些期刊的网页和 PDF 仍按发布时的名称显示，新的期刊用新名称",
+        "units.yaml:3: warning[W120]: 单位 nyj 现名“市农业农村委员会”，但有 1 期已发布的期刊印的是“市农业农村局”；"
+        "这些期刊的网页和 PDF 仍按发布时的名称显示，新的期刊用新名称",
+    ]
+    newsroom = run_check(published.root, LATER).newsroom
+    issue = newsroom.issues[0]
+    printed = print_view(newsroom, issue)
+    assert (printed.series_name, printed.unit_names["nyj"]) == ("政务信息", "市农业农村局")
+    view = site_view(newsroom, INTRANET)
+    assert view.items["2026-03-nyj-001"].unit_name == "市农业农村局"
+    assert [i.series_name for i in view.issues] == ["政务信息"]
+    assert view.units["nyj"] == "市农业农村委员会"  # the unit itself goes by its new name
+
+
+def test_locks_written_before_version_2_still_verify(published):
+    """The sample's locks have no version: verified over the fields they covered, images not among them."""
+    from bulletin import lock as locks
+    from bulletin.check import run_check
+
+    newsroom = run_check(published.root, LATER).newsroom
+    issue = newsroom.issues[0]
+    report = newsroom.reports["2026-03-nyj-001"]
+    text = (published.root / ISSUE).read_text(encoding="utf-8").split("lock:")[0]
+    (published.root / ISSUE).write_text(
+        text + f"lock:\n  date: 2026-03-12\n  algorithm: sha256\n  issue: {locks.issue_digest(issue)}\n  items:\n"
+        f"    2026-03-nyj-001: {locks.digest(locks._report_fields_v1(report))}\n", encoding="utf-8")
+    assert lock_lines(published) == []
+    edit(published, R, "signed_off_by: 副局长 陈立", "signed_off_by: 局长 李强")  # covered by version 1
+    assert [p.split(": ", 2)[1] for p in lock_lines(published)] == ["error[E224]"]
+    _correct(published, "2026-03-15")
+    assert run_cli(published.root, "publish", ISSUE, today="2026-03-16").code == 0
+    after = (published.root / ISSUE).read_text(encoding="utf-8")
+    assert "version" not in after and "names" not in after  # a re-lock keeps the lock's version
+    assert lock_lines(published) == []
