@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
-from conftest import Newsroom
+from conftest import Newsroom, seal_published
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -127,6 +127,7 @@ def test_fuzz_valid_shaped_scoring_always_scores(own, city, instruction, bonus, 
     }, allow_unicode=True))
     newsroom.write("issues/zwxx/2026/018.yaml", (newsroom.root / "issues/zwxx/2026/018.yaml").read_text(
         encoding="utf-8").replace("status: draft", "status: published"))
+    seal_published(newsroom.root)
     result = run_check(newsroom.root, TODAY, use_cache=False)
     assert result.ok, [p.format() for p in result.problems]
     assert_check_survives(newsroom)
