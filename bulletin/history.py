@@ -5,7 +5,7 @@ the text, which anyone can recompute. When the newsroom is a git repository, the
 what was published. For each issue file, the first commit whose version carries a lock is *the
 commit that first published it*; check and verify then require of the working tree:
 
-* the issue file still exists, still published, still with a lock (E251 otherwise);
+* the issue file still exists, still published, still with a lock (E255 otherwise);
 * that lock has the first one's date, version, issue digest, names and items; an item digest
   may differ only where the lock now accounts for more corrections than it did then (a re-lock
   after a correction, which ``bulletin publish`` does);
@@ -204,7 +204,7 @@ def history_problems(newsroom: Newsroom, cache_dir: Path | None) -> list[Problem
         restore = f"请用 git checkout {_short(record.commit)} -- {path} 恢复"
         if issue is None:
             if not (newsroom.root / path).exists():
-                found.append(Problem(path, 1, "E251", f"本期已在提交 {_short(record.commit)} 发布，现在期刊文件已被删除；"
+                found.append(Problem(path, 1, "E255", f"本期已在提交 {_short(record.commit)} 发布，现在期刊文件已被删除；"
                                                       f"已发布的期刊不能删除，{restore}"))
             continue
         found += _issue_against(issue, record, restore)
@@ -217,18 +217,18 @@ def _issue_against(issue: Issue, record: Record, restore: str) -> list[Problem]:
     if not issue.published or lock is None:
         what = "改回了草稿" if not issue.published else "删去了锁定摘要（lock）"
         line = issue.src.line("status") if not issue.published or "lock" not in issue.src.lines else issue.src.line("lock")
-        return [Problem(path, line, "E251", f"本期已在提交 {commit} 发布并锁定，现在{what}；发布记录不能抹去，{restore}，"
+        return [Problem(path, line, "E255", f"本期已在提交 {commit} 发布并锁定，现在{what}；发布记录不能抹去，{restore}，"
                                             "改动写在稿件的 corrections 中")]
     found = []
     differ = _rewritten(record, lock)
     if differ:
-        found.append(Problem(path, issue.src.line("lock"), "E251",
+        found.append(Problem(path, issue.src.line("lock"), "E255",
                              f"本期的锁定摘要与首次发布它的提交 {commit} 中的不同（{'、'.join(differ)}）；"
                              f"lock 只能由 bulletin publish 按更正记录重新锁定，{restore}"))
     now = lock.get("corrected") or {}
     for rid, (count, where) in sorted(record.corrected.items()):
         if _count(now, rid) < count:
-            found.append(Problem(path, issue.src.line("lock"), "E251",
+            found.append(Problem(path, issue.src.line("lock"), "E255",
                                  f"稿件 {rid} 在提交 {_short(where)} 中已计入 {count} 条更正记录，现在 lock.corrected 只有 "
                                  f"{_count(now, rid)} 条；更正记录不能撤回，请用 git show {_short(where)} 找回删去的更正和锁定摘要"))
     return found

@@ -26,10 +26,10 @@ Every check (and so every build) recomputes the digests. The rule:
   distribution, copies, editor, signer, classification) is an error (E233): a published issue
   is never edited; an erratum goes into the items' ``corrections``;
 * a draft that carries a lock (a published issue turned back into a draft) is an error (E234);
-* a published issue without a lock is an error (E250): deleting the lock must not let
+* a published issue without a lock is an error (E254): deleting the lock must not let
   ``publish`` write a fresh one over edited text;
 * a re-locked item whose report has fewer corrections than the lock accounted for is an error
-  (E252): a correction, once made, stays on record;
+  (E256): a correction, once made, stays on record;
 * a unit or series renamed since publication is a warning (W120): the published pages and PDFs
   keep the recorded name.
 
@@ -252,7 +252,7 @@ class Verdict:
 
     @property
     def tampered(self) -> bool:
-        """A change that no correction accounts for, or no lock at all (E250)."""
+        """A change that no correction accounts for, or no lock at all (E254)."""
         return not self.locked or bool(self.malformed or self.lost_corrections) or any(not c.covered for c in self.changes)
 
 
@@ -370,7 +370,7 @@ def lock_problems(newsroom: Newsroom) -> list[Problem]:
             continue
         verdict = verify_issue(newsroom, issue)
         if not verdict.locked:
-            found.append(Problem(path, issue.src.line("status"), "E250",
+            found.append(Problem(path, issue.src.line("status"), "E254",
                                  "本期标为已发布，但没有锁定摘要（lock），发布后的改动无法发现；若 lock 被删去，"
                                  "请用 git 恢复原来的 lock；若本期从未用 bulletin publish 发布，"
                                  f"请把 status 改为 draft 后运行 bulletin publish {path}"))
@@ -385,7 +385,7 @@ def lock_problems(newsroom: Newsroom) -> list[Problem]:
 
 def _lost_correction(newsroom: Newsroom, issue: Issue, rid: str, accounted: int, present: int) -> Problem:
     report = newsroom.reports[rid]
-    return Problem(report.src.path, report.src.line("corrections") if present else report.src.line("id"), "E252",
+    return Problem(report.src.path, report.src.line("corrections") if present else report.src.line("id"), "E256",
                    f"本稿在 {issue.key} 发布后的 {accounted} 条更正记录已在重新锁定时计入，现在只剩 {present} 条；"
                    "更正记录不能删除，请用 git 恢复删去的更正")
 

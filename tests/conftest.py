@@ -129,7 +129,7 @@ class Newsroom:
 
 def seal_published(root: Path) -> None:
     """Give each hand-written published issue the lock ``bulletin publish`` would have written
-    on its date: a published issue without one is an error (E250). Call after writing its items."""
+    on its date: a published issue without one is an error (E254). Call after writing its items."""
     import yaml
 
     from bulletin.load import load_sources

@@ -12,7 +12,7 @@ ISSUE = "issues/zwxx/2026/018.yaml"
 R = "content/2026/03/2026-03-nyj-001.md"
 PUBLISHED = date(2026, 3, 12)
 LATER = date(2026, 3, 20)
-LOCK_CODES = ("E224", "E232", "E233", "E234", "E235", "E250", "E252", "W108", "W120")
+LOCK_CODES = ("E224", "E232", "E233", "E234", "E235", "E254", "E256", "W108", "W120")
 
 
 @pytest.fixture
@@ -195,12 +195,12 @@ def test_published_without_lock_is_an_error_that_publish_cannot_paper_over(newsr
     """Deleting the lock and running publish must not write a fresh lock over edited text."""
     edit(newsroom, ISSUE, "status: draft", "status: published")
     assert lock_lines(newsroom) == [
-        f"{ISSUE}:5: error[E250]: 本期标为已发布，但没有锁定摘要（lock），发布后的改动无法发现；若 lock 被删去，"
+        f"{ISSUE}:5: error[E254]: 本期标为已发布，但没有锁定摘要（lock），发布后的改动无法发现；若 lock 被删去，"
         f"请用 git 恢复原来的 lock；若本期从未用 bulletin publish 发布，请把 status 改为 draft 后运行 bulletin publish {ISSUE}"
     ]
     before = (newsroom.root / ISSUE).read_text(encoding="utf-8")
     result = run_cli(newsroom.root, "publish", ISSUE, today="2026-03-20")
-    assert result.code == 1 and "error[E250]" in result.err
+    assert result.code == 1 and "error[E254]" in result.err
     assert (newsroom.root / ISSUE).read_text(encoding="utf-8") == before
     verify = run_cli(newsroom.root, "verify", today="2026-03-20")
     assert (verify.code, verify.out) == (1, "zwxx/2026/018  未锁定\n")

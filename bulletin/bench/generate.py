@@ -881,7 +881,7 @@ def generate(
 def _locks(root: Path, last_year: int, published: list[tuple[Path, str]]) -> dict[Path, str]:
     """The ``lock`` block ``bulletin publish`` would have written for each published issue.
 
-    A real archive's published issues are locked; without locks check would refuse (E250)
+    A real archive's published issues are locked; without locks check would refuse (E254)
     every one. The digests come from ``bulletin.lock`` itself, computed on the model of the
     files just written, so they match whatever that module checks. Skipped (issues stay
     unlocked) where the lock module has no ``new_lock``.

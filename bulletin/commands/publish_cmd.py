@@ -78,7 +78,7 @@ def _relock(ctx, newsroom: Newsroom, issue: Issue, full: Path) -> int:
 
     The lock keeps its date, version and recorded names; only those items' digests (computed as
     that version computes them) and their ``corrected`` counts change. A published issue without
-    a lock never gets here: check refuses it (E250), so a deleted lock cannot be rewritten.
+    a lock never gets here: check refuses it (E254), so a deleted lock cannot be rewritten.
     """
     verdict = verify_issue(newsroom, issue)
     covered = [c for c in verdict.changes if c.covered]
