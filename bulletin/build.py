@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from bulletin.check import run_check
 from bulletin.fingerprint import PartRecord, assets_digest, notices_digest, pdf_digest, site_digest
 from bulletin.model import Newsroom
 from bulletin.views import INTRANET, PUBLIC, print_view, site_view
-from bulletin.write import atomic_write, fresh_staging, swap_in
+from bulletin.write import STAGING, WRITE_ERRORS, atomic_write, fresh_staging, swap_in, write_failure
 
 PARTS = ("notices", "pdf", "site", "intranet")
 
@@ -153,6 +154,23 @@ def _build_sites(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[st
         built.wrote(part, digest)
 
 
+def _swap(build_dir: Path, staging: Path, cache: Path, built: Built) -> None:
+    """Swap the written parts in, their digests recorded around the swap.
+
+    The parts are first forgotten in the record, then swapped, then recorded: whatever step a
+    full disk or a kill stops, the record never claims a digest for outputs that are not there
+    (a forgotten part is merely rebuilt).
+    """
+    record = PartRecord(cache)
+    if built.written:
+        record.save({part: "" for part in built.written})
+    swap_in(build_dir, staging, built.written)
+    try:
+        record.save(built.digests)
+    except OSError:
+        pass  # the new outputs are in place and complete; unrecorded, they are rebuilt next time
+
+
 class _LazyQueue:
     """The build's one PDF queue for notices and issues, made when a part first needs it.
 
@@ -195,17 +213,22 @@ def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = F
         print(f"有 {len(result.errors)} 个错误，未构建；build/ 保持原样", file=sys.stderr)
         return 1
     build_dir = root / "build"
-    staging = fresh_staging(build_dir)
-    cache = build_dir / ".cache"
-    cache.mkdir(exist_ok=True)
     try:
+        staging = fresh_staging(build_dir)
+        cache = build_dir / ".cache"
+        cache.mkdir(exist_ok=True)
         built = build_parts(result.newsroom, staging, cache, parts, Progress(quiet))
+        _swap(build_dir, staging, cache, built)
     except _failures() as exc:
         print(exc, file=sys.stderr)
         print("构建失败；build/ 保持原样", file=sys.stderr)
         return 1
-    swap_in(build_dir, staging, built.written)
-    PartRecord(cache).save(built.digests)
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRORS:
+            raise
+        shutil.rmtree(build_dir / STAGING, ignore_errors=True)
+        print(f"构建失败：{write_failure(exc, root)}", file=sys.stderr)
+        return 1
     written, unchanged = (sorted(names, key=PARTS.index) for names in (built.written, built.unchanged))
     same = f"；内容未变，沿用：{'、'.join(unchanged)}" if unchanged else ""
     print(f"已构建：{'、'.join(written) or '（无）'}{same} → {build_dir}", file=sys.stderr)

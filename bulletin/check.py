@@ -17,6 +17,7 @@ from pathlib import Path as FsPath
 from bulletin import enums, schema
 from bulletin.cache import DigestCache
 from bulletin.dates import local, month_key
+from bulletin.history import history_problems
 from bulletin.lints import lint_newsroom
 from bulletin.load import Doc, Sources, load_sources
 from bulletin.lock import lock_problems
@@ -66,6 +67,7 @@ def run_check(root: FsPath, today: date, use_cache: bool = True, lints: bool = T
         problems += check_newsroom(newsroom, cache, lints)
         if use_cache:
             _save(cache, root / "build")
+        problems += history_problems(newsroom, root / "build" / ".cache" if use_cache else None)
     return CheckResult(newsroom, sorted_problems(problems))
 
 

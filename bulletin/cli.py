@@ -11,12 +11,15 @@ import argparse
 import importlib
 import os
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from bulletin import __version__
 from bulletin.dates import build_day
+from bulletin.runlock import WRITERS, Busy, writer_lock
+from bulletin.write import WRITE_ERRORS, write_failure
 
 
 @dataclass
@@ -173,7 +176,16 @@ def _main(argv: list[str] | None) -> int:
         print(f"bulletin: {args.command} 尚未实现", file=sys.stderr)
         return 2
     try:
-        return module.run(ctx, args)
+        with writer_lock(ctx.root) if args.command in WRITERS else nullcontext():
+            return module.run(ctx, args)
+    except Busy as exc:
+        print(f"bulletin: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRORS:
+            raise
+        print(f"bulletin: {write_failure(exc, ctx.root)}", file=sys.stderr)
+        return 1
     except UsageError as exc:
         print(f"bulletin: 用法错误：{exc}", file=sys.stderr)
         return 2

@@ -10,6 +10,10 @@
         2026-03-nyj-004: <digest of the report as published>
       corrected:                # only after a re-lock: corrections already accounted for
         2026-03-nyj-004: 1
+      version: 2                # absent in locks written before images and names were covered
+      names:                    # the names as printed, kept when units.yaml renames a unit
+        series: 政务信息
+        units: {nyj: 市农业农村局}
 
 Every check (and so every build) recomputes the digests. The rule:
 
@@ -22,25 +26,44 @@ Every check (and so every build) recomputes the digests. The rule:
   distribution, copies, editor, signer, classification) is an error (E233): a published issue
   is never edited; an erratum goes into the items' ``corrections``;
 * a draft that carries a lock (a published issue turned back into a draft) is an error (E234);
-* a published issue without a lock is a warning (W107): ``bulletin publish`` writes it.
+* a published issue without a lock is an error (E254): deleting the lock must not let
+  ``publish`` write a fresh one over edited text;
+* a re-locked item whose report has fewer corrections than the lock accounted for is an error
+  (E256): a correction, once made, stays on record;
+* a unit or series renamed since publication is a warning (W120): the published pages and PDFs
+  keep the recorded name.
+
+When the newsroom is a git repository, ``bulletin.history`` also compares each lock with the
+one in the commit that first published the issue.
 
 The digests are over normalised values, not bytes, so re-quoting or re-indenting YAML does not
-count as a change, while any change of wording, names, dates or markings does. Records that are
-added after publication by design — ``adopted``, ``instructions``, ``corrections``, ``closed``,
-``tags``, ``status`` and ``reject_reason`` — are outside the digest.
+count as a change. A lock covers what was published (:data:`PUBLISHED_FIELDS`): title (and the
+issue's headline, in the issue digest), body, images (their bytes), unit and co_units, category,
+classification and urgency. Records kept about an item after publication — ``adopted``,
+``instructions``, ``assignment``, ``tags``, ``withdrawn``, ``contact``, ``public_contacts``,
+``closed``, ``corrections``, ``status`` — are outside it by design: an allowlist, so a field
+added later is outside too until it is deliberately added here.
+
+Locks written before version 2 (no ``version`` key) are verified as they were written: over
+the fields they covered then (which included author, submission time and assignment, but not
+images). Re-locking keeps a lock's version, so a published record is never silently rewritten.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from bulletin.dates import local, to_date
+from bulletin.markup import image_target
 from bulletin.model import Issue, Newsroom, Report
 from bulletin.problems import Problem
 
@@ -65,8 +88,53 @@ def normalised_body(body: str) -> str:
     return unicodedata.normalize("NFC", "\n".join(lines).strip("\n"))
 
 
-def report_fields(report: Report) -> dict[str, Any]:
-    """What a lock covers in a report: everything printed or shown, nothing recorded later."""
+PUBLISHED_FIELDS = ("title", "unit", "co_units", "category", "classification", "urgency", "body", "images")
+VERSION = 2
+IMAGE_MAX_BYTES = 64 * 1024 * 1024  # larger is not an image a check reads (the lints say so)
+
+
+def image_digests(root: Path, report: Report) -> list[list[str | None]]:
+    """``[path, sha256 of its bytes]`` of each image in the body, in order; None when the file
+    is missing, not a regular file or too large (never opened: a FIFO must not block)."""
+    if "![" not in report.body:
+        return []
+    from bulletin.lints import body_targets  # lints -> followups -> views -> lock: imported on use
+
+    found: list[list[str | None]] = []
+    for kind, url, _alt in body_targets(report.body):
+        target = image_target(report.src.path, url.strip()) if kind == "img" else None
+        if target is None:
+            continue
+        found.append([target, _file_digest(root / target)])
+    return found
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > IMAGE_MAX_BYTES:
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except (OSError, ValueError):
+        return None
+
+
+def report_fields(report: Report, root: Path) -> dict[str, Any]:
+    """What a lock covers in a report: what was published, nothing recorded about it later."""
+    return {
+        "title": _text(report.title),
+        "unit": report.unit,
+        "co_units": list(report.co_units),
+        "category": report.category,
+        "classification": report.classification if report.classification_given else None,
+        "urgency": report.urgency,
+        "body": normalised_body(report.body),
+        "images": image_digests(root, report),
+    }
+
+
+def _report_fields_v1(report: Report) -> dict[str, Any]:
+    """What locks before version 2 covered; kept so that their digests still verify."""
     return {
         "id": report.id,
         "title": _text(report.title),
@@ -84,6 +152,26 @@ def report_fields(report: Report) -> dict[str, Any]:
         "assignment": report.assignment,
         "body": normalised_body(report.body),
     }
+
+
+def printed_names(newsroom: Newsroom, issue: Issue) -> dict[str, Any]:
+    """The series name and the names of the items' units as they are printed today."""
+    series = newsroom.series.get(issue.series or "")
+    units = {uid: newsroom.units[uid].name for r in issue.reports for uid in r.units if uid in newsroom.units}
+    return {"series": series.name if series else None, "units": dict(sorted(units.items()))}
+
+
+def recorded_names(issue: Issue) -> tuple[str | None, dict[str, str]]:
+    """The series and unit names a published issue was printed with (version-2 locks), so pages
+    and PDFs keep them when units.yaml renames a unit; ``(None, {})`` when none are recorded."""
+    lock = issue.lock
+    if not issue.published or not isinstance(lock, dict) or lock_version(lock) < 2 or not _names_shape(lock.get("names")):
+        return None, {}
+    return lock["names"]["series"], dict(lock["names"]["units"])
+
+
+def lock_version(lock: dict) -> int:
+    return lock.get("version", 1)
 
 
 def issue_fields(issue: Issue) -> dict[str, Any]:
@@ -107,21 +195,26 @@ def digest(fields: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def item_digest(report: Report) -> str:
-    return digest(report_fields(report))
+def item_digest(report: Report, root: Path, version: int = VERSION) -> str:
+    return digest(report_fields(report, root) if version >= 2 else _report_fields_v1(report))
 
 
-def issue_digest(issue: Issue) -> str:
-    return digest(issue_fields(issue))
+def issue_digest(issue: Issue, names: dict | None = None) -> str:
+    """The issue's printed fields; from version 2 with the names recorded in its lock."""
+    fields = issue_fields(issue)
+    return digest(fields if names is None else {**fields, "names": names})
 
 
-def new_lock(issue: Issue, day: date) -> dict[str, Any]:
+def new_lock(newsroom: Newsroom, issue: Issue, day: date) -> dict[str, Any]:
     """The lock ``bulletin publish`` writes for an issue published on ``day``."""
+    names = printed_names(newsroom, issue)
     return {
         "date": day,
         "algorithm": ALGORITHM,
-        "issue": issue_digest(issue),
-        "items": {report.id: item_digest(report) for report in issue.reports},
+        "issue": issue_digest(issue, names),
+        "items": {report.id: item_digest(report, newsroom.root) for report in issue.reports},
+        "version": VERSION,
+        "names": names,
     }
 
 
@@ -149,6 +242,7 @@ class Verdict:
     lock_date: date | None = None
     malformed: str | None = None
     changes: list[ItemChange] = field(default_factory=list)
+    lost_corrections: list[tuple[str, int, int]] = field(default_factory=list)  # id, accounted, present
 
     @property
     def state(self) -> str:
@@ -158,8 +252,8 @@ class Verdict:
 
     @property
     def tampered(self) -> bool:
-        """A change that no correction accounts for."""
-        return bool(self.malformed) or any(not c.covered for c in self.changes)
+        """A change that no correction accounts for, or no lock at all (E254)."""
+        return not self.locked or bool(self.malformed or self.lost_corrections) or any(not c.covered for c in self.changes)
 
 
 def _lock_shape(lock: dict) -> str | None:
@@ -168,6 +262,10 @@ def _lock_shape(lock: dict) -> str | None:
         return "lock 缺少有效的 date"
     if lock.get("algorithm") != ALGORITHM:
         return f"lock.algorithm 应为 {ALGORITHM}"
+    if lock.get("version", 1) not in (1, VERSION) or isinstance(lock.get("version"), bool):
+        return f"lock.version 应为 {VERSION}"
+    if lock.get("version", 1) >= 2 and not _names_shape(lock.get("names")):
+        return "lock.names 应记录刊物名称 series 和单位名称 units"
     if not isinstance(lock.get("issue"), str) or not _HEX.match(lock["issue"]):
         return "lock.issue 不是有效的摘要"
     items = lock.get("items")
@@ -179,6 +277,13 @@ def _lock_shape(lock: dict) -> str | None:
     ):
         return "lock.corrected 应是“稿件 id: 更正条数”的映射"
     return None
+
+
+def _names_shape(names: Any) -> bool:
+    if not isinstance(names, dict) or not isinstance(names.get("series"), str | None):
+        return False
+    units = names.get("units")
+    return isinstance(units, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in units.items())
 
 
 def _covering(report: Report, lock_date: date, already: int) -> list[date]:
@@ -198,7 +303,8 @@ def verify_issue(newsroom: Newsroom, issue: Issue) -> Verdict:
     lock_date: date = to_date(lock["date"])  # type: ignore[assignment]  # checked by _lock_shape
     verdict.lock_date = lock_date
     line = issue.src.line
-    if lock["issue"] != issue_digest(issue):
+    version = lock_version(lock)
+    if lock["issue"] != issue_digest(issue, lock.get("names") if version >= 2 else None):
         verdict.changes.append(ItemChange("", ISSUE_FIELDS, line("lock", "issue")))
     locked: dict[str, str] = lock["items"]
     current = {item.id: item for item in issue.items}
@@ -208,10 +314,13 @@ def verify_issue(newsroom: Newsroom, issue: Issue) -> Verdict:
             verdict.changes.append(ItemChange(rid, DROPPED, line("lock", "items", rid)))
         elif report is None:
             verdict.changes.append(ItemChange(rid, REMOVED, current[rid].line))
-        elif item_digest(report) != expected:
+        elif item_digest(report, newsroom.root, version) != expected:
             already = lock.get("corrected", {}).get(rid, 0)
             covering = _covering(report, lock_date, already)
             verdict.changes.append(ItemChange(rid, CHANGED, current[rid].line, covering, already))
+        accounted = lock.get("corrected", {}).get(rid, 0)
+        if report is not None and len(report.corrections) < accounted:
+            verdict.lost_corrections.append((rid, accounted, len(report.corrections)))
     for rid, item in current.items():
         if rid not in locked:
             verdict.changes.append(ItemChange(rid, ADDED, item.line))
@@ -261,11 +370,53 @@ def lock_problems(newsroom: Newsroom) -> list[Problem]:
             continue
         verdict = verify_issue(newsroom, issue)
         if not verdict.locked:
-            found.append(Problem(path, issue.src.line("status"), "W107",
-                                 f"本期标为已发布，但没有锁定摘要，发布后的改动无法发现；请运行 bulletin publish {path}"))
+            found.append(Problem(path, issue.src.line("status"), "E254",
+                                 "本期标为已发布，但没有锁定摘要（lock），发布后的改动无法发现；若 lock 被删去，"
+                                 "请用 git 恢复原来的 lock；若本期从未用 bulletin publish 发布，"
+                                 f"请把 status 改为 draft 后运行 bulletin publish {path}"))
         elif verdict.malformed:
             found.append(Problem(path, issue.src.line("lock"), "E232",
                                  f"{verdict.malformed}；lock 由 bulletin publish 写入，请用 git 恢复原来的 lock，不要手改"))
         for change in verdict.changes:
             found.append(_change_problem(issue, verdict, change, newsroom))
+        found += [_lost_correction(newsroom, issue, *lost) for lost in verdict.lost_corrections]
+    return found + renamed_problems(newsroom)
+
+
+def _lost_correction(newsroom: Newsroom, issue: Issue, rid: str, accounted: int, present: int) -> Problem:
+    report = newsroom.reports[rid]
+    return Problem(report.src.path, report.src.line("corrections") if present else report.src.line("id"), "E256",
+                   f"本稿在 {issue.key} 发布后的 {accounted} 条更正记录已在重新锁定时计入，现在只剩 {present} 条；"
+                   "更正记录不能删除，请用 git 恢复删去的更正")
+
+
+def renamed_problems(newsroom: Newsroom) -> list[Problem]:
+    """A unit or series renamed since an issue printed it (机构改革): one warning per old name."""
+    printed: dict[tuple[str, str, str], int] = {}
+    for issue in newsroom.issues:
+        lock = issue.lock
+        if not issue.published or not isinstance(lock, dict) or lock_version(lock) < 2 or _lock_shape(lock):
+            continue
+        names = lock["names"]
+        series = newsroom.series.get(issue.series or "")
+        if series is not None and names["series"] not in (None, series.name):
+            key = ("series", series.id, names["series"])
+            printed[key] = printed.get(key, 0) + 1
+        for uid, name in names["units"].items():
+            unit = newsroom.units.get(uid)
+            if unit is not None and unit.name != name:
+                printed[("unit", uid, name)] = printed.get(("unit", uid, name), 0) + 1
+    found = []
+    for (kind, oid, old), count in sorted(printed.items()):
+        if kind == "unit":
+            unit = newsroom.units[oid]
+            where, line, now = unit.src.path, unit.src.line("name"), unit.name
+            what = f"单位 {oid}"
+        else:
+            series = newsroom.series[oid]
+            where, line, now = series.src.path, series.src.line("name"), series.name
+            what = f"刊物 {oid}"
+        found.append(Problem(where, line, "W120",
+                             f"{what} 现名“{now}”，但有 {count} 期已发布的期刊印的是“{old}”；"
+                             "这些期刊的网页和 PDF 仍按发布时的名称显示，新的期刊用新名称"))
     return found

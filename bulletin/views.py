@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from bulletin import enums, personal
+from bulletin.lock import recorded_names
 from bulletin.model import Issue, Newsroom, Report
 
 PUBLIC = "public"
@@ -112,7 +113,8 @@ def site_view(newsroom: Newsroom, view: str) -> SiteView:
     masker = _Masker(newsroom) if view == INTRANET else None
     for issue in issues:
         series = newsroom.series[issue.series or ""]
-        ref = IssueRef(issue.key, series.name, issue.number or 0, issue.year or 0, issue.date)  # type: ignore[arg-type]
+        series_name = recorded_names(issue)[0] or series.name  # as printed, after a renaming too
+        ref = IssueRef(issue.key, series_name, issue.number or 0, issue.year or 0, issue.date)  # type: ignore[arg-type]
         shown: list[tuple[str, ItemView]] = []
         for report in issue.reports:
             if not _report_allowed(report, view):
@@ -124,7 +126,7 @@ def site_view(newsroom: Newsroom, view: str) -> SiteView:
             shown.append((masker.text(headline, report) if masker else headline, item))
         if shown:
             issue_views.append(
-                IssueView(issue.key, series.id, series.name, series.kind, series.publisher,
+                IssueView(issue.key, series.id, series_name, series.kind, series.publisher,
                           issue.year or 0, issue.number or 0, issue.date, shown)  # type: ignore[arg-type]
             )
     for item in items.values():  # 续报 links only between items this view holds
@@ -163,9 +165,11 @@ def _corrections(report: Report, view: str) -> list[tuple[date | None, str]]:
 
 
 def _item(newsroom: Newsroom, report: Report, view: str, masker: _Masker | None = None) -> ItemView:
-    def name(uid: str) -> str:
+    printed = {k: v for i in reversed(report.published_issues) for k, v in recorded_names(i)[1].items()}
+
+    def name(uid: str) -> str:  # as first published, after a renaming too
         unit = newsroom.units.get(uid)
-        return unit.name if unit else uid
+        return printed.get(uid) or (unit.name if unit else uid)
 
     item = ItemView(
         id=report.id,
@@ -224,14 +228,14 @@ def print_view(newsroom: Newsroom, issue: Issue) -> PrintIssue:
     urgency = "特急" if "特急" in urgencies else ("加急" if urgencies else None)
     return PrintIssue(
         issue=issue,
-        series_name=series.name if series else (issue.series or ""),
+        series_name=recorded_names(issue)[0] or (series.name if series else (issue.series or "")),
         kind=series.kind if series else "bulletin",
         publisher=series.publisher if series else "",
         classification=classification,
         secrecy_term=max(terms, key=_term_length) if terms else None,
         urgency=urgency,
         items=[(issue.title_of(r), r) for r in issue.reports],
-        unit_names={uid: u.name for uid, u in newsroom.units.items()},
+        unit_names={**{uid: u.name for uid, u in newsroom.units.items()}, **recorded_names(issue)[1]},
         root=newsroom.root,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,24 @@ class Newsroom:
 
     def remove(self, rel: str) -> None:
         (self.root / rel).unlink()
+
+
+def seal_published(root: Path) -> None:
+    """Give each hand-written published issue the lock ``bulletin publish`` would have written
+    on its date: a published issue without one is an error (E254). Call after writing its items."""
+    import yaml
+
+    from bulletin.load import load_sources
+    from bulletin.lock import new_lock
+    from bulletin.model import build_newsroom
+
+    newsroom = build_newsroom(load_sources(root), date(2026, 12, 31))
+    for issue in newsroom.issues:
+        if issue.published and issue.lock is None and issue.date is not None:
+            lock = yaml.safe_dump({"lock": new_lock(newsroom, issue, issue.date)}, allow_unicode=True, sort_keys=False)
+            path = root / issue.src.path
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text + ("" if text.endswith("\n") else "\n") + lock, encoding="utf-8")
 
 
 @pytest.fixture

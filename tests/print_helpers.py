@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pdfplumber
-from conftest import Newsroom, report_text
+from conftest import Newsroom, report_text, seal_published
 
 from bulletin.check import run_check
 from bulletin.views import print_view
@@ -98,6 +98,7 @@ def make_newsroom(root: Path) -> Newsroom:
     n.write("issues/zwxx/2026/018.yaml", BULLETIN)
     n.write("issues/xxzb/2026/003.yaml", SPECIAL)
     n.write("issues/ldcy/2026/002.yaml", BRIEF)
+    seal_published(root)
     return n
 
 

@@ -7,7 +7,7 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from conftest import SCORING  # the spec's example rules, shared with every test newsroom
+from conftest import SCORING, seal_published  # the spec's example rules, shared with every test newsroom
 
 from bulletin.dates import SHANGHAI
 
@@ -68,8 +68,12 @@ def issue_yaml(series: str, year: int, number: int, day: str, status: str, items
     )
 
 
-def add_issue(root: Path, series: str, year: int, number: int, day: str, status: str, items: list[str]) -> None:
+def add_issue(root: Path, series: str, year: int, number: int, day: str, status: str, items: list[str],
+              seal: bool = True) -> None:
+    """Write an issue; a published one gets its lock (add its reports first)."""
     write(root, f"issues/{series}/{year}/{number:03d}.yaml", issue_yaml(series, year, number, day, status, items))
+    if seal and status == "published":
+        seal_published(root)
 
 
 def generated_year(root: Path, reports: int = 9000, units: int = 60, seed: int = 7) -> None:
@@ -114,4 +118,5 @@ def generated_year(root: Path, reports: int = 9000, units: int = 60, seed: int =
             day = (batch[-1][1] + timedelta(days=3)).date()
             if day.year != 2026:
                 continue
-            add_issue(root, series, 2026, number, day.isoformat(), "published", [rid for rid, _ in batch])
+            add_issue(root, series, 2026, number, day.isoformat(), "published", [rid for rid, _ in batch], seal=False)
+    seal_published(root)

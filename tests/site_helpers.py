@@ -12,7 +12,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from conftest import Newsroom, report_text
+from conftest import Newsroom, report_text, seal_published
 
 TODAY = date(2026, 4, 1)
 
@@ -116,6 +116,7 @@ def plant(newsroom: Newsroom) -> Newsroom:
     w("issues/xxzb/2026/001.yaml", _issue("xxzb", 1, "2026-03-11", "published", ["2026-03-nyj-005"]))
     w("issues/xxzb/2026/002.yaml", _issue("xxzb", 2, "2026-03-13", "published", ["2026-03-jyj-013"]))
     w("issues/ldcy/2026/001.yaml", _issue("ldcy", 1, "2026-03-14", "published", ["2026-03-jyj-012"]))
+    seal_published(newsroom.root)
     return newsroom
 
 

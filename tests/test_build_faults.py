@@ -10,8 +10,6 @@ import time
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from bulletin import build
 from bulletin.write import RETIRED, STAGING, fresh_staging, swap_in
 
@@ -31,11 +29,20 @@ fake_parts.runs = 0
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and ".cache" not in p.parts and p.name != ".gitignore"}
+    """Every file as users see it (through the part links), without caches and generations."""
+    found = {}
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        rel = Path(dirpath).relative_to(folder)
+        if rel.parts[:1] in ((".gen",), (".cache",)):
+            dirnames[:] = []
+            continue
+        for name in filenames:
+            if name not in (".gitignore", ".lock", ".lock.pid"):
+                found[(rel / name).as_posix()] = (Path(dirpath) / name).read_bytes()
+    return dict(sorted(found.items()))
 
 
-def test_write_error_leaves_previous_build(newsroom, monkeypatch):
+def test_write_error_leaves_previous_build(newsroom, monkeypatch, capsys):
     monkeypatch.setattr(build, "build_parts", fake_parts)
     assert build.run_build(newsroom.root, TODAY) == 0
     before = snapshot(newsroom.root / "build")
@@ -47,9 +54,10 @@ def test_write_error_leaves_previous_build(newsroom, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(build, "build_parts", failing)
-    with pytest.raises(OSError):
-        build.run_build(newsroom.root, TODAY)
-    assert snapshot(newsroom.root / "build") == before | {".staging/site/index.html": b"half"}
+    assert build.run_build(newsroom.root, TODAY) == 1
+    assert snapshot(newsroom.root / "build") == before
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "构建失败：无法写入 文件：磁盘空间已满；请腾出磁盘空间后重试。已有的输出和新闻室文件保持原样")
     monkeypatch.setattr(build, "build_parts", fake_parts)
     assert build.run_build(newsroom.root, TODAY) == 0
     assert snapshot(newsroom.root / "build") == {"pdf/index.html": b"run 2", "site/index.html": b"run 2"}
@@ -64,7 +72,7 @@ def test_check_errors_leave_previous_build(newsroom, monkeypatch):
     assert snapshot(newsroom.root / "build") == before
 
 
-def test_kill_mid_swap_is_recovered(tmp_path):
+def test_a_swap_of_an_earlier_version_killed_mid_way_is_recovered(tmp_path):
     build_dir = tmp_path / "build"
     (build_dir / "site").mkdir(parents=True)
     (build_dir / "site" / "old.html").write_text("old")

@@ -6,13 +6,14 @@ Invariants: no exception; exit code 0 or 1; every problem names a file of the ne
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
 
 import yaml
-from conftest import Newsroom
+from conftest import Newsroom, seal_published
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -48,6 +49,16 @@ ISSUE = "issues/zwxx/2026/018.yaml"
 def fresh() -> Newsroom:
     """A clean newsroom per example, so one example's file never leaks into the next."""
     return Newsroom(Path(tempfile.mkdtemp(prefix="bulletin-fuzz-")))
+
+
+@functools.cache
+def published_issue() -> str:
+    """Issue 18 published with its lock (the lock does not depend on scoring.yaml: made once)."""
+    newsroom = fresh()
+    path = newsroom.root / "issues/zwxx/2026/018.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("status: draft", "status: published"), encoding="utf-8")
+    seal_published(newsroom.root)
+    return path.read_text(encoding="utf-8")
 
 
 def assert_check_survives(newsroom: Newsroom) -> None:
@@ -125,8 +136,7 @@ def test_fuzz_valid_shaped_scoring_always_scores(own, city, instruction, bonus, 
         "penalty": {"urgent_late": -abs(bonus), "assignment_missed": shortfall},
         "quota": {"monthly_default": monthly, "excess": excess, "shortfall": shortfall},
     }, allow_unicode=True))
-    newsroom.write("issues/zwxx/2026/018.yaml", (newsroom.root / "issues/zwxx/2026/018.yaml").read_text(
-        encoding="utf-8").replace("status: draft", "status: published"))
+    newsroom.write("issues/zwxx/2026/018.yaml", published_issue())
     result = run_check(newsroom.root, TODAY, use_cache=False)
     assert result.ok, [p.format() for p in result.problems]
     assert_check_survives(newsroom)

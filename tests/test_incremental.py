@@ -6,12 +6,18 @@ import subprocess
 import sys
 from datetime import date
 
-from conftest import ISSUE
+from conftest import ISSUE, seal_published
 
 from bulletin.build import run_build
 
 TODAY = date(2026, 11, 27)
 PUBLISHED = ISSUE.replace("status: draft", "status: published")
+
+
+def publish(newsroom) -> None:
+    """Issue 18 as ``bulletin publish`` leaves it: published, with its lock."""
+    newsroom.write("issues/zwxx/2026/018.yaml", PUBLISHED)
+    seal_published(newsroom.root)
 
 
 def build(newsroom, capsys, today=TODAY) -> str:
@@ -24,7 +30,7 @@ def stamp(newsroom, rel: str) -> int:
 
 
 def test_noop_rebuild_reuses_every_part(newsroom, capsys):
-    newsroom.write("issues/zwxx/2026/018.yaml", PUBLISHED)
+    publish(newsroom)
     assert build(newsroom, capsys).startswith("已构建：notices、pdf、site、intranet →")
     before = {rel: stamp(newsroom, rel) for rel in ("site/index.html", "intranet/index.html", "pdf/zwxx/2026/018.pdf")}
     assert build(newsroom, capsys).startswith("已构建：（无）；内容未变，沿用：notices、pdf、site、intranet →")
@@ -33,7 +39,7 @@ def test_noop_rebuild_reuses_every_part(newsroom, capsys):
 
 def test_noop_rebuild_never_imports_the_printing_stack(newsroom, capsys):
     """Half a second of a no-op rebuild was importing WeasyPrint's, Word's and Excel's libraries."""
-    newsroom.write("issues/zwxx/2026/018.yaml", PUBLISHED)
+    publish(newsroom)
     build(newsroom, capsys)
     script = (
         "import sys, datetime\n"
@@ -47,7 +53,7 @@ def test_noop_rebuild_never_imports_the_printing_stack(newsroom, capsys):
 
 
 def test_new_draft_issue_rebuilds_only_the_pdfs(newsroom, capsys):
-    newsroom.write("issues/zwxx/2026/018.yaml", PUBLISHED)
+    publish(newsroom)
     build(newsroom, capsys)
     newsroom.write("issues/zwxx/2026/019.yaml", ISSUE.replace("number: 18", "number: 19"))
     assert build(newsroom, capsys).startswith("已构建：pdf；内容未变，沿用：notices、site、intranet →")
@@ -55,9 +61,10 @@ def test_new_draft_issue_rebuilds_only_the_pdfs(newsroom, capsys):
 
 
 def test_edited_public_item_reaches_both_sites(newsroom, capsys):
-    newsroom.write("issues/zwxx/2026/018.yaml", PUBLISHED)
+    publish(newsroom)
     build(newsroom, capsys)
-    newsroom.report(body="3月8日，全市春耕备耕工作全面展开，新增一句独有的话：蓝莓基地扩种。")
+    newsroom.report(body="3月8日，全市春耕备耕工作全面展开，新增一句独有的话：蓝莓基地扩种。",
+                    corrections="[{date: 2026-11-27, note: 补充一句}]")  # a published item changes by a correction
     line = build(newsroom, capsys)
     assert line.startswith("已构建：notices、pdf、site、intranet →")
     page = (newsroom.root / "build/site/items/2026-03-nyj-001/index.html").read_text(encoding="utf-8")
@@ -65,16 +72,14 @@ def test_edited_public_item_reaches_both_sites(newsroom, capsys):
 
 
 def test_another_day_rebuilds_notices_and_sites(newsroom, capsys):
-    newsroom.write("issues/zwxx/2026/018.yaml", PUBLISHED)
+    publish(newsroom)
     build(newsroom, capsys)
     line = build(newsroom, capsys, today=date(2026, 11, 28))
     assert line.startswith("已构建：notices、site、intranet；内容未变，沿用：pdf →")
 
 
 def test_deleted_output_is_rebuilt(newsroom, capsys):
-    import shutil
-
-    newsroom.write("issues/zwxx/2026/018.yaml", PUBLISHED)
+    publish(newsroom)
     build(newsroom, capsys)
-    shutil.rmtree(newsroom.root / "build" / "site")
+    (newsroom.root / "build" / "site").unlink()  # what `rm -rf build/site` does to the part's link
     assert build(newsroom, capsys).startswith("已构建：site；内容未变，沿用：notices、pdf、intranet →")

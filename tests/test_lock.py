@@ -12,7 +12,7 @@ ISSUE = "issues/zwxx/2026/018.yaml"
 R = "content/2026/03/2026-03-nyj-001.md"
 PUBLISHED = date(2026, 3, 12)
 LATER = date(2026, 3, 20)
-LOCK_CODES = ("E224", "E232", "E233", "E234", "E235", "W107", "W108")
+LOCK_CODES = ("E224", "E232", "E233", "E234", "E235", "E254", "E256", "W108", "W120")
 
 
 @pytest.fixture
@@ -53,6 +53,9 @@ def test_rewriting_yaml_without_changing_values_is_not_a_change(published):
     "instructions:\n  - {leader: 市长 张国华, level: own, date: 2026-03-15, text: 请抓好落实。}",
     "tags: [春耕]",
     "status: 拟采用",
+    "assignment: yg-1",
+    "closed: true",
+    "corrections:\n  - {date: 2026-03-15, note: 补记}",
 ])
 def test_records_added_after_publication_are_not_changes(published, addition):
     edit(published, R, "classification: 公开\n", f"classification: 公开\n{addition}\n")
@@ -60,11 +63,35 @@ def test_records_added_after_publication_are_not_changes(published, addition):
 
 
 @pytest.mark.parametrize(("old", "new"), [
+    ("submitted: 2026-03-09T16:20:00+08:00", "submitted: 2026-03-09T17:20:00+08:00"),
+    ("signed_off_by: 副局长 陈立", "signed_off_by: 局长 李强"),
+    ("author: 李明", "author: 王小红"),
+])
+def test_record_metadata_may_be_corrected_after_publication(published, old, new):
+    """Issue 12.7: only what was published is locked; who signed it off and when it came in are records."""
+    edit(published, R, old, new)
+    assert lock_lines(published) == []
+
+
+def test_the_lock_covers_exactly_the_published_fields(published):
+    """An allowlist: a field added to reports later (withdrawn, contact, ...) is outside the lock."""
+    from bulletin.check import run_check
+    from bulletin.lock import PUBLISHED_FIELDS, report_fields
+
+    newsroom = run_check(published.root, LATER).newsroom
+    fields = report_fields(newsroom.reports["2026-03-nyj-001"], newsroom.root)
+    assert tuple(fields) == PUBLISHED_FIELDS == (
+        "title", "unit", "co_units", "category", "classification", "urgency", "body", "images")
+
+
+@pytest.mark.parametrize(("old", "new"), [
     ("全面展开。", "全面展开，进展顺利。"),
     ("title: 市农业农村局春耕备耕物资储备充足", "title: 市农业农村局春耕物资储备充足"),
     ("classification: 公开", "classification: 内部"),
-    ("submitted: 2026-03-09T16:20:00+08:00", "submitted: 2026-03-09T17:20:00+08:00"),
-    ("signed_off_by: 副局长 陈立", "signed_off_by: 局长 李强"),
+    ("category: 动态", "category: 经验"),
+    ("category: 动态", "category: 动态\nurgency: 加急"),
+    ("unit: nyj", "unit: jyj"),
+    ("unit: nyj", "unit: nyj\nco_units: [jyj]"),
 ])
 def test_any_change_of_the_published_text_is_an_error(published, old, new):
     edit(published, R, old, new)
@@ -107,7 +134,7 @@ def test_relock_after_a_correction_catches_the_next_change(published):
     after = (published.root / ISSUE).read_text(encoding="utf-8").split("\n")
     assert after[:18] == before[:18]  # only the item's digest changes, and `corrected` is added
     assert after[18] != before[18] and after[18].startswith("    2026-03-nyj-001: ")
-    assert after[19:] == ["  corrected:", "    2026-03-nyj-001: 1", ""]
+    assert after[19:] == [*before[19:-1], "  corrected:", "    2026-03-nyj-001: 1", ""]
     assert lock_lines(published) == []
     edit(published, R, "进展顺利", "进展很顺利")
     assert lock_lines(published) == [
@@ -164,17 +191,21 @@ def test_turning_a_published_issue_back_into_a_draft_is_an_error(published):
     ]
 
 
-def test_published_without_lock_warns_and_publish_adds_the_lock(newsroom):
+def test_published_without_lock_is_an_error_that_publish_cannot_paper_over(newsroom):
+    """Deleting the lock and running publish must not write a fresh lock over edited text."""
     edit(newsroom, ISSUE, "status: draft", "status: published")
     assert lock_lines(newsroom) == [
-        f"{ISSUE}:5: warning[W107]: 本期标为已发布，但没有锁定摘要，发布后的改动无法发现；请运行 bulletin publish {ISSUE}"
+        f"{ISSUE}:5: error[E254]: 本期标为已发布，但没有锁定摘要（lock），发布后的改动无法发现；若 lock 被删去，"
+        f"请用 git 恢复原来的 lock；若本期从未用 bulletin publish 发布，请把 status 改为 draft 后运行 bulletin publish {ISSUE}"
     ]
     before = (newsroom.root / ISSUE).read_text(encoding="utf-8")
     result = run_cli(newsroom.root, "publish", ISSUE, today="2026-03-20")
-    assert result.code == 0
-    assert result.err == f"{ISSUE} 已是发布状态，现补写锁定摘要（1 篇稿件，锁定日期 2026-03-20）\n"
-    after = (newsroom.root / ISSUE).read_text(encoding="utf-8")
-    assert after.startswith(before) and after[len(before):].startswith("lock:\n  date: 2026-03-20\n")
+    assert result.code == 1 and "error[E254]" in result.err
+    assert (newsroom.root / ISSUE).read_text(encoding="utf-8") == before
+    verify = run_cli(newsroom.root, "verify", today="2026-03-20")
+    assert (verify.code, verify.out) == (1, "zwxx/2026/018  未锁定\n")
+    edit(newsroom, ISSUE, "status: published", "status: draft")
+    assert run_cli(newsroom.root, "publish", ISSUE, today="2026-03-20").code == 0
     assert lock_lines(newsroom) == []
     again = run_cli(newsroom.root, "publish", ISSUE, today="2026-03-21")
     assert (again.code, again.err) == (0, f"{ISSUE} 已发布，锁定摘要一致，无需重复发布\n")
@@ -186,7 +217,7 @@ def test_verify_json_lists_every_published_issue(published):
     edit(published, R, "全面展开。", "全面展开，进展顺利。")
     _correct(published, "2026-03-14")
     result = run_cli(published.root, "verify", "--format", "json", today="2026-03-20")
-    assert result.code == 0
+    assert result.code == 1
     assert json.loads(result.out) == {
         "issues": [
             {"issue": "zwxx/2026/018", "path": ISSUE, "state": "已变更", "locked": "2026-03-12", "malformed": None,
@@ -194,9 +225,10 @@ def test_verify_json_lists_every_published_issue(published):
             {"issue": "zwxx/2026/019", "path": "issues/zwxx/2026/019.yaml", "state": "未锁定", "locked": None,
              "malformed": None, "changes": []},
         ],
-        "tampered": 0,
+        "tampered": 1,
+        "history": [],
     }
-    assert result.err == "核对了 2 期已发布期刊：1 期已变更，其中 0 期有未经更正的改动\n"
+    assert result.err == "核对了 2 期已发布期刊：1 期已变更，其中 1 期有未经更正的改动\n"
 
 
 def test_lock_is_checked_by_build_too(published):
@@ -205,3 +237,62 @@ def test_lock_is_checked_by_build_too(published):
     assert result.code == 1
     assert "error[E224]" in result.err
     assert not (published.root / "build" / "notices").exists()
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(17)
+
+
+def test_images_are_part_of_the_lock(newsroom):
+    newsroom.write("content/2026/03/图1.png", PNG + b"first")
+    newsroom.report(body="3月8日，全市春耕备耕工作全面展开。\n\n![田间作业](图1.png)")
+    assert run_cli(newsroom.root, "publish", ISSUE, today="2026-03-12").code == 0
+    assert lock_lines(newsroom) == []
+    newsroom.write("content/2026/03/图1.png", PNG + b"other")  # same name, other picture
+    assert [p.split(": ", 2)[1] for p in lock_lines(newsroom)] == ["error[E224]"]
+    newsroom.write("content/2026/03/图1.png", PNG + b"first")
+    assert lock_lines(newsroom) == []
+
+
+def test_a_renamed_unit_keeps_its_printed_name_with_a_warning(published):
+    """机构改革: units.yaml renames nyj; the published issue's pages and PDF keep the old name."""
+    from bulletin.check import run_check
+    from bulletin.views import INTRANET, print_view, site_view
+
+    edit(published, "units.yaml", "name: 市农业农村局", "name: 市农业农村委员会")
+    edit(published, "issues/series.yaml", "name: 政务信息", "name: 江城政务信息")
+    assert lock_lines(published) == [
+        "issues/series.yaml:1: warning[W120]: 刊物 zwxx 现名“江城政务信息”，但有 1 期已发布的期刊印的是“政务信息”；"
+        "这些期刊的网页和 PDF 仍按发布时的名称显示，新的期刊用新名称",
+        "units.yaml:3: warning[W120]: 单位 nyj 现名“市农业农村委员会”，但有 1 期已发布的期刊印的是“市农业农村局”；"
+        "这些期刊的网页和 PDF 仍按发布时的名称显示，新的期刊用新名称",
+    ]
+    newsroom = run_check(published.root, LATER).newsroom
+    issue = newsroom.issues[0]
+    printed = print_view(newsroom, issue)
+    assert (printed.series_name, printed.unit_names["nyj"]) == ("政务信息", "市农业农村局")
+    view = site_view(newsroom, INTRANET)
+    assert view.items["2026-03-nyj-001"].unit_name == "市农业农村局"
+    assert [i.series_name for i in view.issues] == ["政务信息"]
+    assert view.units["nyj"] == "市农业农村委员会"  # the unit itself goes by its new name
+
+
+def test_locks_written_before_version_2_still_verify(published):
+    """The sample's locks have no version: verified over the fields they covered, images not among them."""
+    from bulletin import lock as locks
+    from bulletin.check import run_check
+
+    newsroom = run_check(published.root, LATER).newsroom
+    issue = newsroom.issues[0]
+    report = newsroom.reports["2026-03-nyj-001"]
+    text = (published.root / ISSUE).read_text(encoding="utf-8").split("lock:")[0]
+    (published.root / ISSUE).write_text(
+        text + f"lock:\n  date: 2026-03-12\n  algorithm: sha256\n  issue: {locks.issue_digest(issue)}\n  items:\n"
+        f"    2026-03-nyj-001: {locks.digest(locks._report_fields_v1(report))}\n", encoding="utf-8")
+    assert lock_lines(published) == []
+    edit(published, R, "signed_off_by: 副局长 陈立", "signed_off_by: 局长 李强")  # covered by version 1
+    assert [p.split(": ", 2)[1] for p in lock_lines(published)] == ["error[E224]"]
+    _correct(published, "2026-03-15")
+    assert run_cli(published.root, "publish", ISSUE, today="2026-03-16").code == 0
+    after = (published.root / ISSUE).read_text(encoding="utf-8")
+    assert "version" not in after and "names" not in after  # a re-lock keeps the lock's version
+    assert lock_lines(published) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import ISSUE
+from conftest import ISSUE, seal_published
 
 from bulletin.build import run_build
 from bulletin.check import run_check
@@ -19,6 +19,7 @@ def tree_outside_build(root):
 
 def test_build_writes_only_under_build(newsroom, tmp_path):
     newsroom.write("issues/zwxx/2026/018.yaml", ISSUE.replace("status: draft", "status: published"))
+    seal_published(newsroom.root)
     before = tree_outside_build(newsroom.root)
     siblings = sorted(p.name for p in newsroom.root.parent.iterdir())
     assert run_build(newsroom.root, TODAY, quiet=True) == 0

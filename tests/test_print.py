@@ -257,7 +257,9 @@ def test_a_changed_item_rerenders_only_its_issues(built, tmp_path):
     copy = tmp_path / "newsroom"
     shutil.copytree(root, copy)
     report = copy / "content/2026/03/2026-03-nyj-004.md"
-    report.write_text(report.read_text(encoding="utf-8").replace("全市春耕", "全县春耕", 1), encoding="utf-8")
+    corrected = report.read_text(encoding="utf-8").replace("全市春耕", "全县春耕", 1)
+    corrected = corrected.replace("\n---\n", "\ncorrections: [{date: 2026-03-16, note: 更正地名}]\n---\n", 1)  # it is published
+    report.write_text(corrected, encoding="utf-8")
     messages: list[str] = []
     render_all(prints_of(copy), copy / "build/pdf2", copy / "build/.cache", messages.append)
     rendered = [m.split("：")[0].strip() for m in messages if m.strip().startswith("PDF ")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import ISSUE
+from conftest import ISSUE, seal_published
 
 from bulletin.build import run_build
 from bulletin.site.settings import read_settings
@@ -13,6 +13,7 @@ from bulletin.site.settings import read_settings
 def test_public_sitemap_lists_items_under_site_url(newsroom):
     newsroom.write("mkdocs.yml", "site_name: 江城市政务信息\nsite_url: https://zwxx.jiangcheng.example\n")
     newsroom.write("issues/zwxx/2026/018.yaml", ISSUE.replace("status: draft", "status: published"))
+    seal_published(newsroom.root)
     assert run_build(newsroom.root, date(2026, 11, 27), parts=("site", "intranet"), quiet=True) == 0
     public = (newsroom.root / "build/site/sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://zwxx.jiangcheng.example/items/2026-03-nyj-001/</loc>" in public

@@ -28,6 +28,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import yaml
+
 from bulletin.bench import vocabulary as V
 
 CATEGORY_SHARES = {"动态": 60, "经验": 12, "问题": 10, "调研": 6, "建议": 7, "紧急": 3.4}  # 紧急 grows by 续报 to ~5%
@@ -879,7 +881,7 @@ def generate(
 def _locks(root: Path, last_year: int, published: list[tuple[Path, str]]) -> dict[Path, str]:
     """The ``lock`` block ``bulletin publish`` would have written for each published issue.
 
-    A real archive's published issues are locked; without locks check would warn (W107) on
+    A real archive's published issues are locked; without locks check would refuse (E254)
     every one. The digests come from ``bulletin.lock`` itself, computed on the model of the
     files just written, so they match whatever that module checks. Skipped (issues stay
     unlocked) where the lock module has no ``new_lock``.
@@ -897,11 +899,8 @@ def _locks(root: Path, last_year: int, published: list[tuple[Path, str]]) -> dic
     blocks = {}
     for path, _text in published:
         issue = by_path[path.relative_to(root).as_posix()]
-        lock = new_lock(issue, issue.date)
-        lines = ["lock:", f"  date: {issue.date.isoformat()}", f"  algorithm: {lock['algorithm']}",
-                 f"  issue: {lock['issue']}", "  items:"]
-        lines += [f"    {rid}: {value}" for rid, value in lock["items"].items()]
-        blocks[path] = "\n".join(lines) + "\n"
+        lock = new_lock(newsroom, issue, issue.date)
+        blocks[path] = yaml.safe_dump({"lock": lock}, allow_unicode=True, sort_keys=False, default_flow_style=False)
     return blocks
 
 

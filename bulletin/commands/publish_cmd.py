@@ -2,8 +2,9 @@
 
 The issue file is edited with a ruamel.yaml round trip (``bulletin.roundtrip``): the only lines
 that change are ``status`` and the ``lock`` block; the editor's comments, key order and layout
-stay. Run again on a published issue, it writes a missing lock, or re-locks items whose change
-a correction accounts for (see ``bulletin.lock``); anything else is refused by check first.
+stay. Run again on a published issue, it re-locks items whose change a correction accounts for (see
+``bulletin.lock``); anything else, a published issue without its lock included, is refused by
+check first.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from bulletin.check import CheckResult, run_check
 from bulletin.cli import UsageError
 from bulletin.commands.new_cmd import shown
 from bulletin.dates import cn_date, to_date
-from bulletin.lock import new_lock, verify_issue
+from bulletin.lock import item_digest, lock_version, new_lock, verify_issue
 from bulletin.model import Issue, Newsroom
 from bulletin.roundtrip import set_top_level
 from bulletin.write import atomic_write
@@ -72,23 +73,25 @@ def _published_value(full: Path) -> str:
     return "已发布" if isinstance(data, dict) and data.get("status") == "草稿" else "published"
 
 
-def _relock(ctx, newsroom: Newsroom, issue: Issue, full: Path, rel: str) -> int:
-    """A published issue: write its missing lock, or re-lock corrected items."""
-    if issue.lock is None:
-        lock = new_lock(issue, ctx.today)
-        atomic_write(full, set_top_level(full.read_text(encoding="utf-8"), {"lock": lock}))
-        ctx.say(f"{shown(full)} 已是发布状态，现补写锁定摘要（{len(lock['items'])} 篇稿件，锁定日期 {ctx.today}）")
-        return 0
+def _relock(ctx, newsroom: Newsroom, issue: Issue, full: Path) -> int:
+    """A published issue: re-lock the items whose change a correction accounts for.
+
+    The lock keeps its date, version and recorded names; only those items' digests (computed as
+    that version computes them) and their ``corrected`` counts change. A published issue without
+    a lock never gets here: check refuses it (E254), so a deleted lock cannot be rewritten.
+    """
     verdict = verify_issue(newsroom, issue)
     covered = [c for c in verdict.changes if c.covered]
     if not covered:
         ctx.say(f"{shown(full)} 已发布，锁定摘要一致，无需重复发布")
         return 0
-    lock = dict(issue.lock)
+    lock = dict(issue.lock or {})
     lock["date"] = to_date(lock["date"])  # a date again, so it is written as before (unquoted)
-    fresh = new_lock(issue, ctx.today)
-    lock["items"] = {rid: fresh["items"].get(rid, digest) for rid, digest in issue.lock["items"].items()}
-    corrected = dict(issue.lock.get("corrected") or {})
+    version = lock_version(lock)
+    lock["items"] = {rid: item_digest(newsroom.reports[rid], newsroom.root, version)
+                     if any(c.id == rid for c in covered) else digest
+                     for rid, digest in lock["items"].items()}
+    corrected = dict(lock.get("corrected") or {})
     for change in covered:
         corrected[change.id] = len(newsroom.reports[change.id].corrections)
     lock["corrected"] = corrected
@@ -106,14 +109,14 @@ def run(ctx, args) -> int:
     newsroom = result.newsroom
     issue = find_issue(newsroom, rel, args.path)
     if issue.published:
-        return _relock(ctx, newsroom, issue, full, rel)
+        return _relock(ctx, newsroom, issue, full)
     missing = _unfilled(issue)
     if missing:
         for line in missing:
             print(line, file=sys.stderr)
         ctx.say("未发布")
         return 1
-    lock = new_lock(issue, ctx.today)
+    lock = new_lock(newsroom, issue, ctx.today)
     text = set_top_level(full.read_text(encoding="utf-8"), {"status": _published_value(full), "lock": lock})
     atomic_write(full, text)
     series = newsroom.series[issue.series or ""]

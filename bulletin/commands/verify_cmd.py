@@ -1,8 +1,9 @@
 """``bulletin verify``: does every published issue still match its lock?
 
 Each published issue is 一致 (unchanged), 已变更 (with the items that changed, and whether a
-correction accounts for each) or 未锁定 (published without ``bulletin publish``). Exit 1 when a
-change is not accounted for, as check would report it.
+correction accounts for each) or 未锁定 (published without its lock). When the newsroom is a git
+repository, each lock is also compared with the commit that first published the issue
+(``bulletin.history``). Exit 1 when a change is not accounted for, as check would report it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 
 from bulletin.commands.new_cmd import load_newsroom
+from bulletin.history import history_problems
 from bulletin.lock import ISSUE_FIELDS, Verdict, verify_issue
 
 
@@ -46,13 +48,18 @@ def _as_dict(verdict: Verdict) -> dict:
 def run(ctx, args) -> int:
     newsroom = load_newsroom(ctx)
     verdicts = [verify_issue(newsroom, issue) for issue in newsroom.issues if issue.published]
+    history = history_problems(newsroom, ctx.root / "build" / ".cache")
     tampered = sum(v.tampered for v in verdicts)
     if args.format == "json":
-        print(json.dumps({"issues": [_as_dict(v) for v in verdicts], "tampered": tampered}, ensure_ascii=False, indent=2))
+        print(json.dumps({"issues": [_as_dict(v) for v in verdicts], "tampered": tampered,
+                          "history": [p.as_dict() for p in history]}, ensure_ascii=False, indent=2))
     else:
         for verdict in verdicts:
             detail = "：" + "、".join(_change_text(verdict)) if verdict.state == "已变更" else ""
             print(f"{verdict.issue.key}  {verdict.state}{detail}")
+        for problem in history:
+            print(problem.format())
     changed = sum(v.state == "已变更" for v in verdicts)
-    ctx.say(f"核对了 {len(verdicts)} 期已发布期刊：{changed} 期已变更，其中 {tampered} 期有未经更正的改动")
-    return 1 if tampered else 0
+    against = f"；与 git 中的发布记录不符 {len(history)} 处" if history else ""
+    ctx.say(f"核对了 {len(verdicts)} 期已发布期刊：{changed} 期已变更，其中 {tampered} 期有未经更正的改动{against}")
+    return 1 if tampered or history else 0
