@@ -12,12 +12,13 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bulletin.check import run_check
 from bulletin.fingerprint import PartRecord, assets_digest, notices_digest, pdf_digest, site_digest
 from bulletin.model import Newsroom
+from bulletin.store import networked, printed_dir
 from bulletin.views import INTRANET, PUBLIC, print_view, site_view
 from bulletin.write import atomic_write, fresh_staging, swap_in
 
@@ -185,27 +186,42 @@ class _LazyQueue:
             self.queue.finish()
 
 
-def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = False) -> int:
-    """Check, build every part into staging, then swap in. Returns the exit code."""
-    result = run_check(root, today)
+def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = False,
+              classified: Path | None = None) -> int:
+    """Check, build every part into staging, then swap in. Returns the exit code.
+
+    With a classified store present, the newsroom's build/ is made from the newsroom alone (the
+    store's figures enter the notices as numbers only) and the store's issues print into the
+    store's own build/ (``bulletin.store.printed_dir``); both are swapped in only when all succeed.
+    """
+    result = run_check(root, today, classified=classified)
     for problem in result.problems:
         print(problem.format(), file=sys.stderr)
     if not result.ok:
         print(f"有 {len(result.errors)} 个错误，未构建；build/ 保持原样", file=sys.stderr)
         return 1
-    build_dir = root / "build"
-    staging = fresh_staging(build_dir)
-    cache = build_dir / ".cache"
-    cache.mkdir(exist_ok=True)
+    store = result.store
+    jobs = [(root / "build", networked(result.sources, result.newsroom, store), parts)]
+    if store is not None and store.present and "pdf" in parts:
+        jobs.append((store.build_dir, result.newsroom, ("pdf",)))
+    progress = Progress(quiet)
+    done = []
     try:
-        built = build_parts(result.newsroom, staging, cache, parts, Progress(quiet))
+        for build_dir, newsroom, wanted in jobs:
+            printed = [i for i in newsroom.issues if printed_dir(root, store, i) == build_dir]
+            staging = fresh_staging(build_dir)
+            cache = build_dir / ".cache"
+            cache.mkdir(exist_ok=True)
+            done.append((build_dir, staging, cache, build_parts(replace(newsroom, issues=printed), staging, cache,
+                                                                 wanted, progress)))
     except _failures() as exc:
         print(exc, file=sys.stderr)
         print("构建失败；build/ 保持原样", file=sys.stderr)
         return 1
-    swap_in(build_dir, staging, built.written)
-    PartRecord(cache).save(built.digests)
-    written, unchanged = (sorted(names, key=PARTS.index) for names in (built.written, built.unchanged))
-    same = f"；内容未变，沿用：{'、'.join(unchanged)}" if unchanged else ""
-    print(f"已构建：{'、'.join(written) or '（无）'}{same} → {build_dir}", file=sys.stderr)
+    for build_dir, staging, cache, built in done:
+        swap_in(build_dir, staging, built.written)
+        PartRecord(cache).save(built.digests)
+        written, unchanged = (sorted(names, key=PARTS.index) for names in (built.written, built.unchanged))
+        same = f"；内容未变，沿用：{'、'.join(unchanged)}" if unchanged else ""
+        print(f"已构建：{'、'.join(written) or '（无）'}{same} → {build_dir}", file=sys.stderr)
     return 0
