@@ -61,8 +61,10 @@ def run_check(root: FsPath, today: date, use_cache: bool = True, lints: bool = T
     together with the newsroom's (see ``bulletin.store``).
     """
     with _without_cycle_collection():
-        cache = DigestCache(root / "build" / ".cache" / "check.marshal" if use_cache else None, schema.fingerprint())
         store, problems = locate(root, classified)
+        # Beside a store, the cache (which holds parsed records) lives in the store's build/.
+        build_dir = store.build_dir if store is not None and store.present else root / "build"
+        cache = DigestCache(build_dir / ".cache" / "check.marshal" if use_cache else None, schema.fingerprint())
         sources = load_sources(root, cache)
         load_store(sources, store, cache)
         problems += sources.problems
@@ -73,7 +75,7 @@ def run_check(root: FsPath, today: date, use_cache: bool = True, lints: bool = T
         problems += store_problems(newsroom, store)
         problems += classified_figures(newsroom, store)
         if use_cache:
-            _save(cache, root / "build")
+            _save(cache, build_dir)
     return CheckResult(newsroom, sorted_problems(problems), store, sources)
 
 
