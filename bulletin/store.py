@@ -238,5 +238,5 @@ def _work_tree_problems(root: Path, store: Store) -> list[Problem]:
     if top is None or not store.present or not store.path.resolve().is_relative_to(top.resolve()):
         return []
     return [Problem(store.config_path, store.config_line, "W007",
-                    f"涉密库 {store.shown} 在新闻室的 git 工作区（{top}）内，会随仓库推送到联网的服务器；"
+                    f"涉密库 {store.shown} 在新闻室的 git 工作区内，会随仓库推送到联网的服务器；"
                     "实际工作中涉密库须放在不联网的计算机上、不进 git（示例新闻室有意如此，见 docs/security.md）")]
