@@ -142,8 +142,8 @@ def home_for(root: Path, store: Store | None, classification: str | None) -> Pat
 def record_path(root: Path, store: Store | None, full: Path) -> str | None:
     """The path a record's messages use for the file ``full`` (None when in neither folder)."""
     for folder, prefix in ([(store.path, store.prefix)] if store else []) + [(root, "")]:
-        if full.is_relative_to(folder):
-            return prefix + full.relative_to(folder).as_posix()
+        if full.resolve().is_relative_to(folder.resolve()):
+            return prefix + full.resolve().relative_to(folder.resolve()).as_posix()
     return None
 
 
