@@ -99,8 +99,13 @@ def _notice_pages(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[s
     return pages
 
 
-def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], progress: Progress) -> Built:
-    """Render each requested part whose inputs changed into ``staging``."""
+def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], progress: Progress,
+                gate: Newsroom | None = None) -> Built:
+    """Render each requested part whose inputs changed into ``staging``.
+
+    ``gate``: the complete newsroom (with the classified store) when ``newsroom`` is the newsroom
+    alone; the leak gate then also forbids every stored record's strings.
+    """
     record = PartRecord(cache)
     build_dir = cache.parent
     built = Built()
@@ -123,7 +128,7 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
             if followups is not None:
                 intranet_pages.update(followups(newsroom))
         printing.start()  # the notices join the running pool
-        _build_sites(newsroom, staging, cache, parts, record, built, intranet_pages, progress, assets)
+        _build_sites(newsroom, staging, cache, parts, record, built, intranet_pages, progress, assets, gate)
     except BaseException:  # a failed part must not leave the pool rendering (or the exit waiting for it)
         printing.abort()
         raise
@@ -132,7 +137,8 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
 
 
 def _build_sites(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], record: PartRecord,
-                 built: Built, intranet_pages: dict[str, str], progress: Progress, assets: bytes) -> None:
+                 built: Built, intranet_pages: dict[str, str], progress: Progress, assets: bytes,
+                 gate: Newsroom | None = None) -> None:
     build_site = _optional("bulletin.site", "build_site")
     if build_site is None:
         return
@@ -149,7 +155,10 @@ def _build_sites(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[st
             continue
         progress(f"{'公众网站' if part == 'site' else '内网网站'} …")
         # The gate's forbidden strings come from the newsroom, not the view: it catches a view's bug.
-        build_site(view, staging / part, cache, extra, root=newsroom.root, forbidden=forbidden_strings(newsroom, name))
+        forbidden = forbidden_strings(newsroom, name)
+        if gate is not None:
+            forbidden = list(dict.fromkeys(forbidden + forbidden_strings(gate, name)))
+        build_site(view, staging / part, cache, extra, root=newsroom.root, forbidden=forbidden)
         built.wrote(part, digest)
 
 
@@ -201,19 +210,21 @@ def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = F
         print(f"有 {len(result.errors)} 个错误，未构建；build/ 保持原样", file=sys.stderr)
         return 1
     store = result.store
-    jobs = [(root / "build", networked(result.sources, result.newsroom, store), parts)]
-    if store is not None and store.present and "pdf" in parts:
-        jobs.append((store.build_dir, result.newsroom, ("pdf",)))
+    beside = store is not None and store.present
+    jobs = [(root / "build", networked(result.sources, result.newsroom, store), parts, result.newsroom if beside else None)]
+    if beside and "pdf" in parts:
+        jobs.append((store.build_dir, result.newsroom, ("pdf",), None))
     progress = Progress(quiet)
     done = []
     try:
-        for build_dir, newsroom, wanted in jobs:
+        for build_dir, newsroom, wanted, gate in jobs:
             printed = [i for i in newsroom.issues if printed_dir(root, store, i) == build_dir]
             staging = fresh_staging(build_dir)
             cache = build_dir / ".cache"
             cache.mkdir(exist_ok=True)
-            done.append((build_dir, staging, cache, build_parts(replace(newsroom, issues=printed), staging, cache,
-                                                                 wanted, progress)))
+            beside_store = {"gate": gate} if gate is not None else {}
+            built = build_parts(replace(newsroom, issues=printed), staging, cache, wanted, progress, **beside_store)
+            done.append((build_dir, staging, cache, built))
     except _failures() as exc:
         print(exc, file=sys.stderr)
         print("构建失败；build/ 保持原样", file=sys.stderr)

@@ -201,3 +201,18 @@ def test_build_prints_classified_issues_in_the_store_and_sites_never_see_it(offi
         assert files_containing(office.root / "build" / part, "涉密专报标题") == []
     assert files_containing(office.root / "build", CANARY) == []
     assert files_containing(office.root / "build", SECRET) == []  # not even its id, in notices or caches
+
+
+def test_the_leak_gate_also_forbids_the_stores_strings(office, monkeypatch, capsys):
+    """Were a broken view ever handed a stored record, the gate (given the store's strings) fails the build."""
+    from bulletin import build, views
+
+    run(office.root, "move-classified")
+    office.write("classified/issues/xxzb/2026/003.yaml", SPECIAL.replace("status: draft", "status: published"))
+    complete = run_check(office.root, TODAY).newsroom
+    monkeypatch.setattr(views, "_report_allowed", lambda report, view: True)
+    monkeypatch.setattr(build, "site_view", lambda newsroom, name: views.site_view(complete, name))
+    capsys.readouterr()
+    assert run_build(office.root, TODAY, parts=("intranet",), quiet=True) == 1
+    assert "构建失败；build/ 保持原样" in capsys.readouterr().err
+    assert not (office.root / "build" / "intranet").exists()
