@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date
 from pathlib import Path
 
 import pytest
 from conftest import Newsroom, report_text
+from print_helpers import PNG
 from site_helpers import files_containing
 
 from bulletin.build import run_build
@@ -184,7 +186,10 @@ def test_printed_outputs_are_routed_to_the_store(office):
 
 
 def test_build_prints_classified_issues_in_the_store_and_sites_never_see_it(office, capsys):
+    office.write(SECRET_PATH, secret_report().replace("涉密内容。", "涉密内容。\n\n![现场](images/site.png)"))
+    office.write("content/2026/03/images/site.png", PNG)
     run(office.root, "move-classified")
+    assert (office.root / "classified/content/2026/03/images/site.png").read_bytes() == PNG
     published = SPECIAL.replace("status: draft", "status: published")
     office.write("classified/issues/xxzb/2026/003.yaml", published)
     office.write("issues/zwxx/2026/018.yaml", office.root.joinpath("issues/zwxx/2026/018.yaml").read_text(
@@ -196,6 +201,9 @@ def test_build_prints_classified_issues_in_the_store_and_sites_never_see_it(offi
     newsroom_pdf = office.root / "build" / "pdf"
     assert sorted(p.relative_to(newsroom_pdf).as_posix() for p in newsroom_pdf.rglob("*.*")) == [
         "zwxx/2026/018.docx", "zwxx/2026/018.pdf"]
+    with zipfile.ZipFile(store_pdf / "xxzb/2026/003.docx") as word:  # the stored report's image prints
+        assert [n for n in word.namelist() if n.startswith("word/media/")] != []
+    assert "/Image" in (store_pdf / "xxzb/2026/003.pdf").read_bytes().decode("latin-1")
     for part in ("site", "intranet"):
         assert files_containing(office.root / "build" / part, CANARY) == []
         assert files_containing(office.root / "build" / part, "涉密专报标题") == []
