@@ -224,3 +224,11 @@ def test_the_leak_gate_also_forbids_the_stores_strings(office, monkeypatch, caps
     assert run_build(office.root, TODAY, parts=("intranet",), quiet=True) == 1
     assert "构建失败；build/ 保持原样" in capsys.readouterr().err
     assert not (office.root / "build" / "intranet").exists()
+
+
+def test_renumber_keeps_a_stored_draft_in_the_store(office, capsys):
+    run(office.root, "move-classified")
+    capsys.readouterr()
+    assert run(office.root, "renumber", "classified/issues/xxzb/2026/003.yaml", "4") == 0
+    assert (office.root / "classified/issues/xxzb/2026/004.yaml").is_file()
+    assert not (office.root / "issues/xxzb").exists() and formatted(office.root) == []
