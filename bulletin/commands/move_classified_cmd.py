@@ -64,6 +64,14 @@ def move(root: Path, store: Store, files: list[str]) -> None:
         if target.read_bytes() != source.read_bytes():
             raise UsageError(f"复制 {rel} 后内容不一致；新闻室中的文件未删除，请检查涉密库所在的磁盘")
         source.unlink()
+        _prune_empty(root, source.parent)
+
+
+def _prune_empty(root: Path, folder: Path) -> None:
+    """Remove the folders a move emptied (content/2026/08/ …), never content/ or issues/ themselves."""
+    while folder.parent != root and folder != root and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def instructions(root: Path, store: Store, files: list[str]) -> str:
