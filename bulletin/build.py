@@ -13,12 +13,13 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bulletin.check import run_check
 from bulletin.fingerprint import PartRecord, assets_digest, notices_digest, pdf_digest, site_digest
 from bulletin.model import Newsroom
+from bulletin.store import networked, printed_dir
 from bulletin.views import INTRANET, PUBLIC, print_view, site_view
 from bulletin.write import STAGING, WRITE_ERRORS, atomic_write, fresh_staging, swap_in, write_failure
 
@@ -99,8 +100,13 @@ def _notice_pages(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[s
     return pages
 
 
-def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], progress: Progress) -> Built:
-    """Render each requested part whose inputs changed into ``staging``."""
+def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], progress: Progress,
+                gate: Newsroom | None = None) -> Built:
+    """Render each requested part whose inputs changed into ``staging``.
+
+    ``gate``: the complete newsroom (with the classified store) when ``newsroom`` is the newsroom
+    alone; the leak gate then also forbids every stored record's strings.
+    """
     record = PartRecord(cache)
     build_dir = cache.parent
     built = Built()
@@ -123,7 +129,7 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
             if followups is not None:
                 intranet_pages.update(followups(newsroom))
         printing.start()  # the notices join the running pool
-        _build_sites(newsroom, staging, cache, parts, record, built, intranet_pages, progress, assets)
+        _build_sites(newsroom, staging, cache, parts, record, built, intranet_pages, progress, assets, gate)
     except BaseException:  # a failed part must not leave the pool rendering (or the exit waiting for it)
         printing.abort()
         raise
@@ -132,7 +138,8 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
 
 
 def _build_sites(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], record: PartRecord,
-                 built: Built, intranet_pages: dict[str, str], progress: Progress, assets: bytes) -> None:
+                 built: Built, intranet_pages: dict[str, str], progress: Progress, assets: bytes,
+                 gate: Newsroom | None = None) -> None:
     build_site = _optional("bulletin.site", "build_site")
     if build_site is None:
         return
@@ -149,7 +156,10 @@ def _build_sites(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[st
             continue
         progress(f"{'公众网站' if part == 'site' else '内网网站'} …")
         # The gate's forbidden strings come from the newsroom, not the view: it catches a view's bug.
-        build_site(view, staging / part, cache, extra, root=newsroom.root, forbidden=forbidden_strings(newsroom, name),
+        forbidden = forbidden_strings(newsroom, name)
+        if gate is not None:
+            forbidden = list(dict.fromkeys(forbidden + forbidden_strings(gate, name)))
+        build_site(view, staging / part, cache, extra, root=newsroom.root, forbidden=forbidden,
                    personal=personal_guard(newsroom, name))
         built.wrote(part, digest)
 
@@ -204,21 +214,38 @@ class _LazyQueue:
             self.queue.finish()
 
 
-def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = False) -> int:
-    """Check, build every part into staging, then swap in. Returns the exit code."""
-    result = run_check(root, today)
+def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = False,
+              classified: Path | None = None) -> int:
+    """Check, build every part into staging, then swap in. Returns the exit code.
+
+    With a classified store present, the newsroom's build/ is made from the newsroom alone (the
+    store's figures enter the notices as numbers only) and the store's issues print into the
+    store's own build/ (``bulletin.store.printed_dir``); both are swapped in only when all succeed.
+    """
+    result = run_check(root, today, classified=classified)
     for problem in result.problems:
         print(problem.format(), file=sys.stderr)
     if not result.ok:
         print(f"有 {len(result.errors)} 个错误，未构建；build/ 保持原样", file=sys.stderr)
         return 1
-    build_dir = root / "build"
+    store = result.store
+    beside = store is not None and store.present
+    jobs = [(root / "build", networked(result.sources, result.newsroom, store), parts, result.newsroom if beside else None)]
+    if beside and "pdf" in parts:
+        jobs.append((store.build_dir, result.newsroom, ("pdf",), None))
+    progress = Progress(quiet)
+    done = []
     try:
-        staging = fresh_staging(build_dir)
-        cache = build_dir / ".cache"
-        cache.mkdir(exist_ok=True)
-        built = build_parts(result.newsroom, staging, cache, parts, Progress(quiet))
-        _swap(build_dir, staging, cache, built)
+        for build_dir, newsroom, wanted, gate in jobs:
+            printed = [i for i in newsroom.issues if printed_dir(root, store, i) == build_dir]
+            staging = fresh_staging(build_dir)
+            cache = build_dir / ".cache"
+            cache.mkdir(exist_ok=True)
+            beside_store = {"gate": gate} if gate is not None else {}
+            built = build_parts(replace(newsroom, issues=printed), staging, cache, wanted, progress, **beside_store)
+            done.append((build_dir, staging, cache, built))
+        for build_dir, staging, cache, built in done:
+            _swap(build_dir, staging, cache, built)
     except _failures() as exc:
         print(exc, file=sys.stderr)
         print("构建失败；build/ 保持原样", file=sys.stderr)
@@ -226,10 +253,12 @@ def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = F
     except OSError as exc:
         if exc.errno not in WRITE_ERRORS:
             raise
-        shutil.rmtree(build_dir / STAGING, ignore_errors=True)
+        for build_dir, *_ in jobs:
+            shutil.rmtree(build_dir / STAGING, ignore_errors=True)
         print(f"构建失败：{write_failure(exc, root)}", file=sys.stderr)
         return 1
-    written, unchanged = (sorted(names, key=PARTS.index) for names in (built.written, built.unchanged))
-    same = f"；内容未变，沿用：{'、'.join(unchanged)}" if unchanged else ""
-    print(f"已构建：{'、'.join(written) or '（无）'}{same} → {build_dir}", file=sys.stderr)
+    for build_dir, _staging, _cache, built in done:
+        written, unchanged = (sorted(names, key=PARTS.index) for names in (built.written, built.unchanged))
+        same = f"；内容未变，沿用：{'、'.join(unchanged)}" if unchanged else ""
+        print(f"已构建：{'、'.join(written) or '（无）'}{same} → {build_dir}", file=sys.stderr)
     return 0

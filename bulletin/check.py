@@ -26,6 +26,7 @@ from bulletin.model import Issue, Newsroom, Report, build_newsroom
 from bulletin.personal import check_problems as personal_problems
 from bulletin.problems import Problem, sorted_problems
 from bulletin.special import special_file_problems
+from bulletin.store import Store, load_store, locate, store_problems
 from bulletin.write import ensure_build_dir
 
 ISSUE_PATH = re.compile(r"^issues/([^/]+)/(\d{4})/(\d{3,})\.yaml$")
@@ -38,6 +39,8 @@ REPORT_PATH = re.compile(r"^content/(\d{4})/(\d{2})/[^/]+\.md$")
 class CheckResult:
     newsroom: Newsroom
     problems: list[Problem]
+    store: Store | None = None  # the classified store, when one is configured (bulletin.store)
+    sources: Sources | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -48,7 +51,8 @@ class CheckResult:
         return not self.errors
 
 
-def run_check(root: FsPath, today: date, use_cache: bool = True, lints: bool = True) -> CheckResult:
+def run_check(root: FsPath, today: date, use_cache: bool = True, lints: bool = True,
+              classified: str | FsPath | None = None) -> CheckResult:
     """Load, validate and check the newsroom at ``root`` as of ``today``.
 
     ``lints=False`` skips the editorial lints (style warnings, duplicate search, image paths):
@@ -56,19 +60,39 @@ def run_check(root: FsPath, today: date, use_cache: bool = True, lints: bool = T
 
     Per-file work (YAML parsing, schema validation of reports) is cached by content digest in
     build/.cache, so an unchanged newsroom of 10,000 reports re-checks in about a second.
+
+    ``classified`` is the ``--classified`` option: with a present store, its records are checked
+    together with the newsroom's (see ``bulletin.store``).
     """
     with _without_cycle_collection():
-        cache = DigestCache(root / "build" / ".cache" / "check.marshal" if use_cache else None, schema.fingerprint())
+        store, problems = locate(root, classified)
+        # Beside a store, the cache (which holds parsed records) lives in the store's build/.
+        build_dir = store.build_dir if store is not None and store.present else root / "build"
+        cache = DigestCache(build_dir / ".cache" / "check.marshal" if use_cache else None, schema.fingerprint())
         sources = load_sources(root, cache)
-        problems = list(sources.problems) + special_file_problems(root) + mkdocs_problems(root)
+        load_store(sources, store, cache)
+        problems += sources.problems + special_file_problems(root) + mkdocs_problems(root)
         problems += _schema_problems(sources, cache)
         newsroom = build_newsroom(sources, today)
         problems += _duplicate_ids(sources)
         problems += check_newsroom(newsroom, cache, lints)
+        problems += store_problems(newsroom, store)
+        problems += classified_figures(newsroom, store)
         if use_cache:
-            _save(cache, root / "build")
-        problems += history_problems(newsroom, root / "build" / ".cache" if use_cache else None)
-    return CheckResult(newsroom, sorted_problems(problems))
+            _save(cache, build_dir)
+        store_absent = store is not None and not store.present
+        problems += history_problems(newsroom, root / "build" / ".cache" if use_cache else None, store_absent)
+    return CheckResult(newsroom, sorted_problems(problems), store, sources)
+
+
+def classified_figures(newsroom: Newsroom, store: Store | None) -> list[Problem]:
+    """Check the carried classified-summary/ files; without the store, score with them."""
+    from bulletin.classified_summary import load_summaries
+
+    figures, problems = load_summaries(newsroom.root, set(newsroom.units))
+    if store is None or not store.present:  # beside the store the computation is complete
+        newsroom.classified = figures
+    return problems
 
 
 @contextmanager
@@ -169,11 +193,11 @@ def _report_problems(newsroom: Newsroom, r: Report) -> list[Problem]:
     stem = path.rsplit("/", 1)[-1][: -len(".md")]
     if r.id != stem:
         p.append(Problem(path, line("id"), "E201", f"id {r.id} 与文件名 {stem}.md 不一致；请把 id 改为 {stem}，或把文件改名为 {r.id}.md"))
-    match = REPORT_PATH.match(path)
+    match = REPORT_PATH.match(r.src.rel)
     if r.submitted is not None:
         expected = month_key(local(r.submitted).date())
         if match is None or f"{match[1]}-{match[2]}" != expected:
-            folder = "content/" + expected.replace("-", "/")
+            folder = r.src.origin + "content/" + expected.replace("-", "/")
             p.append(Problem(path, line("submitted"), "E217", f"收稿时间在 {expected}，稿件应放在 {folder}/ 目录下"))
     if r.unit is not None and r.unit not in newsroom.units:
         p.append(Problem(path, line("unit"), "E203", f"单位 {r.unit} 不在 units.yaml 中；可用的单位有 {_unit_name_hint(newsroom)}"))
@@ -281,7 +305,7 @@ def _issue_problems(newsroom: Newsroom) -> list[Problem]:
     numbers: dict[tuple, Issue] = {}
     for issue in newsroom.issues:
         path, line = issue.src.path, issue.src.line
-        match = ISSUE_PATH.match(path)
+        match = ISSUE_PATH.match(issue.src.rel)
         if match is None:
             p.append(Problem(path, 1, "E223", "期刊文件应放在 issues/<刊物>/<年份>/<三位期号>.yaml，例如 issues/zwxx/2026/018.yaml"))
         else:

@@ -1,7 +1,7 @@
 """The ``bulletin`` command line: parse arguments, then hand over to one command module.
 
 Each subcommand lives in ``bulletin/commands/<name>.py`` with a ``run(ctx, args) -> int``.
-Global options ``--root`` and ``--today`` are accepted before or after the subcommand.
+Global options ``--root``, ``--today`` and ``--classified`` are accepted before or after the subcommand.
 Exit codes: 0 success, 1 the newsroom has errors, 2 wrong usage.
 """
 
@@ -24,10 +24,12 @@ from bulletin.write import WRITE_ERRORS, write_failure
 
 @dataclass
 class Context:
-    """What every command needs: the newsroom folder and the day of the build."""
+    """What every command needs: the newsroom folder, the day of the build, and the classified
+    store given on the command line (else mkdocs.yml's, see bulletin.store)."""
 
     root: Path
     today: date
+    classified: Path | None = None
 
     def say(self, message: str) -> None:
         """Progress and messages go to standard error; standard output is for results."""
@@ -55,6 +57,8 @@ def _globals(parser: argparse.ArgumentParser, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument("--root", default=default if suppress else ".", help="新闻室目录（默认：当前目录）")
     parser.add_argument("--today", default=default, help="构建日期 YYYY-MM-DD（默认：今天，或 SOURCE_DATE_EPOCH）")
+    parser.add_argument("--classified", default=default, metavar="DIR",
+                        help="涉密库目录（默认：mkdocs.yml 的 extra.bulletin.classified_store）")
 
 
 COMMANDS: dict[str, str] = {
@@ -71,6 +75,7 @@ COMMANDS: dict[str, str] = {
     "instructions": "领导批示办理台账",
     "build": "构建网站、PDF 和通报",
     "scores": "考核得分表",
+    "move-classified": "把涉密稿件和期刊移入涉密库",
 }
 
 
@@ -91,6 +96,7 @@ def _arguments(name: str, sub: argparse.ArgumentParser) -> None:
         sub.add_argument("file")
         sub.add_argument("--unit", required=True)
         sub.add_argument("--category", default="动态")
+        sub.add_argument("--classification", default=None, help="密级；秘密及以上写入涉密库")
         sub.add_argument("--signed-off-by", default=None, help="审签领导；不写时取 Word 中“签发人：”一行")
     elif name == "issue":
         sub.add_argument("--series", required=True)
@@ -116,6 +122,8 @@ def _arguments(name: str, sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--unit", default=None)
         sub.add_argument("--explain", action="store_true")
         sub.add_argument("--output", default=None, help="xlsx 输出文件")
+        sub.add_argument("--export-classified", action="store_true",
+                         help="在涉密库所在的计算机上写出涉密信息汇总 <涉密库>/classified-summary/<期间>.yaml")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -167,7 +175,8 @@ def _main(argv: list[str] | None) -> int:
         print(f"bulletin: 这里不是新闻室：{root.resolve()} 中既没有 units.yaml 也没有 content/；"
               "请用 --root 指向新闻室目录，或先从示例新闻室复制一份（见 README.md）", file=sys.stderr)
         return 1
-    ctx = Context(root=root.resolve(), today=today)
+    classified = Path(args.classified).expanduser().absolute() if args.classified else None
+    ctx = Context(root=root.resolve(), today=today, classified=classified)
     try:
         module = importlib.import_module(f"bulletin.commands.{args.command.replace('-', '_')}_cmd")
     except ModuleNotFoundError as exc:

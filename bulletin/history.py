@@ -192,18 +192,32 @@ def _short(commit: str) -> str:
     return commit[:10]
 
 
-def history_problems(newsroom: Newsroom, cache_dir: Path | None) -> list[Problem]:
-    """Every published issue whose record in the working tree departs from its git history."""
+def history_problems(newsroom: Newsroom, cache_dir: Path | None, store_absent: bool = False) -> list[Problem]:
+    """Every published issue whose record in the working tree departs from its git history.
+
+    An issue moved into the classified store (``bulletin move-classified``) keeps its path there
+    and is compared with its record like any other. ``store_absent``: a store is configured but not
+    on this machine, so a published issue gone from the newsroom may have moved there; what is
+    wrong then is that git still holds it, and the message says how to purge it.
+    """
     records = published_history(newsroom.root, cache_dir)
     if not records:
         return []
-    issues = {issue.src.path: issue for issue in newsroom.issues}
+    issues: dict[str, Issue] = {}
+    for issue in sorted(newsroom.issues, key=lambda i: i.src.stored):  # the newsroom's copy first
+        issues.setdefault(issue.src.rel, issue)
     found: list[Problem] = []
     for path, record in sorted(records.items()):
         issue = issues.get(path)
         restore = f"请用 git checkout {_short(record.commit)} -- {path} 恢复"
         if issue is None:
-            if not (newsroom.root / path).exists():
+            if (newsroom.root / path).exists():
+                continue
+            if store_absent:
+                found.append(Problem(path, 1, "E255", f"本期已在提交 {_short(record.commit)} 发布，现在期刊文件已不在新闻室；"
+                                                      "如已用 bulletin move-classified 移入涉密库，git 历史中仍有它：请按 "
+                                                      "docs/workflow.md 从 git 历史中清除；否则" + restore))
+            else:
                 found.append(Problem(path, 1, "E255", f"本期已在提交 {_short(record.commit)} 发布，现在期刊文件已被删除；"
                                                       f"已发布的期刊不能删除，{restore}"))
             continue

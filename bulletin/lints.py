@@ -225,7 +225,10 @@ def path_problems(root: FsPath, r: Report, content: FsPath, images: ImageUses | 
     into symlinked folders, so a report can only leave ``content/`` by being a symlink itself.
     """
     found: list[Problem] = []
-    if os.path.islink(os.path.join(root, r.src.path)) and not _inside(root / r.src.path, content):
+    if r.src.stored:  # a classified store's report: its images live in the store's content/
+        root = root / r.src.origin
+        content = (root / "content").resolve()
+    if os.path.islink(os.path.join(root, r.src.rel)) and not _inside(root / r.src.rel, content):
         found.append(Problem(r.src.path, 1, "E230", "稿件文件是指向 content/ 之外的符号链接；请把稿件本身放进 content/"))
     for kind, raw, alt in body_targets(r.body):
         url = raw.strip()
@@ -239,7 +242,7 @@ def path_problems(root: FsPath, r: Report, content: FsPath, images: ImageUses | 
         if _SCHEME.match(url) or url.startswith("//"):
             continue  # a web link
         rel = unquote(url.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/")
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(r.src.path), rel))
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(r.src.rel), rel))
         what = "图片" if kind == "img" else "链接"
         if not target.startswith("content/"):
             found.append(_outside(r, line, what, url, f"实际指向 {target}，在 content/ 之外"))

@@ -33,6 +33,7 @@ class Doc:
     body_line: int = 0
     digest_source: bytes = b""
     key: bytes = b""  # digest of the file's bytes, for caches
+    origin: str = ""  # "" for the newsroom; the classified store's path prefix (bulletin.store)
 
 
 @dataclass
@@ -178,19 +179,26 @@ def _try(sources: Sources, loader, rel: str, *extra) -> Doc | None:
         return None
 
 
+def load_records(sources: Sources, folder: FsPath, prefix: str = "", cache: DigestCache | None = None) -> None:
+    """Add the reports and issues under ``folder`` (the newsroom, or a store at path ``prefix``
+    as seen from the newsroom) to ``sources``; each document remembers its ``prefix``."""
+    for top, suffix, loader, found in (
+        ("content", ".md", load_report, sources.reports),
+        ("issues", ".yaml", load_yaml_file, sources.issues),
+    ):
+        for rel in _walk(folder, top, suffix):
+            if rel in ("issues/series.yaml", "issues/assignments.yaml"):
+                continue
+            doc = _try(sources, loader, prefix + rel, *((cache,) if loader is load_report else ()))
+            if doc is not None:
+                doc.origin = prefix
+                found.append(doc)
+
+
 def load_sources(root: FsPath, cache: DigestCache | None = None) -> Sources:
     """Read every newsroom file under ``root``; unreadable files become problems, not exceptions."""
     sources = Sources(root=root)
-    for rel in _walk(root, "content", ".md"):
-        doc = _try(sources, load_report, rel, cache)
-        if doc is not None:
-            sources.reports.append(doc)
-    for rel in _walk(root, "issues", ".yaml"):
-        if rel in ("issues/series.yaml", "issues/assignments.yaml"):
-            continue
-        doc = _try(sources, load_yaml_file, rel)
-        if doc is not None:
-            sources.issues.append(doc)
+    load_records(sources, root, "", cache)
     for attr, rel in (
         ("series", "issues/series.yaml"),
         ("units", "units.yaml"),

@@ -24,9 +24,20 @@ class Src:
 
     path: str
     lines: dict[Path, int]
+    origin: str = ""  # "" in the newsroom; the classified store's prefix of ``path`` otherwise
 
     def line(self, *keys: str | int) -> int:
         return line_of(self.lines, tuple(keys))
+
+    @property
+    def rel(self) -> str:
+        """The path inside its own folder (newsroom or store): ``content/2026/08/x.md``."""
+        return self.path[len(self.origin):]
+
+    @property
+    def stored(self) -> bool:
+        """Whether the record lives in the classified store rather than the newsroom."""
+        return bool(self.origin)
 
 
 def _str(value: Any) -> str | None:
@@ -277,6 +288,9 @@ class Newsroom:
     assignments: dict[str, Assignment]
     scoring: Scoring
     config_sources: dict[str, bytes] = field(default_factory=dict)  # path -> bytes of the YAML files
+    # Classified figures added to the assessment when the store's records are not here
+    # (bulletin.store: from classified-summary/ files, or computed beside the store); None: none.
+    classified: Any = None
 
     def issues_of(self, series: str) -> list[Issue]:
         return [i for i in self.issues if i.series == series]
@@ -373,7 +387,7 @@ def _report(doc: Doc) -> Report:
                      for c in _dicts(d.get("corrections"))],
         body=doc.body,
         body_line=doc.body_line,
-        src=Src(doc.path, doc.lines),
+        src=Src(doc.path, doc.lines, doc.origin),
         digest_source=doc.digest_source,
         key=doc.key,
         public_contacts=_strs(d.get("public_contacts")),
@@ -415,7 +429,7 @@ def _issue(doc: Doc) -> Issue:
         copies=intval(d.get("copies")),
         classification=enums.canonical(enums.CLASSIFICATION, d.get("classification")),
         lock=d.get("lock") if isinstance(d.get("lock"), dict) else None,
-        src=Src(doc.path, doc.lines),
+        src=Src(doc.path, doc.lines, doc.origin),
         digest_source=doc.digest_source,
     )
 

@@ -255,7 +255,14 @@ class NoticeMaker:
     def _totals(self, period: Period, table: ScoreTable) -> Totals:
         facts = self.ledger.facts_in(period)
         instructions = sum(len(self._instruction_days.get(month, ())) for month in period.months())
-        return Totals(sum(1 for r in table.rows if r.submitted), len(facts), sum(f.adopted for f in facts), instructions)
+        extra = self._classified(period)
+        return Totals(sum(1 for r in table.rows if r.submitted), len(facts) + sum(f.submitted for f in extra),
+                      sum(f.adopted for f in facts) + sum(f.adopted for f in extra),
+                      instructions + sum(f.instructions for f in extra))
+
+    def _classified(self, period: Period) -> list:
+        """The store's per-unit figures for the period (bulletin.classified_summary), if any."""
+        return list(self.ledger.classified.figures(period).values()) if self.ledger.classified is not None else []
 
     def _sections(self, table: ScoreTable) -> list[UnitSection]:
         sections = []
@@ -340,6 +347,9 @@ class NoticeMaker:
             for f in self.ledger.facts_of_month(year, month + 1):
                 count[0] += 1
                 count[1] += f.adopted
+            for figures in self._classified(parse_period(f"{year:04d}-{month + 1:02d}")):
+                count[0] += figures.submitted
+                count[1] += figures.adopted
         trend = []
         for index, (submitted, adopted) in counts.items():
             year, month = divmod(index, 12)

@@ -43,6 +43,7 @@ RULES: dict[str, str] = {
     "assignment_missed": "约稿未报",
     "quota_excess": "超额报送",
     "quota_shortfall": "报送不足",
+    "classified": "涉密信息",
 }
 LEVEL_NAMES = {"own": "本级", "city": "市级", "province": "省级", "national": "国家级"}
 _CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
@@ -171,6 +172,7 @@ class Ledger:
         self.newsroom = newsroom
         self.today = newsroom.today
         self.scoring = newsroom.scoring
+        self.classified = newsroom.classified  # the store's per-unit figures (bulletin.classified_summary)
         self.facts: list[ReportFacts] = []
         self.entries: list[Entry] = []
         self.submissions: dict[tuple[str, int, int], int] = defaultdict(int)
@@ -502,6 +504,14 @@ def score_table(ledger: Ledger, period: Period) -> ScoreTable:
     instructions: dict[str, int] = defaultdict(int)
     for unit, _day in ledger.instructions_in(period):
         instructions[unit] += 1
+    for unit, figures in (ledger.classified.figures(period) if ledger.classified is not None else {}).items():
+        # the store's items, as numbers only: no report, title or date crosses the boundary
+        submitted[unit] += figures.submitted
+        adopted[unit] += figures.adopted
+        instructions[unit] += figures.instructions
+        points[unit] += figures.points
+        entries.append(Entry(unit, None, "classified", period.start, figures.points, "、".join(figures.sources), "",
+                             figures.note))
     rows = [
         Row(u.id, u.name, u.active, submitted[u.id], adopted[u.id], instructions[u.id], points[u.id])
         for u in ledger.newsroom.units.values()

@@ -127,3 +127,25 @@ def test_the_history_is_read_once_per_commit(committed, monkeypatch):
 
 def test_no_repository_no_history(newsroom):
     assert history.published_history(newsroom.root, None) is None
+
+
+def test_an_issue_moved_into_the_classified_store_is_no_deletion_and_absent_it_asks_for_a_purge(committed):
+    """move-classified keeps the issue's path in the store: beside the store it is compared with its
+    record as before; on the networked machine (store configured, absent) git still holds it."""
+    import shutil
+
+    newsroom, commit = committed
+    newsroom.write("mkdocs.yml", "site_name: 测试\nextra:\n  bulletin:\n    classified_store: ../store\n")
+    store = newsroom.root.parent / "store"
+    (store / ISSUE).parent.mkdir(parents=True)
+    shutil.move(newsroom.root / ISSUE, store / ISSUE)
+    assert found(newsroom) == []
+    edit(newsroom, R, "全面展开。", "全面展开，一切顺利。")
+    text = (store / ISSUE).read_text(encoding="utf-8")
+    (store / ISSUE).write_text(text.split("lock:")[0].replace("status: published", "status: draft"), encoding="utf-8")
+    assert [p.split(": ", 2)[1] for p in found(newsroom)] == ["error[E255]"]  # the stored copy is held to its record
+    shutil.rmtree(store)
+    assert found(newsroom) == [
+        f"{ISSUE}:1: error[E255]: 本期已在提交 {commit} 发布，现在期刊文件已不在新闻室；如已用 bulletin move-classified "
+        "移入涉密库，git 历史中仍有它：请按 docs/workflow.md 从 git 历史中清除；否则"
+        f"请用 git checkout {commit} -- {ISSUE} 恢复"]

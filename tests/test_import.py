@@ -135,6 +135,19 @@ def test_imported_report_passes_check_and_renders(newsroom, word_file, monkeypat
     assert "*每周*调度一次[收购]进度" in html
 
 
+def test_a_secret_submission_is_imported_into_the_store_with_its_images(newsroom, word_file, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    newsroom.write("mkdocs.yml", "extra:\n  bulletin:\n    classified_store: classified\n")
+    (newsroom.root / "classified").mkdir()
+    result = run_cli(newsroom.root, "import", str(word_file), "--unit", "nyj", "--classification", "秘密",
+                     today="2026-03-10")
+    assert (result.code, result.out) == (0, "classified/content/2026/03/2026-03-nyj-002.md\n")
+    stored = newsroom.root / "classified/content/2026/03"
+    assert "classification: 秘密\n" in (stored / "2026-03-nyj-002.md").read_text(encoding="utf-8")
+    assert (stored / "2026-03-nyj-002-1.png").read_bytes() == png()
+    assert sorted(p.name for p in (newsroom.root / "content/2026/03").iterdir()) == ["2026-03-nyj-001.md"]
+
+
 def test_the_first_line_is_the_title_when_there_is_no_heading(newsroom, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     d = docx.Document()

@@ -7,4 +7,4 @@ from bulletin.build import PARTS, run_build
 
 def run(ctx, args) -> int:
     parts = tuple(args.only) if args.only else PARTS
-    return run_build(ctx.root, ctx.today, parts, quiet=args.quiet)
+    return run_build(ctx.root, ctx.today, parts, quiet=args.quiet, classified=ctx.classified)

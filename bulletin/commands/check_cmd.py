@@ -9,7 +9,7 @@ from bulletin.problems import to_json
 
 
 def run(ctx, args) -> int:
-    result = run_check(ctx.root, ctx.today)
+    result = run_check(ctx.root, ctx.today, classified=ctx.classified)
     if args.format == "json":
         print(to_json(result.problems))
     else:

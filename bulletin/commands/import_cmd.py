@@ -415,13 +415,13 @@ def run(ctx, args) -> int:
     try:
         data = read_docx(source)
         # the id (for image names) and every argument are settled before the file is read
-        settled = plan_report(ctx, newsroom, args.unit, "导入", args.category, None)
+        settled = plan_report(ctx, newsroom, args.unit, "导入", args.category, args.classification)
         converted, files, notes = convert(data, settled.id)
     except ImportFailure as exc:
         print(f"{args.file}: 错误：{exc}", file=sys.stderr)
         return 1
     signed = args.signed_off_by or converted.signed_off_by
-    plan = plan_report(ctx, newsroom, args.unit, converted.title, args.category, None, signed)
+    plan = plan_report(ctx, newsroom, args.unit, converted.title, args.category, args.classification, signed)
     if converted.contact:
         plan.front.append(("contact", contact_entry(converted.contact)))
     for name, payload in files:

@@ -19,6 +19,7 @@ from bulletin.cli import UsageError
 from bulletin.commands.new_cmd import shown, yaml_scalar
 from bulletin.dates import cn_date, to_date
 from bulletin.model import Issue, Newsroom, Report, Series
+from bulletin.store import home_for
 from bulletin.write import atomic_write
 
 
@@ -153,11 +154,18 @@ def _report_plan(ctx, newsroom: Newsroom, plan: Plan, series: Series, rel: str) 
     ctx.say(f"下一步：填写 editor 和 signer，审阅后运行 bulletin publish {rel}")
 
 
+def _home(ctx, result, plan: Plan):
+    """The store for an issue holding a stored or classified item (when a store is configured)."""
+    highest = max(plan.taken, key=lambda r: (r.src.stored, r.rank))
+    classification = "秘密" if highest.src.stored and not highest.classified else highest.classification
+    return home_for(ctx.root, result.store, classification)
+
+
 def run(ctx, args) -> int:
     day = to_date(args.date) if args.date else ctx.today
     if day is None:
         raise UsageError(f"--date 应写成 2026-03-12 这样的日期，而不是 {args.date}")
-    result = run_check(ctx.root, ctx.today)
+    result = run_check(ctx.root, ctx.today, classified=ctx.classified)
     newsroom = result.newsroom
     series = newsroom.series.get(args.series)
     if series is None:
@@ -179,8 +187,8 @@ def run(ctx, args) -> int:
             ctx.say(f"  - {rid}：{why}")
         ctx.say("没有可编入的拟采用稿件，未新建期刊；请把审定的稿件改为 status: 拟采用，或用 --items 指定")
         return 1
-    number = next_number(newsroom, series, day.year)
-    path = ctx.root / "issues" / series.id / f"{day.year:04d}" / f"{number:03d}.yaml"
+    number = next_number(newsroom, series, day.year)  # one numbering across newsroom and store
+    path = _home(ctx, result, plan) / "issues" / series.id / f"{day.year:04d}" / f"{number:03d}.yaml"
     rel = shown(path)
     if path.exists():
         ctx.say(f"{rel} 已存在但未能读取；请先运行 bulletin check 处理它")

@@ -23,6 +23,7 @@ from bulletin.cli import UsageError
 from bulletin.dates import SHANGHAI
 from bulletin.load import load_sources
 from bulletin.model import Newsroom, Unit, build_newsroom
+from bulletin.store import home_for, load_store, locate
 from bulletin.write import atomic_write
 
 
@@ -53,8 +54,12 @@ def now_on(day: date) -> datetime:
 
 
 def load_newsroom(ctx) -> Newsroom:
-    """The newsroom without judging it: writing a new report must work mid-edit too."""
-    return build_newsroom(load_sources(ctx.root), ctx.today)
+    """The newsroom (and a present classified store) without judging it: writing a new report
+    must work mid-edit too."""
+    store, _ = locate(ctx.root, ctx.classified)
+    sources = load_sources(ctx.root)
+    load_store(sources, store)
+    return build_newsroom(sources, ctx.today)
 
 
 def choose(table: dict[str, str], value: str | None, what: str, default: str) -> str:
@@ -107,7 +112,9 @@ def plan_report(ctx, newsroom: Newsroom, uid: str, title: str, category: str | N
     officer = unit.officer_on(ctx.today)
     if officer is None:
         raise UsageError(f"{unit.name}在 {ctx.today} 没有备案信息员；请先在 units.yaml 的 officers 中登记")
-    rid = next_id(newsroom, ctx.root, ctx.today, uid)
+    classification = choose(enums.CLASSIFICATION, classification, "密级", "内部")
+    home = home_for(ctx.root, locate(ctx.root, ctx.classified)[0], classification)  # 秘密 and above: the store
+    rid = next_id(newsroom, home, ctx.today, uid)
     front = [
         ("id", rid),
         ("title", yaml_scalar(title)),
@@ -116,10 +123,10 @@ def plan_report(ctx, newsroom: Newsroom, uid: str, title: str, category: str | N
         ("signed_off_by", yaml_scalar(signed_off_by)),
         ("submitted", moment.isoformat()),
         ("category", choose(enums.CATEGORY, category, "类别", "动态")),
-        ("classification", choose(enums.CLASSIFICATION, classification, "密级", "内部")),
+        ("classification", classification),
         ("status", "已报送"),
     ]
-    path = ctx.root / "content" / f"{ctx.today.year:04d}" / f"{ctx.today.month:02d}" / f"{rid}.md"
+    path = home / "content" / f"{ctx.today.year:04d}" / f"{ctx.today.month:02d}" / f"{rid}.md"
     return ReportPlan(rid, path, front)
 
 

@@ -19,6 +19,7 @@ from bulletin.dates import cn_date, to_date
 from bulletin.lock import item_digest, lock_version, new_lock, verify_issue
 from bulletin.model import Issue, Newsroom
 from bulletin.roundtrip import set_top_level
+from bulletin.store import locate, record_path
 from bulletin.write import atomic_write
 from bulletin.yamlsrc import YamlProblem
 from bulletin.yamlsrc import load as load_yaml
@@ -26,15 +27,16 @@ from bulletin.yamlsrc import load as load_yaml
 
 def issue_path(ctx, raw: str) -> tuple[Path, str]:
     """The issue file named on the command line (relative to the current folder, else to
-    the newsroom), and its newsroom-relative path."""
+    the newsroom), and its path as records name it (store files with the store's prefix)."""
+    store, _ = locate(ctx.root, ctx.classified)
     candidates = [Path(raw)] if Path(raw).is_absolute() else [Path.cwd() / raw, ctx.root / raw]
     for full in candidates:
         if full.is_file():
             full = full.resolve()
-            try:
-                return full, full.relative_to(ctx.root).as_posix()
-            except ValueError:
-                raise UsageError(f"{raw} 不在新闻室 {ctx.root} 中") from None
+            rel = record_path(ctx.root, store if store and store.present else None, full)
+            if rel is None:
+                raise UsageError(f"{raw} 不在新闻室 {ctx.root} 中")
+            return full, rel
     raise UsageError(f"找不到期刊文件 {raw}")
 
 
@@ -103,7 +105,7 @@ def _relock(ctx, newsroom: Newsroom, issue: Issue, full: Path) -> int:
 
 def run(ctx, args) -> int:
     full, rel = issue_path(ctx, args.path)
-    result = run_check(ctx.root, ctx.today)
+    result = run_check(ctx.root, ctx.today, classified=ctx.classified)
     if refuse_on_errors(ctx, result, "未发布"):
         return 1
     newsroom = result.newsroom

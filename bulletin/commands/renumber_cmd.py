@@ -26,7 +26,8 @@ def run(ctx, args) -> int:
     if issue.series is None or issue.year is None:
         ctx.say(f"{shown(full)} 缺少 series 或 year，无法确定新位置；请先运行 bulletin check 改正")
         return 1
-    target = ctx.root / "issues" / issue.series / f"{issue.year:04d}" / f"{args.number:03d}.yaml"
+    home = ctx.root / issue.src.origin  # a stored draft stays in the classified store
+    target = home / "issues" / issue.series / f"{issue.year:04d}" / f"{args.number:03d}.yaml"
     if target.exists() and target.resolve() != full:
         ctx.say(f"{shown(target)} 已存在；请换一个期号（bulletin check 会提示可用的期号）")
         return 1

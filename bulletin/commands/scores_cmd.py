@@ -16,6 +16,7 @@ from bulletin.cli import UsageError
 from bulletin.scoring import (
     Entry,
     Ledger,
+    Period,
     PeriodError,
     Row,
     ScoreTable,
@@ -31,13 +32,15 @@ def run(ctx, args) -> int:
         period = parse_period(args.period)
     except PeriodError as exc:
         raise UsageError(str(exc)) from None
-    result = run_check(ctx.root, ctx.today, lints=False)  # scores read data; style lints are check's job
+    result = run_check(ctx.root, ctx.today, lints=False, classified=ctx.classified)  # scores read data; style lints are check's job
     if not result.ok:
         for problem in result.errors:
             print(problem.format(), file=sys.stderr)
         print(f"有 {len(result.errors)} 个错误，未计算得分；请先按上面的提示修改（bulletin check 可查看全部问题）", file=sys.stderr)
         return 1
     newsroom = result.newsroom
+    if args.export_classified:
+        return _export_classified(ctx, result, period)
     if args.unit is not None and args.unit not in newsroom.units:
         raise UsageError(f"单位 {args.unit} 不在 units.yaml 中；可写：{'、'.join(newsroom.units)}")
     table = score_table(Ledger(newsroom), period)
@@ -52,6 +55,25 @@ def run(ctx, args) -> int:
         print(json.dumps(shown, ensure_ascii=False, indent=2))
     else:
         print(_table_text(table, args.unit))
+    return 0
+
+
+def _export_classified(ctx, result, period: Period) -> int:
+    """Write the store's per-unit figures for the period: the one file that crosses to the network."""
+    from bulletin.classified_summary import FOLDER, summary_text
+    from bulletin.store import networked
+
+    store = result.store
+    if store is None or not store.present:
+        where = f"涉密库 {store.path} 不在本机" if store is not None else "没有配置涉密库"
+        raise UsageError(f"--export-classified 须在涉密库所在的计算机上运行（{where}）；请用 --classified 指定涉密库")
+    alone = networked(result.sources, result.newsroom, store)
+    figures = alone.classified.figures(period)
+    out = store.path / FOLDER / f"{period.key}.yaml"
+    atomic_write(out, summary_text(figures, list(result.newsroom.units)))
+    ctx.say(f"已写入 {out}：{len(figures)} 个单位的涉密信息数字（只有单位、报送、采用、批示、得分，没有标题、id、日期或正文）")
+    ctx.say(f"请只把这一个文件复制到联网新闻室的 {FOLDER}/ 文件夹并提交；那里的得分、通报和排名即计入涉密信息")
+    print(out)
     return 0
 
 

@@ -84,7 +84,7 @@ def _plan(p: PrintIssue, root: Path, fonts: FontSet, css: str, pdf_cache: Path, 
         html=html,
         base_url=str(root) + "/",
         meta=doc.meta if isinstance(doc.meta, Meta) else Meta(doc.key),
-        allowed_dirs=(str(root / "content"), str(root / "fonts")),
+        allowed_dirs=(*(str(root / folder) for folder in doc.content_dirs), str(root / "fonts")),
         cache_path=pdf_cache / f"{key}.pdf",
     )
     return _Planned(doc, job, out_dir / f"{doc.key}.pdf")

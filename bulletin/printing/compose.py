@@ -58,6 +58,8 @@ class Printed:
     draft: bool
     meta: Meta
     images: list[str] = field(default_factory=list)  # newsroom-relative paths
+    # the content/ folders images may come from: the newsroom's, and a classified store's for its items
+    content_dirs: list[str] = field(default_factory=lambda: ["content"])
 
     @property
     def toc(self) -> bool:
@@ -123,14 +125,19 @@ def heading_levels(html: str) -> str:
     return _PARAGRAPH.sub(repl, html)
 
 
-def rebase_images(html: str, report_path: str) -> tuple[str, list[str]]:
-    """Image sources relative to the newsroom root (the document's base), and the files used."""
+def rebase_images(html: str, report_path: str, origin: str = "") -> tuple[str, list[str]]:
+    """Image sources relative to the newsroom root (the document's base), and the files used.
+
+    ``report_path`` is relative to the report's own folder; ``origin`` is that folder's prefix
+    (a classified store's, see bulletin.store), so a stored report's images come from the store.
+    """
     used: list[str] = []
 
     def repl(match: re.Match) -> str:
         target = image_target(report_path, match.group(2))
         if target is None:  # markup already drops these; never let one through
             return f"{match.group(1)}{match.group(3)}"
+        target = origin + target
         used.append(target)
         return f"{match.group(1)}{target}{match.group(3)}"
 
@@ -149,7 +156,8 @@ def printed(p: PrintIssue) -> Printed:
     items: list[PrintedItem] = []
     images: list[str] = []
     for index, (headline, report) in enumerate(p.items, start=1):
-        body, used = rebase_images(heading_levels(to_html(report.body, report.src.path)), report.src.path)
+        body, used = rebase_images(heading_levels(to_html(report.body, report.src.rel)), report.src.rel,
+                                   report.src.origin)
         images += used
         items.append(PrintedItem(f"item-{index}", headline, _unit_line(p, report.unit, report.co_units), body,
                                  report.body, report.src.path))
@@ -176,6 +184,7 @@ def printed(p: PrintIssue) -> Printed:
         draft=p.draft,
         meta=Meta(title=f"{name} {number}", author=p.publisher, subject=subject, day=issue.date),
         images=sorted(set(images)),
+        content_dirs=[f"{origin}content" for origin in dict.fromkeys(["", *(r.src.origin for _, r in p.items)])],
     )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bulletin.check import run_check
 from bulletin.dates import build_day
+from bulletin.store import printed_dir
 from bulletin.views import print_view
 
 KINDS = ("bulletin", "special", "brief", "feature")
@@ -25,11 +26,16 @@ RESOLUTION = 60
 
 
 def choose(root: Path, pdf_dir: Path) -> dict[str, Path]:
-    """One PDF per kind: published first, then most markings, then most items."""
-    newsroom = run_check(root, build_day(None)).newsroom
+    """One PDF per kind: published first, then most markings, then most items.
+
+    A classified store's issues are read from the store's own build/ (bulletin.store.printed_dir).
+    """
+    result = run_check(root, build_day(None))
+    newsroom = result.newsroom
     best: dict[str, tuple[tuple, Path]] = {}
     for issue in newsroom.issues:
-        pdf = pdf_dir / f"{issue.key}.pdf"
+        where = printed_dir(root, result.store, issue)
+        pdf = (pdf_dir if where == root / "build" else where / "pdf") / f"{issue.key}.pdf"
         if not pdf.is_file():
             continue
         view = print_view(newsroom, issue)

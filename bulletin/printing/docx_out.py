@@ -322,8 +322,8 @@ class _Writer:
 
     def picture(self, block: dict) -> None:
         path = (self.root / block["image"]).resolve()
-        content = (self.root / "content").resolve()
-        if path.is_relative_to(content) and path.is_file() and path.suffix.lower() in PICTURE_SUFFIXES:
+        inside = any(path.is_relative_to((self.root / folder).resolve()) for folder in self.doc.content_dirs)
+        if inside and path.is_file() and path.suffix.lower() in PICTURE_SUFFIXES:
             try:
                 p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER)
                 p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
