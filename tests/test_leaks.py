@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Newsroom, report_text
+from conftest import Newsroom, report_text, seal_published
 from site_helpers import (
     HOTLINE,
     INTERNAL,
@@ -245,6 +245,7 @@ def test_gate_names_the_content_line_a_leaked_number_came_from(tmp_path):
     n.write("content/2026/03/2026-03-nyj-001.md", report_text(body="3月8日，春耕全面展开。\n\n联系电话：０５７１　８６００　１２３４"))
     n.write("issues/zwxx/2026/018.yaml", (n.root / "issues/zwxx/2026/018.yaml").read_text(encoding="utf-8")
             .replace("status: draft", "status: published"))
+    seal_published(n.root)
     result = run_check(n.root, TODAY)
     assert [p.code for p in result.errors] == ["E260"]
     with pytest.raises(LeakError) as caught:
@@ -276,6 +277,7 @@ def short_newsroom(tmp_path):
     n.write("issues/zwxx/2026/019.yaml", (n.root / "issues/zwxx/2026/018.yaml").read_text(encoding="utf-8")
             .replace("number: 18", "number: 19").replace("status: published", "status: draft")
             .replace("  - 2026-03-nyj-001", "  - {id: 2026-03-nyj-501, title: 金丝雀印发}"))
+    seal_published(n.root)
     result = run_check(n.root, TODAY)
     assert result.ok, [p.format() for p in result.errors]
     return result.newsroom
@@ -321,6 +323,7 @@ def test_the_embedded_secret_report_is_caught_in_the_stage_when_every_other_defe
     monkeypatch.setattr(lints, "path_problems", lambda *a, **k: [])
     monkeypatch.setattr(media, "is_image", lambda path: True)
     monkeypatch.setattr(media, "declared_format", lambda name: "png")
+    seal_published(n.root)
     newsroom = run_check(n.root, TODAY).newsroom
     with pytest.raises(LeakError) as caught:
         build_site(site_view(newsroom, PUBLIC), tmp_path / "site", tmp_path / "cache", {}, root=n.root,

@@ -16,7 +16,7 @@ from pathlib import Path
 import markdown
 import pdfplumber
 import pytest
-from conftest import ISSUE, SERIES, UNITS, Newsroom
+from conftest import ISSUE, SERIES, UNITS, Newsroom, seal_published
 
 from bulletin.build import run_build
 from bulletin.markup import md_escape
@@ -72,6 +72,7 @@ def built(tmp_path_factory) -> Path:
     n.write("mkdocs.yml", f"site_name: '{SITE_NAME}'\nextra:\n  bulletin:\n    office: '{OFFICE}'\n")
     n.report(instructions="[{leader: 市长, level: own, date: 2026-03-10, text: 阅}]",
              adopted=f"[{{level: city, publication: '{PUBLICATION}', date: 2026-03-15}}]")
+    seal_published(root)
     assert run_build(root, DAY, quiet=True) == 0
     return root / "build"
 

@@ -6,7 +6,7 @@ import base64
 from datetime import date
 
 import pytest
-from conftest import ISSUE, report_text
+from conftest import ISSUE, report_text, seal_published
 from workflow_helpers import lines
 
 from bulletin import lints, media
@@ -44,6 +44,7 @@ def test_a_public_report_embedding_a_top_secret_report_is_an_error_and_never_bui
     _published(newsroom, "2026-03-nyj-001")
     url = "2026-03-nyj-501.md"
     assert lines(newsroom.root, DAY, "E250") == [f"{R}:14: error[E250]: 图片 {url} {NOT_IMAGE}；{WHAT.format(url=url)}"]
+    seal_published(newsroom.root)
     assert run_build(newsroom.root, DAY, parts=("site",), quiet=True) == 1
     assert "error[E250]" in capsys.readouterr().err
     assert not (newsroom.root / "build" / "site").exists()
@@ -117,6 +118,7 @@ def test_the_site_copies_only_real_images_even_when_check_is_bypassed(newsroom, 
     newsroom.report(body="正文。\n\n![附件](2026-03-nyj-501.md)\n\n![b](evil.markdown)\n\n![c](renamed.png)\n\n![d](ok.png)")
     _published(newsroom, "2026-03-nyj-001")
     monkeypatch.setattr(lints, "path_problems", lambda *a, **k: [])
+    seal_published(newsroom.root)
     result = run_check(newsroom.root, DAY)
     assert result.ok
     build_site(site_view(result.newsroom, PUBLIC), tmp_path / "site", tmp_path / "cache", {}, root=newsroom.root)
@@ -132,6 +134,7 @@ def test_only_images_of_items_in_the_view_are_copied(newsroom, tmp_path):
     newsroom.report(body="公开。\n\n![图](public.png)")
     newsroom.report("2026-03-nyj-002", title="内部通报", classification="内部", body="内部。\n\n![图](internal.gif)")
     _published(newsroom, "2026-03-nyj-001", "2026-03-nyj-002")
+    seal_published(newsroom.root)
     assert run_build(newsroom.root, DAY, parts=("site", "intranet"), quiet=True) == 0
     copied = {part: sorted(p.name for p in (newsroom.root / "build" / part / "media").rglob("*.*"))
               for part in ("site", "intranet")}

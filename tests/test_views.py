@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import ISSUE
+from conftest import ISSUE, seal_published
 
 from bulletin import views
 from bulletin.build import run_build
@@ -27,6 +27,7 @@ def _issue(newsroom, number: int, classification: str | None, items: list[str]) 
 
 
 def _views(newsroom):
+    seal_published(newsroom.root)
     result = run_check(newsroom.root, DAY)
     assert result.ok, [p.format() for p in result.errors]
     return result.newsroom, {name: site_view(result.newsroom, name) for name in (PUBLIC, INTRANET)}
@@ -56,6 +57,7 @@ def test_an_item_also_in_an_unraised_issue_stays(newsroom):
 def test_a_secret_issue_with_public_items_is_not_built_into_either_site(newsroom):
     """The attack: an issue with ``classification: 秘密`` and public items was on the public site."""
     _issue(newsroom, 18, "秘密", ["2026-03-nyj-001"])
+    seal_published(newsroom.root)
     assert run_build(newsroom.root, DAY, parts=("site", "intranet"), quiet=True) == 0
     for part in ("site", "intranet"):
         built = newsroom.root / "build" / part
