@@ -26,11 +26,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bulletin import enums
 from bulletin.cache import DigestCache
 from bulletin.load import Sources, load_records
+from bulletin.mkdocs_yml import read_mkdocs
 from bulletin.model import Issue, Newsroom, build_newsroom
 from bulletin.problems import Problem
 
@@ -61,23 +60,19 @@ class Store:
         return self.prefix
 
 
-class _Lenient(yaml.SafeLoader):
-    """mkdocs.yml may carry ``!!python/name`` and ``!ENV`` tags; they are irrelevant here."""
-
-
-_Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
 def _setting(root: Path) -> tuple[object, int]:
-    """The value of extra.bulletin.classified_store in mkdocs.yml, and its line (None if unset)."""
-    try:
-        text = (root / "mkdocs.yml").read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=_Lenient)  # noqa: S506 (a SafeLoader subclass)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None, 1
+    """The value of extra.bulletin.classified_store in mkdocs.yml, and its line (None if unset).
+
+    Read through the one mkdocs.yml reader (regular file, size cap, bounded nesting); a file it
+    cannot read is reported by check, and configures no store.
+    """
+    data = read_mkdocs(root)
     extra = data.get("extra") if isinstance(data, dict) else None
     bulletin = extra.get("bulletin") if isinstance(extra, dict) else None
     value = bulletin.get("classified_store") if isinstance(bulletin, dict) else None
+    if value is None:
+        return None, 1
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")  # a regular UTF-8 file of at most 1 MB: read above
     match = re.search(r"^\s*classified_store\s*:", text, re.MULTILINE)
     return value, text[: match.start()].count("\n") + 1 if match else 1
 

@@ -127,20 +127,25 @@ class Newsroom:
         (self.root / rel).unlink()
 
 
-def seal_published(root: Path) -> None:
+def seal_published(root: Path, classified: Path | None = None) -> None:
     """Give each hand-written published issue the lock ``bulletin publish`` would have written
-    on its date: a published issue without one is an error (E254). Call after writing its items."""
+    on its date: a published issue without one is an error (E254). Call after writing its items.
+    ``classified``: a store outside the newsroom (else mkdocs.yml's, if any), sealed too."""
     import yaml
 
     from bulletin.load import load_sources
     from bulletin.lock import new_lock
     from bulletin.model import build_newsroom
+    from bulletin.store import load_store, locate
 
-    newsroom = build_newsroom(load_sources(root), date(2026, 12, 31))
+    sources = load_sources(root)
+    store, _ = locate(root, classified)
+    load_store(sources, store)
+    newsroom = build_newsroom(sources, date(2026, 12, 31))
     for issue in newsroom.issues:
         if issue.published and issue.lock is None and issue.date is not None:
             lock = yaml.safe_dump({"lock": new_lock(newsroom, issue, issue.date)}, allow_unicode=True, sort_keys=False)
-            path = root / issue.src.path
+            path = store.path / issue.src.rel if issue.src.stored and store is not None else root / issue.src.path
             text = path.read_text(encoding="utf-8")
             path.write_text(text + ("" if text.endswith("\n") else "\n") + lock, encoding="utf-8")
 

@@ -9,7 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import Newsroom, report_text
+from conftest import Newsroom, report_text, seal_published
 
 from bulletin.check import run_check
 from bulletin.classified_summary import points_text
@@ -46,6 +46,7 @@ def split(newsroom: Newsroom, tmp_path: Path) -> tuple[Path, Path]:
     (store / "issues/xxzb/2026").mkdir(parents=True)
     (store / "issues/xxzb/2026/001.yaml").write_text(SPECIAL.format(
         number=1, day=12, items="  - 2026-03-jyj-002\n  - 2026-03-jyj-003\n  - 2026-03-jyj-001\n"), encoding="utf-8")
+    seal_published(newsroom.root, store)
     return newsroom.root, store
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import Newsroom, report_text
+from conftest import Newsroom, report_text, seal_published
 from print_helpers import PNG
 from site_helpers import files_containing
 
@@ -194,6 +194,7 @@ def test_build_prints_classified_issues_in_the_store_and_sites_never_see_it(offi
     office.write("classified/issues/xxzb/2026/003.yaml", published)
     office.write("issues/zwxx/2026/018.yaml", office.root.joinpath("issues/zwxx/2026/018.yaml").read_text(
         encoding="utf-8").replace("status: draft", "status: published"))
+    seal_published(office.root)
     assert run_build(office.root, TODAY, quiet=True) == 0
     store_pdf = office.root / "classified" / "build" / "pdf"
     assert sorted(p.relative_to(store_pdf).as_posix() for p in store_pdf.rglob("*.*")) == [
@@ -217,6 +218,7 @@ def test_the_leak_gate_also_forbids_the_stores_strings(office, monkeypatch, caps
 
     run(office.root, "move-classified")
     office.write("classified/issues/xxzb/2026/003.yaml", SPECIAL.replace("status: draft", "status: published"))
+    seal_published(office.root)
     complete = run_check(office.root, TODAY).newsroom
     monkeypatch.setattr(views, "_report_allowed", lambda report, view: True)
     monkeypatch.setattr(build, "site_view", lambda newsroom, name: views.site_view(complete, name))
