@@ -25,7 +25,7 @@ HOLDER = ".lock.pid"  # the holder's PID, for the message (the lock file itself 
 WAIT_SECONDS = 10.0
 
 # Commands that write newsroom files or build/ outputs.
-WRITERS = frozenset({"build", "publish", "issue", "new", "import", "renumber", "scores", "withdraw"})
+WRITERS = frozenset({"build", "publish", "issue", "new", "import", "renumber", "scores", "withdraw", "move-classified"})
 
 
 class Busy(Exception):

@@ -45,7 +45,8 @@ def bulletin(root: Path, *args: str, wait: str) -> subprocess.CompletedProcess:
 def test_a_second_writer_waits_then_gives_up_naming_the_holder(newsroom):
     first = holder(newsroom.root, 60)
     try:
-        for args in (["build"], ["publish", "issues/zwxx/2026/018.yaml"], ["new", "--unit", "nyj", "--title", "测试"]):
+        for args in (["build"], ["publish", "issues/zwxx/2026/018.yaml"], ["new", "--unit", "nyj", "--title", "测试"],
+                     ["withdraw", "content/2026/03/2026-03-nyj-001.md", "--reason", "测试"], ["move-classified"]):
             second = bulletin(newsroom.root, *args, wait="0.3")
             assert second.returncode == 1
             assert second.stderr.splitlines() == [
