@@ -23,7 +23,7 @@ build: system-deps $(STAMP)
 ## test: lint and the whole test suite (installs Chromium for the browser tests if missing)
 test: $(STAMP)
 	@scripts/system-deps.sh test
-	$(BIN)/ruff check bulletin tests
+	$(BIN)/ruff check bulletin bench scripts tests
 	$(BIN)/pytest
 
 check: $(STAMP)
@@ -44,20 +44,20 @@ serve: $(STAMP)
 	$(BIN)/python -m http.server --directory build/intranet $(or $(PORT),8000)
 
 bench: $(STAMP)
-	$(BIN)/python -m bulletin.bench
+	$(BIN)/python -m bench
 
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests -k fuzz
 
 docs-images: build
-	$(BIN)/python -m bulletin.printing.docs_images
+	$(BIN)/python scripts/docs_images.py
 
 ## schemas: export the JSON Schemas to schemas/ for editors' tools (.vscode/settings.json uses them)
 schemas: $(STAMP)
 	$(BIN)/python scripts/export_schemas.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check bulletin tests
+	$(BIN)/ruff check bulletin bench scripts tests
 
 clean:
 	rm -rf build

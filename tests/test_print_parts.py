@@ -11,12 +11,12 @@ from docx import Document
 from print_helpers import licensed_font, make_newsroom, open_pdf, page_text, pdffonts, prints_of
 from pypdf import PdfWriter
 
-from bulletin.printing import docs_images
 from bulletin.printing.compose import heading_levels, issue_number, printed, publication_name, rebase_images
 from bulletin.printing.config import brief_size
 from bulletin.printing.docx_out import docx_bytes, word_fonts
 from bulletin.printing.fonts import resolve_fonts
 from bulletin.printing.pdf import html_to_pdf, local_fetcher, print_css
+from scripts import docs_images
 
 # -- fonts ---------------------------------------------------------------------------------
 
