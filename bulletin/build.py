@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bulletin.check import run_check
+from bulletin.errors import BUILD_FAILURES
 from bulletin.fingerprint import PartRecord, assets_digest, notices_digest, pdf_digest, site_digest
 from bulletin.model import Newsroom
 from bulletin.store import networked, printed_dir
@@ -47,17 +48,6 @@ def _optional(module: str, name: str) -> Callable | None:
         if (exc.name or "").startswith("bulletin"):
             return None
         raise
-
-
-def _failures() -> tuple[type[Exception], ...]:
-    """Errors a renderer raises with a message meant for the editor (printed without a traceback)."""
-    found: list[type[Exception]] = []
-    for module, names in (("bulletin.site", ("LeakError", "SiteBuildError")), ("bulletin.printing.pool", ("RenderError",))):
-        for name in names:
-            error = _optional(module, name)
-            if error is not None:
-                found.append(error)
-    return tuple(found)
 
 
 @dataclass
@@ -246,7 +236,7 @@ def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = F
             done.append((build_dir, staging, cache, built))
         for build_dir, staging, cache, built in done:
             _swap(build_dir, staging, cache, built)
-    except _failures() as exc:
+    except BUILD_FAILURES as exc:
         print(exc, file=sys.stderr)
         print("构建失败；build/ 保持原样", file=sys.stderr)
         return 1

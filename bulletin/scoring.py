@@ -29,6 +29,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from bulletin import enums
+from bulletin.errors import PeriodError
 from bulletin.model import Newsroom, Report
 from bulletin.schema import FIRST_YEAR, LAST_YEAR, in_range
 
@@ -48,10 +49,6 @@ RULES: dict[str, str] = {
 LEVEL_NAMES = {"own": "本级", "city": "市级", "province": "省级", "national": "国家级"}
 _CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
 _PERIOD = re.compile(r"^(\d{4})(?:-(?:(\d{2})|[Qq]([1-4])))?$")
-
-
-class PeriodError(ValueError):
-    """A period written wrongly; the message says what to write instead."""
 
 
 @dataclass(frozen=True)

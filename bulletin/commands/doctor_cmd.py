@@ -178,6 +178,10 @@ def check_tools() -> list[str]:
     return lines
 
 
+def add_arguments(parser) -> None:
+    """No options of its own."""
+
+
 def run(ctx, args) -> int:
     for section in (check_packages, check_weasyprint):
         for line in section():

@@ -24,7 +24,8 @@ from pathlib import Path
 import mammoth
 
 from bulletin import personal
-from bulletin.commands.new_cmd import load_newsroom, next_steps, plan_report, shown, write_report, yaml_scalar
+from bulletin.commands._common import load_newsroom, shown, yaml_scalar
+from bulletin.commands._report_file import next_steps, plan_report, write_report
 from bulletin.write import atomic_write
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 files, and encrypted .docx
@@ -407,6 +408,15 @@ def header_footer_lines(data: bytes) -> list[str]:
 def contact_entry(contact: dict[str, str]) -> str:
     """``{name: 张三, phone: '13912345678'}``: a flow mapping on one front-matter line."""
     return "{" + ", ".join(f"{key}: {yaml_scalar(value)}" for key, value in contact.items()) + "}"
+
+
+def add_arguments(parser) -> None:
+    """This command's own options (the global ones are added by ``bulletin.cli``)."""
+    parser.add_argument("file")
+    parser.add_argument("--unit", required=True)
+    parser.add_argument("--category", default="动态")
+    parser.add_argument("--classification", default=None, help="密级；秘密及以上写入涉密库")
+    parser.add_argument("--signed-off-by", default=None, help="审签领导；不写时取 Word 中“签发人：”一行")
 
 
 def run(ctx, args) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import unicodedata
 
-from bulletin.commands.new_cmd import load_newsroom
+from bulletin.commands._common import FORMAT, load_newsroom
 from bulletin.followups import OVERDUE, instruction_register
 
 
@@ -26,6 +26,11 @@ def table(header: list[str], rows: list[list[str]]) -> str:
         cells = [cell + " " * (w - width(cell)) for cell, w in zip(row, widths, strict=True)]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)
+
+
+def add_arguments(parser) -> None:
+    """This command's own options (the global ones are added by ``bulletin.cli``)."""
+    parser.add_argument("--format", **FORMAT)
 
 
 def run(ctx, args) -> int:

@@ -10,14 +10,13 @@ without them, and ``bulletin publish`` refuses until both are filled in.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 
 from bulletin.check import run_check
-from bulletin.cli import UsageError
-from bulletin.commands.new_cmd import shown, yaml_scalar
+from bulletin.commands._common import refused, shown, yaml_scalar
 from bulletin.dates import cn_date, to_date
+from bulletin.errors import UsageError
 from bulletin.model import Issue, Newsroom, Report, Series
 from bulletin.store import home_for
 from bulletin.write import atomic_write
@@ -161,6 +160,14 @@ def _home(ctx, result, plan: Plan):
     return home_for(ctx.root, result.store, classification)
 
 
+def add_arguments(parser) -> None:
+    """This command's own options (the global ones are added by ``bulletin.cli``)."""
+    parser.add_argument("--series", required=True)
+    parser.add_argument("--items", default=None, help="逗号分隔的稿件 id")
+    parser.add_argument("--date", default=None)
+    parser.add_argument("--force", action="store_true")
+
+
 def run(ctx, args) -> int:
     day = to_date(args.date) if args.date else ctx.today
     if day is None:
@@ -170,10 +177,7 @@ def run(ctx, args) -> int:
     series = newsroom.series.get(args.series)
     if series is None:
         raise UsageError(f"刊物 {args.series} 不在 issues/series.yaml 中；可用的有：{'、'.join(newsroom.series) or '（无）'}")
-    if not result.ok:
-        for problem in result.errors:
-            print(problem.format(), file=sys.stderr)
-        ctx.say(f"新闻室有 {len(result.errors)} 个错误，未新建期刊；请先改正，再运行 bulletin issue")
+    if refused(result, f"新闻室有 {len(result.errors)} 个错误，未新建期刊；请先改正，再运行 bulletin issue"):
         return 1
     ids = [part.strip() for part in args.items.replace("，", ",").replace("、", ",").split(",")] if args.items else None
     plan = explicit_plan(newsroom, series, [i for i in ids if i], args.force) if ids else automatic_plan(newsroom, series, day)

@@ -7,12 +7,12 @@ so that any figure in a notice can be traced back to the file an editor wrote.
 from __future__ import annotations
 
 import json
-import sys
 import unicodedata
 from pathlib import Path
 
 from bulletin.check import run_check
-from bulletin.cli import UsageError
+from bulletin.commands._common import refused
+from bulletin.errors import UsageError
 from bulletin.scoring import (
     Entry,
     Ledger,
@@ -27,16 +27,24 @@ from bulletin.scoring import (
 from bulletin.write import atomic_write
 
 
+def add_arguments(parser) -> None:
+    """This command's own options (the global ones are added by ``bulletin.cli``)."""
+    parser.add_argument("--period", required=True, help="YYYY-MM、YYYY-Qn 或 YYYY")
+    parser.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
+    parser.add_argument("--unit", default=None)
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--output", default=None, help="xlsx 输出文件")
+    parser.add_argument("--export-classified", action="store_true",
+                        help="在涉密库所在的计算机上写出涉密信息汇总 <涉密库>/classified-summary/<期间>.yaml")
+
+
 def run(ctx, args) -> int:
     try:
         period = parse_period(args.period)
     except PeriodError as exc:
         raise UsageError(str(exc)) from None
     result = run_check(ctx.root, ctx.today, lints=False, classified=ctx.classified)  # scores read data; style lints are check's job
-    if not result.ok:
-        for problem in result.errors:
-            print(problem.format(), file=sys.stderr)
-        print(f"有 {len(result.errors)} 个错误，未计算得分；请先按上面的提示修改（bulletin check 可查看全部问题）", file=sys.stderr)
+    if refused(result, f"有 {len(result.errors)} 个错误，未计算得分；请先按上面的提示修改（bulletin check 可查看全部问题）"):
         return 1
     newsroom = result.newsroom
     if args.export_classified:

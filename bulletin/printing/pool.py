@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 from bulletin import __version__
+from bulletin.errors import RenderError
 from bulletin.printing.fonts import FontSet
 from bulletin.printing.pdf import Meta, render_pdf_bytes
 from bulletin.write import atomic_write
@@ -134,10 +135,6 @@ def _context():
     # fork shares the already-imported bulletin modules; WeasyPrint itself is imported in the workers.
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
-class RenderError(Exception):
-    """A PDF that could not be rendered; the message names the issue."""
 
 
 def _guarded(call, job: RenderJob):

@@ -18,15 +18,12 @@ from pathlib import Path
 
 import yaml
 
+from bulletin.errors import SiteBuildError
 from bulletin.site.settings import SiteSettings
 from bulletin.site.urls import CSS
 from bulletin.views import SiteView
 
 OVERRIDES = Path(__file__).resolve().parent.parent / "templates" / "site" / "overrides"
-
-
-class SiteBuildError(RuntimeError):
-    """mkdocs could not build the site; the message lists what it said."""
 
 
 def site_config(view: SiteView, settings: SiteSettings, nav: list, docs: Path, out: Path) -> dict:
