@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path as FsPath
 
 from bulletin import enums, schema
@@ -267,11 +267,9 @@ def _report_warnings(newsroom: Newsroom, r: Report) -> list[Problem]:
     if vague:
         offset = r.body[: r.body.find(opening)].count("\n") if opening in r.body else 0
         p.append(Problem(path, r.body_line + offset, "W004", f"首段使用了模糊时间词“{vague[0]}”；请写明具体日期，如“3月8日”"))
-    if r.category == "紧急" and r.event_time and r.submitted:
-        window = newsroom.scoring.urgent_window_hours
-        if r.submitted - r.event_time > timedelta(hours=window):
-            hours = (r.submitted - r.event_time).total_seconds() / 3600
-            p.append(Problem(path, line("submitted"), "W005", f"紧急信息在事件发生 {hours:.1f} 小时后才报送，超过 {window:g} 小时时限"))
+    window = newsroom.scoring.urgent_window_hours
+    if (hours := r.late_hours(window)) is not None:
+        p.append(Problem(path, line("submitted"), "W005", f"紧急信息在事件发生 {hours:.1f} 小时后才报送，超过 {window:g} 小时时限"))
     return p
 
 
@@ -287,17 +285,6 @@ def _follow_cycles(newsroom: Newsroom) -> list[Problem]:
             seen.add(current.follows)
             current = newsroom.reports[current.follows]
     return p
-
-
-def next_free_number(newsroom: Newsroom, issue: Issue) -> int:
-    taken = {i.number for i in _same_numbering(newsroom, issue) if i.number is not None}
-    return max(taken, default=0) + 1
-
-
-def _same_numbering(newsroom: Newsroom, issue: Issue) -> list[Issue]:
-    series = newsroom.series.get(issue.series or "")
-    continuous = series is not None and series.numbering == "continuous"
-    return [i for i in newsroom.issues_of(issue.series or "") if continuous or i.year == issue.year]
 
 
 def _issue_problems(newsroom: Newsroom) -> list[Problem]:
@@ -323,7 +310,7 @@ def _issue_problems(newsroom: Newsroom) -> list[Problem]:
             key = (issue.series, None if continuous else issue.year, issue.number)
             if key in numbers:
                 other = numbers[key]
-                free = next_free_number(newsroom, issue)
+                free = newsroom.series[issue.series].next_number(issue.year)
                 p.append(
                     Problem(path, line("number"), "E210",
                             f"第{issue.number}期与 {other.src.path} 重号（常见于两个分支各自新建了期刊）；"

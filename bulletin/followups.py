@@ -9,81 +9,29 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from bulletin.dates import cn_date
-from bulletin.model import Assignment, Instruction, Newsroom, Report
+from bulletin.model import (
+    DONE,
+    LATE,
+    MISSING,
+    ON_TIME,
+    OPEN,
+    OVERDUE,
+    PENDING,
+    Answer,
+    Assignment,
+    Chain,
+    Instruction,
+    Newsroom,
+    Report,
+    urgent_chains,
+)
 from bulletin.views import INTRANET, site_view
 
-# --- 续报 chains -----------------------------------------------------------------------------
-
-
-def chain_roots(newsroom: Newsroom) -> dict[str, str]:
-    """Each report's chain: the id of the first report it (transitively) follows."""
-    roots: dict[str, str] = {}
-    for report in newsroom.reports.values():
-        path = [report.id]
-        current = report
-        while current.follows in newsroom.reports and current.follows not in path and current.id not in roots:
-            current = newsroom.reports[current.follows]  # type: ignore[index]
-            path.append(current.id)
-        if current.id in roots:
-            root = roots[current.id]
-        elif current.follows in path:  # a cycle (E221): name it by its smallest id
-            root = min(path[path.index(current.follows):])
-        else:
-            root = current.id
-        for rid in path:
-            roots.setdefault(rid, root)
-    return roots
-
-
-@dataclass
-class Chain:
-    """An urgent matter and its 续报, oldest first."""
-
-    root: Report
-    members: list[Report]
-
-    @property
-    def closed(self) -> bool:
-        return any(r.closed for r in self.members)
-
-    @property
-    def latest(self) -> Report:
-        return self.members[-1]
-
-    @property
-    def latest_day(self) -> date | None:
-        return self.latest.submitted_day
-
-
-def _order(report: Report) -> tuple:
-    return (report.submitted is None, report.submitted_day or date.min, report.submitted or 0, report.id)
-
-
-def urgent_chains(newsroom: Newsroom) -> list[Chain]:
-    """Chains with at least one 紧急 report not rejected, most recently active first.
-
-    A rejected urgent item (a duplicate, or not an incident after all) opens no matter to follow.
-    """
-    groups: dict[str, list[Report]] = {}
-    for rid, root in chain_roots(newsroom).items():
-        groups.setdefault(root, []).append(newsroom.reports[rid])
-    chains = []
-    for root, members in sorted(groups.items()):
-        if any(r.category == "紧急" and r.status != "不采用" for r in members):
-            members.sort(key=_order)
-            chains.append(Chain(newsroom.reports[root], members))
-    chains.sort(key=lambda c: (c.latest_day or date.min, c.root.id), reverse=True)
-    return chains
-
-
 # --- leader instructions ---------------------------------------------------------------------
-
-DONE, OVERDUE, OPEN, NO_FOLLOW_UP = "已办结", "逾期", "办理中", "无办理要求"
-
 
 @dataclass
 class InstructionRow:
@@ -102,7 +50,7 @@ class InstructionRow:
 
     @property
     def state_text(self) -> str:
-        return f"{OVERDUE} {self.overdue_days} 天" if self.state == OVERDUE else self.state
+        return f"{OVERDUE} {self.overdue_days} 天" if self.state == OVERDUE else self.state  # Instruction.state_text
 
     def as_dict(self, newsroom: Newsroom) -> dict:
         ins = self.instruction
@@ -125,68 +73,24 @@ class InstructionRow:
         }
 
 
-def _state(ins: Instruction, today: date) -> tuple[str, int]:
-    fu = ins.follow_up
-    if fu is None:
-        return NO_FOLLOW_UP, 0
-    if fu.done:
-        return DONE, 0
-    if fu.due is not None and fu.due < today:
-        return OVERDUE, (today - fu.due).days
-    return OPEN, 0
-
-
 def instruction_register(newsroom: Newsroom) -> list[InstructionRow]:
     """Every leader instruction with its follow-up state on the day of the build, by date."""
     keyed = []
     for report in newsroom.reports.values():
         for n, ins in enumerate(report.instructions):
-            state, days = _state(ins, newsroom.today)
+            state, days = ins.state(newsroom.today)
             keyed.append(((ins.date or date.min, report.id, n), InstructionRow(report, ins, state, days)))
     return [row for _, row in sorted(keyed, key=lambda pair: pair[0])]
 
 
 # --- assignments -----------------------------------------------------------------------------
 
-ON_TIME, LATE, MISSING, PENDING = "按时报送", "逾期报送", "未报送", "待报送"
-
-
-@dataclass
-class Answer:
-    unit_id: str
-    unit_name: str
-    on_time: list[Report] = field(default_factory=list)
-    late: list[Report] = field(default_factory=list)
-    state: str = PENDING
-
-
-def assignment_answers(newsroom: Newsroom, assignment: Assignment) -> list[Answer]:
-    """For each unit the assignment names (``all``: every active unit), what it sent and when."""
-    if assignment.units == "all":
-        unit_ids = [uid for uid, u in newsroom.units.items() if u.active]
-    else:
-        unit_ids = list(dict.fromkeys(assignment.units))
-    # The answering reports once, in order: scanning every report per unit was quadratic.
-    replies = sorted((r for r in newsroom.reports.values()
-                      if r.assignment == assignment.id and r.submitted_day is not None), key=_order)
+def assignment_answers(newsroom: Newsroom, assignment: Assignment) -> list[tuple[str, Answer]]:
+    """(unit name, answer) for each unit the assignment names, on the day of the build."""
     answers = []
-    for uid in unit_ids:
+    for uid in assignment.named_units(newsroom.units):
         unit = newsroom.units.get(uid)
-        answer = Answer(uid, unit.name if unit else uid)
-        for report in replies:
-            if uid not in report.units:
-                continue
-            if assignment.due is None or report.submitted_day <= assignment.due:
-                answer.on_time.append(report)
-            else:
-                answer.late.append(report)
-        if answer.on_time:
-            answer.state = ON_TIME
-        elif answer.late:
-            answer.state = LATE
-        elif assignment.due is not None and assignment.due < newsroom.today:
-            answer.state = MISSING
-        answers.append(answer)
+        answers.append((unit.name if unit else uid, assignment.answer_of(uid, newsroom.today)))
     return answers
 
 
@@ -272,22 +176,19 @@ def _assignment_blocks(newsroom: Newsroom, visible: set[str]) -> list[Assignment
     blocks = []
     for assignment in ordered:
         answers = []
-        for answer in assignment_answers(newsroom, assignment):
+        for unit_name, answer in assignment_answers(newsroom, assignment):
             reports = answer.on_time + answer.late
             shown = [(r.title, r.submitted_day) for r in reports if r.id in visible]
-            answers.append(AnswerLine(answer.unit_name, answer.state, shown, len(reports) - len(shown)))
+            answers.append(AnswerLine(unit_name, answer.state, shown, len(reports) - len(shown)))
         blocks.append(AssignmentBlock(assignment.id, assignment.topic, assignment.issued, assignment.due, answers))
     return blocks
 
 
 def _chain_block(newsroom: Newsroom, chain: Chain, visible: set[str]) -> ChainBlock:
-    from bulletin.lints import STALE_DAYS  # the lint's threshold, one definition
-
-    idle = (newsroom.today - chain.latest_day).days if chain.latest_day else 0
     if chain.closed:
         state = "已结束"
-    elif idle >= STALE_DAYS:
-        state = f"**已 {idle} 天未续报**"
+    elif chain.stale(newsroom.today):
+        state = f"**已 {chain.idle_days(newsroom.today)} 天未续报**"
     else:
         state = "续报中"
     unit = newsroom.units.get(chain.root.unit or "")

@@ -26,9 +26,8 @@ import markdown
 from bulletin import enums, media
 from bulletin.bounds import excess
 from bulletin.cache import DigestCache, digest
-from bulletin.followups import chain_roots, urgent_chains
 from bulletin.markup import _EXTENSIONS  # the same Markdown dialect as the renderers
-from bulletin.model import Newsroom, Report
+from bulletin.model import Newsroom, Report, chain_roots, urgent_chains
 from bulletin.problems import Problem
 
 HEADLINE_MAX = 40
@@ -40,7 +39,6 @@ SHINGLE = 4
 MIN_COMPARABLE = 50  # bodies shorter than this (letters and digits) are not compared
 BOILERPLATE = 50  # a sentence anchor shared by more reports than this is not evidence
 ANCHOR_SHARE = 0.3  # candidates share at least this part of the larger report's sentence anchors
-STALE_DAYS = 7
 
 
 def lint_newsroom(newsroom: Newsroom, memo: DigestCache | None = None) -> list[Problem]:
@@ -484,11 +482,8 @@ def stale_chain_problems(newsroom: Newsroom) -> list[Problem]:
     """An urgent matter must be followed up (续报) until it is marked ``closed: true``."""
     found = []
     for chain in urgent_chains(newsroom):
-        if chain.closed or chain.latest_day is None:
-            continue
-        idle = (newsroom.today - chain.latest_day).days
-        if idle >= STALE_DAYS:
-            last = chain.latest
+        if chain.stale(newsroom.today):
+            last, idle = chain.latest, chain.idle_days(newsroom.today)
             found.append(Problem(last.src.path, last.src.line("id"), "W106",
                                  f"紧急信息“{chain.root.title}”最近一次报告是 {last.id}（{chain.latest_day}），"
                                  f"已 {idle} 天没有续报；请督促报送单位续报，事件已处置完毕的请在本篇写 closed: true"))

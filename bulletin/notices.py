@@ -115,6 +115,7 @@ class Missed:
     due: date
     unit: str
     points: Decimal
+    state: str  # 逾期报送 or 未报送: the word the intranet's assignment page shows too
 
 
 @dataclass
@@ -311,7 +312,7 @@ class NoticeMaker:
             if e.rule != "urgent_late" or e.report in found:
                 continue
             r = self._report(e.report or "")
-            hours = (r.submitted - r.event_time).total_seconds() / 3600  # type: ignore[operator]
+            hours = r.late_hours(self.newsroom.scoring.urgent_window_hours)
             total = sum(x.points for x in table.entries if x.rule == "urgent_late" and x.report == r.id)
             found[r.id] = Late(r.id, self.title_of(r), "、".join(self.names.get(u, u) for u in dict.fromkeys(r.units)),
                                local(r.event_time), local(r.submitted), f"{hours:.1f}",  # type: ignore[arg-type]
@@ -323,7 +324,8 @@ class NoticeMaker:
         for e in table.entries:
             if e.rule == "assignment_missed":
                 a = self.newsroom.assignments[e.subject or ""]
-                found.append(Missed(a.topic, e.day, self.names.get(e.unit, e.unit), round_half_up(e.points, 2)))
+                state = a.answer_of(e.unit, self.newsroom.today).state
+                found.append(Missed(a.topic, e.day, self.names.get(e.unit, e.unit), round_half_up(e.points, 2), state))
         return sorted(found, key=lambda m: (m.due, m.topic))
 
     def _concentration(self, table: ScoreTable) -> Concentration:
@@ -498,8 +500,9 @@ def notice_sheets(notice: Notice) -> list[Sheet]:
               [[x.report, x.title, x.units, x.event.strftime("%Y-%m-%d %H:%M"), x.submitted.strftime("%Y-%m-%d %H:%M"),
                 float(x.hours), float(x.points)] for x in notice.late],
               [24, 48, 34, 18, 18, 14, 10], {6: "0.00"}),
-        Sheet("约稿未报", ["约稿选题", "截止日期", "单位", "扣分"],
-              [[m.topic, m.due.isoformat(), m.unit, float(m.points)] for m in notice.missed], [48, 14, 34, 10], {3: "0.00"}),
+        Sheet("约稿未报", ["约稿选题", "截止日期", "单位", "情况", "扣分"],
+              [[m.topic, m.due.isoformat(), m.unit, m.state, float(m.points)] for m in notice.missed],
+              [48, 14, 34, 12, 10], {4: "0.00"}),
         Sheet("报送集中度", ["参评单位数", "前五分之一单位数", "前五分之一单位", "其报送条数", "全部报送条数", "占比"],
               [[c.active, c.top, "、".join(c.names), c.top_count, c.total, float(c.share) / 100]],
               [12, 18, 60, 12, 14, 10], {5: "0.00%"}),

@@ -30,7 +30,7 @@ from functools import cached_property
 
 from bulletin import enums
 from bulletin.errors import PeriodError
-from bulletin.model import Newsroom, Report
+from bulletin.model import LATE, MISSING, Newsroom, Report
 from bulletin.schema import FIRST_YEAR, LAST_YEAR, in_range
 
 # rule id -> Chinese name, in the order an explanation lists them
@@ -318,13 +318,10 @@ class Ledger:
 
     def _urgent_late(self, facts: ReportFacts) -> None:
         report = facts.report
-        if report.category != "紧急" or report.event_time is None or report.submitted is None:
-            return
         window = self.scoring.urgent_window_hours
-        late = report.submitted - report.event_time
+        hours = report.late_hours(window)
         value = self._price("penalty", "urgent_late")
-        if late > timedelta(hours=window) and value is not None:
-            hours = late.total_seconds() / 3600
+        if hours is not None and value is not None:
             self._split(
                 facts, "urgent_late", facts.day, value,
                 f"{report.src.path}:{report.src.line('submitted')}",
@@ -339,26 +336,20 @@ class Ledger:
         value = self._price("penalty", "assignment_missed")
         if value is None or value == 0:
             return
-        answered = {
-            (f.report.assignment, unit)
-            for f in self.facts
-            if f.report.assignment is not None
-            for unit in f.units
-            if (a := self.newsroom.assignments.get(f.report.assignment)) and a.due and f.day <= a.due
-        }
         units = self.newsroom.units
         for a in self.newsroom.assignments.values():
             if a.due is None or not a.due < self.today:
                 continue
-            named = [u for u in units.values() if u.active] if a.units == "all" else [units[u] for u in a.units if u in units]
-            for unit in named:
-                if (a.id, unit.id) in answered:
+            for uid in a.named_units(units):
+                answer = a.answer_of(uid, self.today)
+                if uid not in units or not answer.missed:
                     continue
-                line = a.src.line("units", a.units.index(unit.id)) if isinstance(a.units, list) else a.src.line("units")
+                line = a.src.line("units", a.units.index(uid)) if isinstance(a.units, list) else a.src.line("units")
                 self.entries.append(
-                    Entry(unit.id, None, "assignment_missed", a.due, value, f"{a.src.path}:{line}",
+                    Entry(uid, None, "assignment_missed", a.due, value, f"{a.src.path}:{line}",
                           self._basis("penalty", "assignment_missed"),
-                          f"约稿“{a.topic}”截至{a.due.month}月{a.due.day}日未报送", subject=a.id)
+                          f"约稿“{a.topic}”截至{a.due.month}月{a.due.day}日未报送" if answer.state == MISSING
+                          else f"约稿“{a.topic}”{LATE}（截止{a.due.month}月{a.due.day}日）", subject=a.id)
                 )
 
     # -- per period ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bulletin import enums, personal
 from bulletin.lock import recorded_names
-from bulletin.model import Issue, Newsroom, Report
+from bulletin.model import Instruction, Issue, Newsroom, Report
 
 PUBLIC = "public"
 INTRANET = "intranet"
@@ -29,6 +29,19 @@ class IssueRef:
     number: int
     year: int
     date: date
+
+
+@dataclass
+class InstructionView:
+    """A leader instruction as the intranet item page shows it, its follow-up state already decided."""
+
+    leader: str | None
+    level: str | None
+    date: date | None
+    text: str
+    owner: str | None = None
+    due: date | None = None
+    state: str | None = None  # Instruction.state_text on the day of the build; None: no follow-up asked
 
 
 @dataclass
@@ -53,7 +66,7 @@ class ItemView:
     # intranet only
     author: str | None = None
     signed_off_by: str | None = None
-    instructions: list = field(default_factory=list)
+    instructions: list[InstructionView] = field(default_factory=list)
     adopted: list = field(default_factory=list)
     withdrawn: tuple[date | None, str] | None = None  # 已撤稿 (date, reason)
 
@@ -188,11 +201,18 @@ def _item(newsroom: Newsroom, report: Report, view: str, masker: _Masker | None 
     if view == INTRANET:
         item.author = report.author
         item.signed_off_by = report.signed_off_by
-        item.instructions = list(report.instructions)
+        item.instructions = [_instruction(i, newsroom.today) for i in report.instructions]
         item.adopted = list(report.adopted)
         if report.withdrawn is not None:
             item.withdrawn = (report.withdrawn.date, report.withdrawn.reason or "—")
     return masker.item(item, report) if masker is not None else item
+
+
+def _instruction(ins: Instruction, today: date) -> InstructionView:
+    fu = ins.follow_up
+    if fu is None:
+        return InstructionView(ins.leader, ins.level, ins.date, ins.text)
+    return InstructionView(ins.leader, ins.level, ins.date, ins.text, fu.owner, fu.due, ins.state_text(today))
 
 
 @dataclass

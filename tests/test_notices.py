@@ -151,8 +151,9 @@ def test_notice_numbers(tmp_path):
     # top fifth of 4 active units = 1 unit; submissions a 3, b 3, c 4 (with s-1), d 1 → c: 4 of 11
     c = n.concentration
     assert (c.active, c.top, c.names, c.top_count, c.total, str(c.share)) == (4, 1, ["丙局"], 4, 11, "36.36")
-    assert [(m.topic, m.due, m.unit) for m in n.missed] == [
-        ("春耕备耕", date(2026, 3, 20), "乙局"), ("一季度经济运行", date(2026, 3, 31), "丁局")]
+    # 乙局 answered 春耕备耕 after its due date: fined like no answer, and named as the intranet names it
+    assert [(m.topic, m.due, m.unit, m.state) for m in n.missed] == [
+        ("春耕备耕", date(2026, 3, 20), "乙局", "逾期报送"), ("一季度经济运行", date(2026, 3, 31), "丁局", "未报送")]
     assert [(x.report, x.hours, str(x.points)) for x in n.late] == [("c-1", "5.0", "-5.00")]
     assert n.trend == [("2026年3月", 10, 6)]
 

@@ -228,6 +228,8 @@ def test_explain_march_penalties(ledger):
     missed = [(e.unit, e.day.isoformat(), e.points, e.source) for e in entries if e.rule == "assignment_missed"]
     assert missed == [("b", "2026-03-20", -2, "issues/assignments.yaml:1"),
                       ("d", "2026-03-31", -2, "issues/assignments.yaml:2")]
+    notes = [e.note for e in entries if e.rule == "assignment_missed"]
+    assert notes == ["约稿“春耕备耕”逾期报送（截止3月20日）", "约稿“一季度经济运行”截至3月31日未报送"]
     late = [(e.unit, e.report, e.day.isoformat(), e.points) for e in entries if e.rule == "urgent_late"]
     assert late == [("c", "c-1", "2026-03-09", -5)]
     bonus = [(e.unit, e.report, e.day.isoformat(), e.points) for e in entries if e.rule == "category_bonus"]

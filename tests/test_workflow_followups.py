@@ -9,7 +9,8 @@ import pytest
 from workflow_helpers import run_cli
 
 from bulletin.check import run_check
-from bulletin.followups import chain_roots, followup_view, intranet_pages
+from bulletin.followups import followup_view, intranet_pages
+from bulletin.model import chain_roots
 from bulletin.views import INTRANET, site_view
 
 ISSUE = "issues/zwxx/2026/018.yaml"

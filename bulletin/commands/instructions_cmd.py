@@ -11,7 +11,8 @@ import json
 import unicodedata
 
 from bulletin.commands._common import FORMAT, load_newsroom
-from bulletin.followups import OVERDUE, instruction_register
+from bulletin.followups import instruction_register
+from bulletin.model import OVERDUE
 
 
 def width(text: str) -> int:

@@ -32,13 +32,6 @@ class Plan:
     refused: list[str] = field(default_factory=list)
 
 
-def next_number(newsroom: Newsroom, series: Series, year: int) -> int:
-    issues = newsroom.issues_of(series.id)
-    if series.numbering != "continuous":
-        issues = [i for i in issues if i.year == year]
-    return max((i.number for i in issues if i.number is not None), default=0) + 1
-
-
 def previous_issue(newsroom: Newsroom, series: Series) -> Issue | None:
     issues = [i for i in newsroom.issues_of(series.id) if i.number is not None]
     return max(issues, key=lambda i: (i.year or 0, i.number or 0), default=None)
@@ -191,7 +184,7 @@ def run(ctx, args) -> int:
             ctx.say(f"  - {rid}：{why}")
         ctx.say("没有可编入的拟采用稿件，未新建期刊；请把审定的稿件改为 status: 拟采用，或用 --items 指定")
         return 1
-    number = next_number(newsroom, series, day.year)  # one numbering across newsroom and store
+    number = series.next_number(day.year)  # one numbering across newsroom and store
     path = _home(ctx, result, plan) / "issues" / series.id / f"{day.year:04d}" / f"{number:03d}.yaml"
     rel = shown(path)
     if path.exists():
