@@ -18,6 +18,13 @@ UNIT_TYPE = {"县区": "county", "乡镇": "township", "街道": "subdistrict", 
 CLASSIFICATION_RANK = {name: rank for rank, name in enumerate(CLASSIFICATION)}
 CLASSIFIED_FROM = CLASSIFICATION_RANK["秘密"]
 VAGUE_TIME_WORDS = ("日前", "近日", "近期", "前不久")
+# Levels of an adoption or of the leader who wrote an instruction, as pages and score traces name them.
+LEVEL_NAMES = {"own": "本级", "city": "市级", "province": "省级", "national": "国家级"}
+
+
+def level_name(level: str | None) -> str:
+    """``city`` → 市级; an unknown level shows as written, a missing one as a dash."""
+    return LEVEL_NAMES.get(level or "", level or "—")
 
 
 def canonical(table: dict[str, str], value: object) -> str | None:

@@ -7,12 +7,11 @@ carry (classified, unpublished or rejected) are counted, never shown.
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from bulletin.dates import cn_date
+from bulletin.escape import md_cell
 from bulletin.model import (
     DONE,
     LATE,
@@ -202,17 +201,6 @@ def _chain_block(newsroom: Newsroom, chain: Chain, visible: set[str]) -> ChainBl
 
 # --- intranet pages --------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#])")
-
-
-def md_text(text: str | None) -> str:
-    """Text safe in a Markdown table cell or heading: no HTML, no markup, one line."""
-    if not text:
-        return "—"
-    one_line = " ".join(text.split())
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
-
-
 def _day(day: date | None) -> str:
     return cn_date(day) if day else "—"
 
@@ -236,8 +224,8 @@ def instructions_page(view: FollowupView) -> str:
         for row in shown:
             state = f"**{row.state_text}**" if row.state == OVERDUE else row.state_text
             lines.append(
-                f"| {_day(row.day)} | {md_text(row.leader)} | {md_text(row.title)} "
-                f"| {md_text(row.text)} | {md_text(row.owner)} | {_day(row.due)} | {state} |"
+                f"| {_day(row.day)} | {md_cell(row.leader)} | {md_cell(row.title)} "
+                f"| {md_cell(row.text)} | {md_cell(row.owner)} | {_day(row.due)} | {state} |"
             )
     lines += _hidden_note(view.instructions_withheld, "批示")
     return "\n".join(lines) + "\n"
@@ -250,7 +238,7 @@ def assignments_page(view: FollowupView) -> str:
     for block in view.assignments:
         tally = "，".join(f"{state} {sum(a.state == state for a in block.answers)}" for state in (ON_TIME, LATE, MISSING, PENDING))
         lines += [
-            f"## {md_text(block.topic)}（{md_text(block.id)}）",
+            f"## {md_cell(block.topic)}（{md_cell(block.id)}）",
             "",
             f"下发：{_day(block.issued)}；截止：{_day(block.due)}。应报 {len(block.answers)} 个单位：{tally}。",
             "",
@@ -258,10 +246,10 @@ def assignments_page(view: FollowupView) -> str:
             "|---|---|---|",
         ]
         for answer in block.answers:
-            titles = [f"{md_text(title)}（{_day(day)}）" for title, day in answer.reports]
+            titles = [f"{md_cell(title)}（{_day(day)}）" for title, day in answer.reports]
             if answer.withheld:
                 titles.append(f"未在内网发布的稿件 {answer.withheld} 篇")
-            lines.append(f"| {md_text(answer.unit_name)} | {answer.state} | {'；'.join(titles) or '—'} |")
+            lines.append(f"| {md_cell(answer.unit_name)} | {answer.state} | {'；'.join(titles) or '—'} |")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -269,12 +257,12 @@ def assignments_page(view: FollowupView) -> str:
 def urgent_page(view: FollowupView) -> str:
     lines = ["# 紧急信息续报", "", f"统计至{cn_date(view.today)}。紧急信息须持续续报，直至事件处置完毕（编辑在最后一篇写 closed: true）。", ""]
     for chain in view.chains:
-        lines += [f"## {md_text(chain.title)}", "", f"报送单位：{md_text(chain.unit_name)}；状态：{chain.state}。", ""]
+        lines += [f"## {md_cell(chain.title)}", "", f"报送单位：{md_cell(chain.unit_name)}；状态：{chain.state}。", ""]
         for n, member in enumerate(chain.members):
             if member.title is None:
                 lines.append(f"{n + 1}. {member.label}：未在内网发布的续报")
             else:
-                lines.append(f"{n + 1}. {_day(member.day)} {member.label}：{md_text(member.title)}")
+                lines.append(f"{n + 1}. {_day(member.day)} {member.label}：{md_cell(member.title)}")
         lines.append("")
     if not view.chains and not view.chains_withheld:
         lines.append("目前没有紧急信息。")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import posixpath
-import re
 from functools import lru_cache
 
 import markdown
@@ -23,17 +22,6 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"img": {"src", "alt", "title"}, "a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 _EXTENSIONS = ["tables", "sane_lists"]
-
-
-_MD_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")  # what Markdown lets a backslash escape
-
-
-def md_escape(text: str) -> str:
-    """Configuration text (a unit, series or publication name) as plain text inside generated
-    Markdown: HTML escaped, every Markdown mark backslashed, on one line. A name is never markup:
-    ``高新区[点我](javascript:alert(1))`` stays those characters, never a link."""
-    one_line = " ".join(str(text).split())
-    return _MD_PUNCTUATION.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
 def image_target(report_path: str, src: str) -> str | None:

@@ -26,12 +26,13 @@ from functools import cached_property, lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup
 
+from bulletin import templating
 from bulletin.charts import bar_chart, trend_chart
 from bulletin.dates import cn_date, local
-from bulletin.markup import md_escape
+from bulletin.escape import md_text
 from bulletin.model import Newsroom, Report
 from bulletin.printing.fonts import resolve_fonts
 from bulletin.printing.pdf import Meta, page_html, print_css
@@ -275,7 +276,7 @@ class NoticeMaker:
             other: list[Line] = []
             for e in entries:
                 line = Line(e.day, e.rule_name, round_half_up(e.points, 2),
-                            e.note + (f"（{e.split}家联合报送，均分）" if e.split > 1 else ""), e.source, e.basis)
+                            e.explained, e.source, e.basis)
                 if e.report is None:
                     other.append(line)
                     continue
@@ -376,17 +377,10 @@ def cn_number(n: int) -> str:
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The notice templates: HTML and Markdown pages are escaped, the stylesheet is not."""
-    env = Environment(
-        loader=PackageLoader("bulletin", "templates/notice"),
-        autoescape=select_autoescape(["html", "md"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["cn_number"] = cn_number
-    env.filters["md"] = lambda text: Markup(md_escape(text))  # names on Markdown lines: text, never links
-    return env
+    return templating.environment("notice", ("html", "md"), {
+        "cn_number": cn_number,
+        "md": lambda text: Markup(md_text(text)),  # names on Markdown lines: text, never links
+    })
 
 
 

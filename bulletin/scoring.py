@@ -46,7 +46,6 @@ RULES: dict[str, str] = {
     "quota_shortfall": "报送不足",
     "classified": "涉密信息",
 }
-LEVEL_NAMES = {"own": "本级", "city": "市级", "province": "省级", "national": "国家级"}
 _CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
 _PERIOD = re.compile(r"^(\d{4})(?:-(?:(\d{2})|[Qq]([1-4])))?$")
 
@@ -127,6 +126,11 @@ class Entry:
     @property
     def rule_name(self) -> str:
         return RULES[self.rule]
+
+    @property
+    def explained(self) -> str:
+        """The note, with the share when a joint report's points are split (notice and workbook)."""
+        return self.note + (f"（{self.split}家联合报送，均分）" if self.split > 1 else "")
 
 
 @dataclass
@@ -255,7 +259,7 @@ class Ledger:
         for i, a in enumerate(facts.report.adopted):
             if a.level is None or a.level == "own" or a.publication is None or not self._happened(a.date):
                 continue
-            level_name = LEVEL_NAMES.get(a.level, a.level)
+            level_name = enums.level_name(a.level)
             facts.adoptions.append(Adoption(a.date, f"{level_name}{a.publication}采用"))
             table = self._adoption.get(a.level)
             if not isinstance(table, dict):
@@ -273,7 +277,7 @@ class Ledger:
                 facts, "upward_adoption", day, value,
                 f"{facts.report.src.path}:{facts.report.src.line('adopted', i)}",
                 self._basis("adoption", level, key),
-                f"{publication}采用（{LEVEL_NAMES.get(level, level)}{kind}）",
+                f"{publication}采用（{enums.level_name(level)}{kind}）",
             )
 
     def _instructions(self, facts: ReportFacts) -> None:
@@ -289,7 +293,7 @@ class Ledger:
                 facts, "instruction", ins.date, value,
                 f"{facts.report.src.path}:{facts.report.src.line('instructions', i)}",
                 self._basis("instruction", ins.level or ""),
-                f"{ins.leader or '领导'}批示（{LEVEL_NAMES.get(ins.level or '', ins.level)}）",
+                f"{ins.leader or '领导'}批示（{enums.level_name(ins.level)}）",
             )
 
     def _bonuses(self, facts: ReportFacts) -> None:

@@ -93,11 +93,11 @@ def test_assignments_page_says_which_units_answered_by_the_due_date(office):
     page = intranet_pages(run_check(office.root, TODAY).newsroom)["followups/assignments.md"]
     assert page == (
         "# 约稿报送情况\n\n统计至2026年3月25日。\n\n"
-        "## 春耕备耕进展（yg-1）\n\n"
+        "## 春耕备耕进展（yg\\-1）\n\n"
         "下发：2026年3月1日；截止：2026年3月20日。应报 1 个单位：按时报送 1，逾期报送 0，未报送 0，待报送 0。\n\n"
         "| 报送单位 | 情况 | 稿件 |\n|---|---|---|\n"
         "| 市农业农村局 | 按时报送 | 市农业农村局春耕备耕物资储备充足（2026年3月9日） |\n\n"
-        "## 春季安全&lt;隐患&gt;排查（yg-2）\n\n"
+        "## 春季安全&lt;隐患&gt;排查（yg\\-2）\n\n"
         "下发：2026年3月1日；截止：2026年3月10日。应报 2 个单位：按时报送 0，逾期报送 1，未报送 1，待报送 0。\n\n"
         "| 报送单位 | 情况 | 稿件 |\n|---|---|---|\n"
         "| 市农业农村局 | 未报送 | — |\n"

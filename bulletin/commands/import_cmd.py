@@ -26,6 +26,7 @@ import mammoth
 from bulletin import personal
 from bulletin.commands._common import load_newsroom, shown, yaml_scalar
 from bulletin.commands._report_file import next_steps, plan_report, write_report
+from bulletin.escape import md_literal as escape
 from bulletin.write import atomic_write
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 files, and encrypted .docx
@@ -116,17 +117,6 @@ def parse_html(text: str) -> Node:
 
 
 # --- tree to Markdown ----------------------------------------------------------------------
-
-
-def escape(text: str, line_start: bool = True) -> str:
-    """Word text as literal Markdown: marks that would format are escaped. ``line_start`` also
-    guards what only means something at the start of a line (headings, quotes, list markers)."""
-    text = re.sub(r"([\\`*_\[\]|])", r"\\\1", text)
-    if not line_start:
-        return text
-    text = re.sub(r"^([#>])", r"\\\1", text)
-    text = re.sub(r"^([+-])(?=\s|$)", r"\\\1", text)
-    return re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", text)
 
 
 def _clean(text: str) -> str:

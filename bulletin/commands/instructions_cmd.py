@@ -8,25 +8,15 @@ shows only those the intranet may hold.
 from __future__ import annotations
 
 import json
-import unicodedata
 
+from bulletin import textwidth
 from bulletin.commands._common import FORMAT, load_newsroom
 from bulletin.followups import instruction_register
 from bulletin.model import OVERDUE
 
 
-def width(text: str) -> int:
-    """Display width on a terminal: CJK characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(width(cell) for cell in column) for column in zip(header, *rows, strict=False)]
-    lines = []
-    for row in [header, *rows]:
-        cells = [cell + " " * (w - width(cell)) for cell, w in zip(row, widths, strict=True)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
+    return textwidth.table([header, *rows])
 
 
 def add_arguments(parser) -> None:

@@ -7,9 +7,9 @@ so that any figure in a notice can be traced back to the file an editor wrote.
 from __future__ import annotations
 
 import json
-import unicodedata
 from pathlib import Path
 
+from bulletin import textwidth
 from bulletin.check import run_check
 from bulletin.commands._common import refused
 from bulletin.errors import UsageError
@@ -101,20 +101,8 @@ def _xlsx(ctx, args, table: ScoreTable) -> int:
 # -- text ----------------------------------------------------------------------------------------
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    gap = " " * max(0, width - _width(text))
-    return gap + text if right else text + gap
-
-
 def _columns(rows: list[list[str]], right: set[int]) -> str:
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(_pad(cell, widths[i], i in right) for i, cell in enumerate(row)).rstrip() for row in rows
-    )
+    return textwidth.table(rows, right)
 
 
 def _row_cells(row: Row) -> list[str]:

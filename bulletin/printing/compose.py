@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bulletin import textwidth
 from bulletin.dates import cn_date
 from bulletin.markup import image_target, to_html
 from bulletin.printing.pdf import MM, Meta, template
@@ -84,7 +84,7 @@ class Printed:
 
 def _width(text: str) -> float:
     """Width in full-width characters: Latin letters and digits count half."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+    return textwidth.columns(text) / 2
 
 
 def publication_name(series_name: str) -> str:
