@@ -20,10 +20,12 @@ system-deps:
 build: system-deps $(STAMP)
 	$(B) build
 
-## test: lint and the whole test suite (installs Chromium for the browser tests if missing)
+## test: lint, the import layers (pyproject.toml [tool.importlinter]) and the whole test suite
+## (installs Chromium for the browser tests if missing)
 test: $(STAMP)
 	@scripts/system-deps.sh test
 	$(BIN)/ruff check bulletin bench scripts tests
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 check: $(STAMP)
@@ -58,6 +60,7 @@ schemas: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check bulletin bench scripts tests
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf build

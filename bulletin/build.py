@@ -19,7 +19,9 @@ from pathlib import Path
 from bulletin.check import run_check
 from bulletin.errors import BUILD_FAILURES
 from bulletin.fingerprint import PartRecord, assets_digest, notices_digest, pdf_digest, site_digest
+from bulletin.followups import followup_view
 from bulletin.model import Newsroom
+from bulletin.site.followup_pages import followup_pages
 from bulletin.store import networked, printed_dir
 from bulletin.views import INTRANET, PUBLIC, print_view, site_view
 from bulletin.write import STAGING, WRITE_ERRORS, atomic_write, fresh_staging, swap_in, write_failure
@@ -106,7 +108,7 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
         digest = pdf_digest(newsroom, assets)
         if record.unchanged("pdf", digest, build_dir):
             built.unchanged.append("pdf")
-        elif (render_all := _optional("bulletin.printing", "render_all")) is not None:
+        elif (render_all := _optional("bulletin.printing.issues", "render_all")) is not None:
             progress("PDF …")
             render_all([print_view(newsroom, i) for i in newsroom.issues], staging / "pdf", cache, progress, printing())
             built.wrote("pdf", digest)
@@ -115,9 +117,7 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
         intranet_pages: dict[str, str] = {}
         if "notices" in parts or "intranet" in parts:
             intranet_pages.update(_notice_pages(newsroom, staging, cache, parts, record, built, progress, printing))
-            followups = _optional("bulletin.followups", "intranet_pages")
-            if followups is not None:
-                intranet_pages.update(followups(newsroom))
+            intranet_pages.update(followup_pages(followup_view(newsroom)))
         printing.start()  # the notices join the running pool
         _build_sites(newsroom, staging, cache, parts, record, built, intranet_pages, progress, assets, gate)
     except BaseException:  # a failed part must not leave the pool rendering (or the exit waiting for it)

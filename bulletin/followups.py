@@ -1,8 +1,10 @@
-"""Follow-ups (查办): 续报 chains, the leader-instruction register, answers to assignments.
+"""Follow-ups (查办): the leader-instruction register, answers to assignments, urgent matters.
 
-The same records feed ``bulletin instructions``, the ``W106`` lint and three intranet pages.
-The pages hold only what the intranet may hold: rows about a report the intranet view does not
-carry (classified, unpublished or rejected) are counted, never shown.
+The rules (an instruction's state, a unit's answer, a stale 续报 chain) live on the model's
+objects; here they become the rows of ``bulletin instructions`` and the follow-up view the
+intranet's pages are rendered from (``bulletin.site.followup_pages``). The view holds only what
+the intranet may hold: rows about a report the intranet view does not carry (classified,
+unpublished or rejected) are counted, never shown.
 """
 
 from __future__ import annotations
@@ -10,9 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from bulletin.dates import cn_date
-from bulletin.escape import md_cell
-from bulletin.model import (
+from bulletin.model import (  # the states are re-exported: the pages name them through the view
     DONE,
     LATE,
     MISSING,
@@ -29,6 +29,9 @@ from bulletin.model import (
     urgent_chains,
 )
 from bulletin.views import INTRANET, site_view
+
+__all__ = ["DONE", "LATE", "MISSING", "ON_TIME", "OPEN", "OVERDUE", "PENDING", "FollowupView", "followup_view",
+           "instruction_register"]
 
 # --- leader instructions ---------------------------------------------------------------------
 
@@ -197,85 +200,3 @@ def _chain_block(newsroom: Newsroom, chain: Chain, visible: set[str]) -> ChainBl
         shown = report.id in visible
         members.append(ChainMember(label, report.title if shown else None, report.submitted_day if shown else None))
     return ChainBlock(chain.root.title, unit.name if unit else (chain.root.unit or ""), state, members)
-
-
-# --- intranet pages --------------------------------------------------------------------------
-
-def _day(day: date | None) -> str:
-    return cn_date(day) if day else "—"
-
-
-def _hidden_note(count: int, what: str) -> list[str]:
-    return ["", f"另有 {count} 条{what}涉及未在内网发布的稿件，未列出；请在本机用 bulletin instructions 查看。"] if count else []
-
-
-def instructions_page(view: FollowupView) -> str:
-    shown = view.instructions
-    counts = {state: sum(row.state == state for row in shown) for state in (DONE, OPEN, OVERDUE)}
-    lines = [
-        "# 领导批示办理台账",
-        "",
-        f"统计至{cn_date(view.today)}。共 {len(shown)} 条批示：已办结 {counts[DONE]} 条，"
-        f"办理中 {counts[OPEN]} 条，逾期 {counts[OVERDUE]} 条。",
-        "",
-    ]
-    if shown:
-        lines += ["| 批示日期 | 批示领导 | 稿件 | 批示内容 | 承办单位 | 办理期限 | 办理情况 |", "|---|---|---|---|---|---|---|"]
-        for row in shown:
-            state = f"**{row.state_text}**" if row.state == OVERDUE else row.state_text
-            lines.append(
-                f"| {_day(row.day)} | {md_cell(row.leader)} | {md_cell(row.title)} "
-                f"| {md_cell(row.text)} | {md_cell(row.owner)} | {_day(row.due)} | {state} |"
-            )
-    lines += _hidden_note(view.instructions_withheld, "批示")
-    return "\n".join(lines) + "\n"
-
-
-def assignments_page(view: FollowupView) -> str:
-    lines = ["# 约稿报送情况", "", f"统计至{cn_date(view.today)}。", ""]
-    if not view.assignments:
-        lines.append("目前没有约稿。")
-    for block in view.assignments:
-        tally = "，".join(f"{state} {sum(a.state == state for a in block.answers)}" for state in (ON_TIME, LATE, MISSING, PENDING))
-        lines += [
-            f"## {md_cell(block.topic)}（{md_cell(block.id)}）",
-            "",
-            f"下发：{_day(block.issued)}；截止：{_day(block.due)}。应报 {len(block.answers)} 个单位：{tally}。",
-            "",
-            "| 报送单位 | 情况 | 稿件 |",
-            "|---|---|---|",
-        ]
-        for answer in block.answers:
-            titles = [f"{md_cell(title)}（{_day(day)}）" for title, day in answer.reports]
-            if answer.withheld:
-                titles.append(f"未在内网发布的稿件 {answer.withheld} 篇")
-            lines.append(f"| {md_cell(answer.unit_name)} | {answer.state} | {'；'.join(titles) or '—'} |")
-        lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def urgent_page(view: FollowupView) -> str:
-    lines = ["# 紧急信息续报", "", f"统计至{cn_date(view.today)}。紧急信息须持续续报，直至事件处置完毕（编辑在最后一篇写 closed: true）。", ""]
-    for chain in view.chains:
-        lines += [f"## {md_cell(chain.title)}", "", f"报送单位：{md_cell(chain.unit_name)}；状态：{chain.state}。", ""]
-        for n, member in enumerate(chain.members):
-            if member.title is None:
-                lines.append(f"{n + 1}. {member.label}：未在内网发布的续报")
-            else:
-                lines.append(f"{n + 1}. {_day(member.day)} {member.label}：{md_cell(member.title)}")
-        lines.append("")
-    if not view.chains and not view.chains_withheld:
-        lines.append("目前没有紧急信息。")
-    if view.chains_withheld:
-        lines.append(f"另有 {view.chains_withheld} 件紧急信息未在内网发布，未列出。")
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def intranet_pages(newsroom: Newsroom) -> dict[str, str]:
-    """The follow-up pages of the intranet site, as Markdown keyed by their path."""
-    view = followup_view(newsroom)
-    return {
-        "followups/instructions.md": instructions_page(view),
-        "followups/assignments.md": assignments_page(view),
-        "followups/urgent.md": urgent_page(view),
-    }

@@ -52,7 +52,7 @@ class ItemView:
     title: str
     unit_id: str
     unit_name: str
-    co_unit_names: list[str]
+    co_unit_names: list[str]  # as first published
     day: date
     category: str
     tags: list[str]
@@ -69,6 +69,7 @@ class ItemView:
     instructions: list[InstructionView] = field(default_factory=list)
     adopted: list = field(default_factory=list)
     withdrawn: tuple[date | None, str] | None = None  # 已撤稿 (date, reason)
+    co_unit_ids: list[str] = field(default_factory=list)  # beside co_unit_names: pages link units by id, never by name
 
 
 @dataclass
@@ -190,6 +191,7 @@ def _item(newsroom: Newsroom, report: Report, view: str, masker: _Masker | None 
         unit_id=report.unit or "",
         unit_name=name(report.unit or ""),
         co_unit_names=[name(u) for u in report.co_units],
+        co_unit_ids=list(report.co_units),
         day=report.submitted_day,  # type: ignore[arg-type]
         category=report.category or "动态",
         tags=list(report.tags),

@@ -8,9 +8,10 @@ import pytest
 from conftest import ISSUE, Newsroom
 
 from bulletin.check import run_check
-from bulletin.followups import assignments_page, followup_view
+from bulletin.followups import followup_view
 from bulletin.load import load_sources
 from bulletin.model import LATE, MISSING, ON_TIME, OPEN, OVERDUE, PENDING, build_newsroom, urgent_chains
+from bulletin.site.followup_pages import assignments_page
 
 TODAY = date(2026, 4, 10)
 

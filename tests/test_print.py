@@ -23,7 +23,7 @@ from print_helpers import (
     red_rects,
 )
 
-from bulletin.printing import render_all
+from bulletin.printing.issues import render_all
 
 
 @pytest.fixture(scope="module")

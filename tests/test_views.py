@@ -76,3 +76,19 @@ def test_the_gate_catches_a_view_that_ignores_the_issue_classification(newsroom,
         build_site(leaky, tmp_path / "site", tmp_path / "cache", {}, root=newsroom.root,
                    forbidden=forbidden_strings(newsroom_, "public"))
     assert (str(tmp_path / "cache/site-stage/public/docs/items/2026-03-nyj-001.md"), TITLE) in caught.value.leaks
+
+
+def test_a_co_unit_is_linked_by_its_id_even_when_two_units_share_a_name(newsroom):
+    from bulletin.site.pages import stage_pages
+    from bulletin.site.settings import SiteSettings
+
+    units = (newsroom.root / "units.yaml").read_text(encoding="utf-8")
+    newsroom.write("units.yaml", units.replace("name: 原市物价局", "name: 市教育局"))  # old, listed after jyj, now shares its name
+    newsroom.report(co_units="[jyj]")
+    _issue(newsroom, 18, None, ["2026-03-nyj-001"])
+    _, seen = _views(newsroom)
+    item = seen[PUBLIC].items["2026-03-nyj-001"]
+    assert (item.co_unit_ids, item.co_unit_names) == (["jyj"], ["市教育局"])
+    pages = stage_pages(seen[PUBLIC], SiteSettings(), {}).pages
+    listed = {doc: "2026-03-nyj-001" in text for doc, text in pages.items() if doc.startswith("units/")}
+    assert listed == {"units/nyj.md": True, "units/jyj.md": True, "units/index.md": False}

@@ -9,8 +9,9 @@ import pytest
 from workflow_helpers import run_cli
 
 from bulletin.check import run_check
-from bulletin.followups import followup_view, intranet_pages
+from bulletin.followups import followup_view
 from bulletin.model import chain_roots
+from bulletin.site.followup_pages import followup_pages
 from bulletin.views import INTRANET, site_view
 
 ISSUE = "issues/zwxx/2026/018.yaml"
@@ -75,7 +76,7 @@ def test_instruction_register_json(office):
 
 
 def test_intranet_instruction_page_shows_only_what_the_intranet_may_hold(office):
-    page = intranet_pages(run_check(office.root, TODAY).newsroom)["followups/instructions.md"]
+    page = followup_pages(followup_view(run_check(office.root, TODAY).newsroom))["followups/instructions.md"]
     assert page == (
         "# 领导批示办理台账\n\n"
         "统计至2026年3月25日。共 3 条批示：已办结 0 条，办理中 1 条，逾期 1 条。\n\n"
@@ -90,7 +91,7 @@ def test_intranet_instruction_page_shows_only_what_the_intranet_may_hold(office)
 
 
 def test_assignments_page_says_which_units_answered_by_the_due_date(office):
-    page = intranet_pages(run_check(office.root, TODAY).newsroom)["followups/assignments.md"]
+    page = followup_pages(followup_view(run_check(office.root, TODAY).newsroom))["followups/assignments.md"]
     assert page == (
         "# 约稿报送情况\n\n统计至2026年3月25日。\n\n"
         "## 春耕备耕进展（yg\\-1）\n\n"
@@ -106,7 +107,7 @@ def test_assignments_page_says_which_units_answered_by_the_due_date(office):
 
 
 def test_urgent_page_lists_chains_with_their_state(office):
-    page = intranet_pages(run_check(office.root, TODAY).newsroom)["followups/urgent.md"]
+    page = followup_pages(followup_view(run_check(office.root, TODAY).newsroom))["followups/urgent.md"]
     assert page == (
         "# 紧急信息续报\n\n"
         "统计至2026年3月25日。紧急信息须持续续报，直至事件处置完毕（编辑在最后一篇写 closed: true）。\n\n"
@@ -116,7 +117,7 @@ def test_urgent_page_lists_chains_with_their_state(office):
         "2. 第1次续报：未在内网发布的续报\n\n"
         "另有 1 件紧急信息未在内网发布，未列出。\n"
     )
-    early = intranet_pages(run_check(office.root, date(2026, 3, 15)).newsroom)["followups/urgent.md"]
+    early = followup_pages(followup_view(run_check(office.root, date(2026, 3, 15)).newsroom))["followups/urgent.md"]
     assert "状态：续报中。" in early
 
 
@@ -147,7 +148,7 @@ def test_chain_roots_survive_cycles(newsroom):
 
 def test_empty_newsroom_pages(newsroom):
     newsroom.remove("issues/assignments.yaml")
-    pages = intranet_pages(run_check(newsroom.root, TODAY).newsroom)
+    pages = followup_pages(followup_view(run_check(newsroom.root, TODAY).newsroom))
     assert pages["followups/assignments.md"] == "# 约稿报送情况\n\n统计至2026年3月25日。\n\n目前没有约稿。\n"
     assert pages["followups/urgent.md"].endswith("直至事件处置完毕（编辑在最后一篇写 closed: true）。\n\n目前没有紧急信息。\n")
     assert "共 0 条批示" in pages["followups/instructions.md"]

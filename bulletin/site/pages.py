@@ -219,12 +219,11 @@ def stage_pages(view: SiteView, settings: SiteSettings, extra_pages: dict[str, s
     stager.items()
     stager.issues()
     stager.archives()
-    unit_ids = {name: uid for uid, name in view.units.items()}
     unit_order = {name: n for n, name in enumerate(view.units.values())}
     stager.grouped_archive(
         urls.UNITS, "按单位",
         lambda i: [(i.unit_name, urls.unit(i.unit_id))]
-        + [(n, urls.unit(unit_ids[n])) for n in i.co_unit_names if n in unit_ids],
+        + [(n, urls.unit(uid)) for uid, n in zip(i.co_unit_ids, i.co_unit_names, strict=True) if uid in view.units],
         order=lambda label: (unit_order.get(label, len(unit_order)), label),
     )
     category_order = list(enums.CATEGORY)
