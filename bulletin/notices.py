@@ -30,19 +30,19 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from bulletin import templating
+from bulletin.cache import FileStore
 from bulletin.charts import bar_chart, trend_chart
 from bulletin.dates import cn_date, local
 from bulletin.escape import md_text
 from bulletin.model import Newsroom, Report
 from bulletin.printing.fonts import resolve_fonts
 from bulletin.printing.pdf import Meta, page_html, print_css
-from bulletin.printing.pool import RenderJob
+from bulletin.printing.pool import RenderJob, cache_key
 from bulletin.printing.queue import PrintQueue
 from bulletin.scoring import Ledger, Period, ScoreTable, parse_period, round_half_up, score_table
 from bulletin.sheets import Sheet, entries_sheet, score_sheet, workbook_bytes
 from bulletin.site.settings import read_settings
 from bulletin.views import INTRANET, site_view
-from bulletin.write import atomic_write
 
 DORMANT_MONTHS = 3
 TREND_MONTHS = 12
@@ -406,29 +406,27 @@ def build_notices(newsroom: Newsroom, out_dir: Path, cache: Path, queue: PrintQu
     held = set(site_view(newsroom, INTRANET).items)
     printed = NoticeMaker(newsroom, _print_title, issuer)
     periods = printed.periods()
-    pdf = _PdfWriter(newsroom.root, cache / "notices", queue)
+    store = FileStore(cache / "notices", (".pdf", ".xlsx"))
+    pdf = _PdfWriter(newsroom.root, store, queue)
     pages: dict[str, str] = {}
     for period in periods:
         notice = printed.notice(period)
-        pdf.used.add(_workbook(notice_sheets(notice), newsroom.today, out_dir / f"{period.key}.xlsx", cache / "notices"))
+        _workbook(notice_sheets(notice), newsroom.today, out_dir / f"{period.key}.xlsx", store)
         pdf.write(notice_html(notice), out_dir / f"{period.key}.pdf", notice)
         pages[f"notices/{period.key}.md"] = notice_page(notice.for_audience(held))
-    pdf.prune()
+    store.prune()
     pdf.finish()
     pages["notices/index.md"] = index_page(periods, issuer, printed)  # counts only
     return pages
 
 
-def _workbook(sheets: list[Sheet], day: date, out: Path, cache: Path) -> str:
-    """Write a notice's workbook, reusing the cached file while its tables are unchanged
+def _workbook(sheets: list[Sheet], day: date, out: Path, store: FileStore) -> None:
+    """Write a notice's workbook, reusing the stored file while its tables are unchanged
     (openpyxl takes about a third of a second per workbook of a city-year)."""
     key = hashlib.sha256(repr((sheets, day, version("openpyxl"))).encode()).hexdigest()[:32]
-    cached = cache / f"{key}.xlsx"
-    if not cached.exists():
-        atomic_write(cached, workbook_bytes(sheets, day))
+    cached = store.get_or_make(key, ".xlsx", lambda: workbook_bytes(sheets, day))
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, out)
-    return cached.name
 
 
 def notice_html(notice: Notice) -> str:
@@ -506,41 +504,26 @@ def notice_sheets(notice: Notice) -> list[Sheet]:
 class _PdfWriter:
     """Queues notice PDFs for the print engine's worker pool, reusing cached PDFs by content key."""
 
-    def __init__(self, root: Path, cache: Path, queue: PrintQueue | None):
+    def __init__(self, root: Path, store: FileStore, queue: PrintQueue | None):
         self.root = root
-        self.cache = cache
+        self.store = store
         self.fonts = resolve_fonts(root)
         notice_css = environment().get_template("notice.css").render(
             fonts={role: self.fonts.stack(role) for role in self.fonts.roles})
         self.css = print_css(self.fonts) + "\n" + notice_css
-        self.used: set[str] = set()
         self.own = queue is None
         self.queue = PrintQueue(self.fonts) if queue is None else queue
 
     def write(self, fragment: str, out: Path, notice: Notice) -> None:
         meta = Meta(notice.title, notice.issuer, f"{notice.period.cn}政务信息考核通报", notice.day)
         html = page_html(fragment, meta, css=self.css, body_class="notice")
-        key = hashlib.sha256((html + "\n" + self.fonts.fingerprint() + "\n" + _engine_version()).encode()).hexdigest()
-        cached = self.cache / f"{key}.pdf"
-        self.used.add(cached.name)
-        self.cache.mkdir(parents=True, exist_ok=True)
+        cached = self.store.path(cache_key(html, self.fonts, ""), ".pdf")  # the issue PDFs' key: same inputs
         allowed = (str(self.root / "fonts"), *sorted({str(Path(f).parent) for f in self.fonts.files()}))
         job = RenderJob(key=f"通报 {notice.period.key}", html=html, base_url=str(self.root) + "/", meta=meta,
                         allowed_dirs=allowed, cache_path=cached)
         self.queue.add(job, out)
 
-    def prune(self) -> None:
-        """Drop cached notices (PDFs and workbooks) that no period uses any more."""
-        if self.cache.exists():
-            for path in [*self.cache.glob("*.pdf"), *self.cache.glob("*.xlsx")]:
-                if path.name not in self.used:
-                    path.unlink(missing_ok=True)
-
     def finish(self) -> None:
         if self.own:
             self.queue.start()
             self.queue.finish()
-
-
-def _engine_version() -> str:
-    return f"weasyprint {version('weasyprint')}"

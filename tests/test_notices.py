@@ -17,6 +17,7 @@ import pytest
 from scoring_helpers import SCORING, SERIES, add_report, units_yaml, write
 from test_scoring import make_example
 
+from bulletin.cache import FileStore
 from bulletin.check import run_check
 from bulletin.cli import main
 from bulletin.notices import (
@@ -201,7 +202,7 @@ def test_outputs_are_reproducible(tmp_path):
     notice = maker.notice(parse_period("2026-03"))
     first, second = tmp_path / "1.pdf", tmp_path / "2.pdf"
     for out, cache, made in ((first, "c1", notice), (second, "c2", maker.notice(parse_period("2026-03")))):
-        writer = _PdfWriter(root, tmp_path / cache, None)
+        writer = _PdfWriter(root, FileStore(tmp_path / cache, (".pdf",)), None)
         writer.write(notice_html(made), out, notice)
         writer.finish()
     assert first.read_bytes() == second.read_bytes()

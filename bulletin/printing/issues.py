@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bulletin.cache import FileStore
 from bulletin.printing.compose import Printed, images_digest, issue_html, printed
 from bulletin.printing.docx_out import write_docx
 from bulletin.printing.fonts import FontSet, resolve_fonts
@@ -45,25 +46,24 @@ def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progres
     root = prints[0].root
     fonts = resolve_fonts(root)
     css = print_css(fonts, root)
-    pdf_cache = cache_dir / "pdf"
-    pdf_cache.mkdir(parents=True, exist_ok=True)
+    store = FileStore(cache_dir / "pdf", (".pdf", ".docx"))
     own = queue is None
     queue = PrintQueue(fonts, progress) if queue is None else queue
-    planned = [_plan(p, root, fonts, css, pdf_cache, out_dir) for p in prints]
+    planned = [_plan(p, root, fonts, css, store, out_dir) for p in prints]
     for item in planned:
         queue.add(item.job, item.target)
     queue.defer(lambda: _word_files(planned, root, fonts))
     reused = sum(item.job.cache_path.exists() for item in planned)
     if reused:
         progress(f"  {reused} 份 PDF 内容未变，沿用缓存")
-    _prune(pdf_cache, {item.job.cache_path.stem for item in planned})
+    store.prune()
     if own:  # a RenderError propagates: the build prints its one line and keeps build/ as it was
         queue.start()
         queue.finish()
 
 
 def _word_files(planned: list[_Planned], root: Path, fonts: FontSet) -> None:
-    """Each issue's Word file, cached under the same content key as its PDF."""
+    """Each issue's Word file, stored under the same content key as its PDF."""
     for item in planned:
         docx = item.job.cache_path.with_suffix(".docx")
         if not docx.exists():
@@ -75,7 +75,7 @@ def _word_files(planned: list[_Planned], root: Path, fonts: FontSet) -> None:
         shutil.copyfile(docx, item.target.with_suffix(".docx"))
 
 
-def _plan(p: PrintIssue, root: Path, fonts: FontSet, css: str, pdf_cache: Path, out_dir: Path) -> _Planned:
+def _plan(p: PrintIssue, root: Path, fonts: FontSet, css: str, store: FileStore, out_dir: Path) -> _Planned:
     doc = printed(p)
     html = issue_html(doc, css)
     key = cache_key(html, fonts, images_digest(root, doc.images))
@@ -85,13 +85,8 @@ def _plan(p: PrintIssue, root: Path, fonts: FontSet, css: str, pdf_cache: Path, 
         base_url=str(root) + "/",
         meta=doc.meta if isinstance(doc.meta, Meta) else Meta(doc.key),
         allowed_dirs=(*(str(root / folder) for folder in doc.content_dirs), str(root / "fonts")),
-        cache_path=pdf_cache / f"{key}.pdf",
+        cache_path=store.path(key, ".pdf"),
     )
+    store.path(key, ".docx")  # its Word file, made by _word_files once the pool runs
     return _Planned(doc, job, out_dir / f"{doc.key}.pdf")
 
-
-def _prune(pdf_cache: Path, keep: set[str]) -> None:
-    """Drop cached PDFs no issue uses any more, so the cache does not grow without bound."""
-    for path in [*pdf_cache.glob("*.pdf"), *pdf_cache.glob("*.docx")]:
-        if path.stem not in keep:
-            path.unlink(missing_ok=True)

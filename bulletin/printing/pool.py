@@ -15,13 +15,13 @@ import multiprocessing
 import os
 import time
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 from bulletin import __version__
 from bulletin.errors import RenderError
-from bulletin.printing.fonts import FontSet
+from bulletin.printing.fonts import FontSet, harfbuzz_subset_library
 from bulletin.printing.pdf import Meta, render_pdf_bytes
 from bulletin.write import atomic_write
 
@@ -45,12 +45,6 @@ def _version(package: str) -> str:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return "-"
-
-
-@lru_cache(maxsize=1)
-def harfbuzz_subset_library() -> str | None:
-    """The HarfBuzz subsetting library WeasyPrint uses for fast font subsets, if installed."""
-    return ctypes.util.find_library("harfbuzz-subset")
 
 
 def subsetter_problem() -> str | None:
