@@ -365,7 +365,7 @@ class Bench:
 
 def _pdf_workers() -> int:
     try:
-        from bulletin.printing.pool import WORKERS
+        from bulletin.printing.worker import WORKERS
     except ImportError:
         return 2
     return WORKERS
@@ -375,7 +375,7 @@ def _pdf_workers() -> int:
 
 
 def targets(run: Run, sizes: list[Size]) -> list[Target]:
-    """The targets of issue 7, judged on the 1-year size (and the 5-year one for the ratio)."""
+    """The targets of docs/performance.md, judged on the 1-year size (and the 5-year one for the ratio)."""
     one = next((s for s in sizes if s.years == 1), None)
     five = next((s for s in sizes if s.years == 5), None)
     found: list[Target] = []

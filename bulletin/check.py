@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path as FsPath
+from pathlib import Path
 
 from bulletin import enums, schema
 from bulletin.cache import DigestCache
@@ -51,8 +51,8 @@ class CheckResult:
         return not self.errors
 
 
-def run_check(root: FsPath, today: date, use_cache: bool = True, lints: bool = True,
-              classified: str | FsPath | None = None) -> CheckResult:
+def run_check(root: Path, today: date, use_cache: bool = True, lints: bool = True,
+              classified: str | Path | None = None) -> CheckResult:
     """Load, validate and check the newsroom at ``root`` as of ``today``.
 
     ``lints=False`` skips the editorial lints (style warnings, duplicate search, image paths):
@@ -113,7 +113,7 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _save(cache: DigestCache, build_dir: FsPath) -> None:
+def _save(cache: DigestCache, build_dir: Path) -> None:
     try:
         ensure_build_dir(build_dir)
     except OSError:

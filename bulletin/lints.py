@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from html.parser import HTMLParser
-from pathlib import Path as FsPath
+from pathlib import Path
 from urllib.parse import unquote
 
 import markdown
@@ -215,7 +215,7 @@ def _unsafe(r: Report, kind: str, url: str, line: int) -> Problem | None:
     return None
 
 
-def path_problems(root: FsPath, r: Report, content: FsPath, images: ImageUses | None = None) -> list[Problem]:
+def path_problems(root: Path, r: Report, content: Path, images: ImageUses | None = None) -> list[Problem]:
     """Images and links that leave ``content/``, images that are missing, heavy, unlabelled or
     not images at all. ``images`` collects each image inside ``content/`` with its report and line.
 
@@ -259,7 +259,7 @@ def path_problems(root: FsPath, r: Report, content: FsPath, images: ImageUses | 
 ImageUses = defaultdict[str, list[tuple[Report, str, int]]]  # real path of an image -> its uses
 
 
-def _real(full: FsPath, target: str) -> str:
+def _real(full: Path, target: str) -> str:
     """One key per file, however it is reached (``./a.png``, a symlink inside content/)."""
     try:
         return str(full.resolve())
@@ -287,7 +287,7 @@ def shared_image_problems(images: ImageUses) -> list[Problem]:
     return found
 
 
-def _inside(path: FsPath, content: FsPath) -> bool:
+def _inside(path: Path, content: Path) -> bool:
     """False when ``path`` really lies outside ``content`` (the real content folder), through a
     symlink at the file or at any folder above it. (Reports are only resolved when the file
     itself is a symlink: the loader never enters symlinked folders.)
@@ -301,14 +301,14 @@ def _inside(path: FsPath, content: FsPath) -> bool:
         return True
 
 
-def _size(path: FsPath) -> int | None:
+def _size(path: Path) -> int | None:
     try:
         return path.stat().st_size if path.is_file() else None
     except (OSError, ValueError):
         return None
 
 
-def _image_problems(r: Report, full: FsPath, target: str, url: str, alt: str, line: int) -> list[Problem]:
+def _image_problems(r: Report, full: Path, target: str, url: str, alt: str, line: int) -> list[Problem]:
     size = _size(full)
     if size is None:
         return [Problem(r.src.path, line, "E231", f"图片 {url} 不存在（应在 {target}）；请放入图片文件或改正文件名")]

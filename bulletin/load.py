@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 
 from bulletin.cache import DigestCache, digest
 from bulletin.problems import Problem
 from bulletin.special import SpecialFile, open_regular
-from bulletin.yamlsrc import Path, YamlProblem
+from bulletin.yamlsrc import KeyPath, YamlProblem
 from bulletin.yamlsrc import load as load_yaml
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -28,7 +28,7 @@ class Doc:
 
     path: str
     data: Any
-    lines: dict[Path, int]
+    lines: dict[KeyPath, int]
     body: str = ""
     body_line: int = 0
     digest_source: bytes = b""
@@ -40,7 +40,7 @@ class Doc:
 class Sources:
     """Everything read from a newsroom, before any judgement."""
 
-    root: FsPath
+    root: Path
     reports: list[Doc] = field(default_factory=list)
     issues: list[Doc] = field(default_factory=list)
     series: Doc | None = None
@@ -56,20 +56,20 @@ class LoadProblem(Exception):
         self.problem = problem
 
 
-def read_text(root: FsPath, rel: str) -> tuple[str, bytes]:
+def read_text(root: Path, rel: str) -> tuple[str, bytes]:
     """The file's text; raise LoadProblem for folders, binaries, wrong encodings, huge files."""
     raw = _read_bytes(root, rel)
     return _decode(rel, raw), raw
 
 
-def _read_bytes(root: FsPath, rel: str) -> bytes:
+def _read_bytes(root: Path, rel: str) -> bytes:
     """The file's bytes: one open, one fstat, one read (this runs for every report on every check).
 
     The open never blocks (a FIFO) and nothing but a regular file is read (a link to /dev/zero):
     see bulletin/special.py.
     """
     try:
-        fd = open_regular(os.path.join(root, rel), rel)  # a str join: no Path object per file
+        fd = open_regular(os.path.join(root, rel), rel)  # a str join: no KeyPath object per file
         with os.fdopen(fd, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_FILE_BYTES:
@@ -108,14 +108,14 @@ def _decode(rel: str, raw: bytes) -> str:
     return text
 
 
-def _parse(rel: str, text: str, first_line: int) -> tuple[Any, dict[Path, int]]:
+def _parse(rel: str, text: str, first_line: int) -> tuple[Any, dict[KeyPath, int]]:
     try:
         return load_yaml(text, first_line)
     except YamlProblem as exc:
         raise LoadProblem(Problem(rel, exc.line, exc.code, exc.message)) from None
 
 
-def load_yaml_file(root: FsPath, rel: str) -> Doc:
+def load_yaml_file(root: Path, rel: str) -> Doc:
     text, raw = read_text(root, rel)
     data, lines = _parse(rel, text, 1)
     return Doc(rel, data, lines, digest_source=raw)
@@ -134,7 +134,7 @@ def split_front_matter(rel: str, text: str) -> tuple[str, str, int]:
     raise LoadProblem(Problem(rel, 1, "E004", "front matter 没有结束的 --- 行；请在 YAML 之后、正文之前加一行 ---"))
 
 
-def load_report(root: FsPath, rel: str, cache: DigestCache | None = None) -> Doc:
+def load_report(root: Path, rel: str, cache: DigestCache | None = None) -> Doc:
     """One report; a cache hit (same bytes as before) skips decoding and YAML entirely."""
     raw = _read_bytes(root, rel)
     key = digest(raw) if cache is not None else b""
@@ -152,7 +152,7 @@ def load_report(root: FsPath, rel: str, cache: DigestCache | None = None) -> Doc
     return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key)
 
 
-def _walk(root: FsPath, top: str, suffix: str) -> list[str]:
+def _walk(root: Path, top: str, suffix: str) -> list[str]:
     """Relative posix paths of files (and misplaced folders) ending in ``suffix`` under ``top``."""
     base = root / top
     found: list[str] = []
@@ -160,7 +160,7 @@ def _walk(root: FsPath, top: str, suffix: str) -> list[str]:
         return found
     for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        rel_dir = FsPath(dirpath).relative_to(root).as_posix()
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
         for name in sorted(filenames):
             if name.endswith(suffix) and not name.startswith("."):
                 found.append(f"{rel_dir}/{name}")
@@ -179,7 +179,7 @@ def _try(sources: Sources, loader, rel: str, *extra) -> Doc | None:
         return None
 
 
-def load_records(sources: Sources, folder: FsPath, prefix: str = "", cache: DigestCache | None = None) -> None:
+def load_records(sources: Sources, folder: Path, prefix: str = "", cache: DigestCache | None = None) -> None:
     """Add the reports and issues under ``folder`` (the newsroom, or a store at path ``prefix``
     as seen from the newsroom) to ``sources``; each document remembers its ``prefix``."""
     for top, suffix, loader, found in (
@@ -195,7 +195,7 @@ def load_records(sources: Sources, folder: FsPath, prefix: str = "", cache: Dige
                 found.append(doc)
 
 
-def load_sources(root: FsPath, cache: DigestCache | None = None) -> Sources:
+def load_sources(root: Path, cache: DigestCache | None = None) -> Sources:
     """Read every newsroom file under ``root``; unreadable files become problems, not exceptions."""
     sources = Sources(root=root)
     load_records(sources, root, "", cache)

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 
 from bulletin import enums
 from bulletin.dates import local, to_date, to_datetime
 from bulletin.load import Doc, Sources
-from bulletin.yamlsrc import Path, line_of
+from bulletin.yamlsrc import KeyPath, line_of
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Src:
     """Where a record came from: file and line of each key, for messages and score traces."""
 
     path: str
-    lines: dict[Path, int]
+    lines: dict[KeyPath, int]
     origin: str = ""  # "" in the newsroom; the classified store's prefix of ``path`` otherwise
 
     def line(self, *keys: str | int) -> int:
@@ -356,15 +356,10 @@ class Scoring:
             node = node.get(key) if isinstance(node, dict) else None
         return node if isinstance(node, dict) else {}
 
-    def number(self, *keys: str, default: float = 0.0) -> float:
-        *parents, last = keys
-        value = self.table(*parents).get(last, default)
-        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else default
-
 
 @dataclass
 class Newsroom:
-    root: FsPath
+    root: Path
     today: date
     units: dict[str, Unit]
     series: dict[str, Series]

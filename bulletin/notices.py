@@ -37,8 +37,8 @@ from bulletin.escape import md_text
 from bulletin.model import Newsroom, Report
 from bulletin.printing.fonts import resolve_fonts
 from bulletin.printing.pdf import Meta, page_html, print_css
-from bulletin.printing.pool import RenderJob, cache_key
 from bulletin.printing.queue import PrintQueue
+from bulletin.printing.worker import RenderJob, cache_key
 from bulletin.scoring import Ledger, Period, ScoreTable, parse_period, round_half_up, score_table
 from bulletin.sheets import Sheet, entries_sheet, score_sheet, workbook_bytes
 from bulletin.site.settings import read_settings

@@ -124,10 +124,6 @@ def sorted_problems(problems: list[Problem]) -> list[Problem]:
     return sorted(set(problems))
 
 
-def has_errors(problems: list[Problem]) -> bool:
-    return any(p.severity == "error" for p in problems)
-
-
 def to_json(problems: list[Problem]) -> str:
     errors = sum(p.severity == "error" for p in problems)
     return json.dumps(

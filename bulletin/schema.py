@@ -11,15 +11,15 @@ import hashlib
 import json
 from datetime import date, datetime
 from functools import cache
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 
 import fastjsonschema
 
 from bulletin.problems import Problem
-from bulletin.yamlsrc import Path, line_of
+from bulletin.yamlsrc import KeyPath, line_of
 
-SCHEMA_DIR = FsPath(__file__).parent / "schemas"
+SCHEMA_DIR = Path(__file__).parent / "schemas"
 KINDS = ("report", "issue", "series", "units", "assignments", "scoring")
 
 _TYPE_NAMES = {
@@ -114,7 +114,7 @@ def is_valid(kind: str, data: Any) -> bool:
     return True
 
 
-def dotted(path: Path) -> str:
+def dotted(path: KeyPath) -> str:
     """``adopted[0].level`` style, as an editor reads it."""
     out = ""
     for part in path:
@@ -129,9 +129,9 @@ def _example(subschema: dict) -> str:
     return "，例如 " + json.dumps(examples[0], ensure_ascii=False)
 
 
-def _message(error) -> tuple[str, str, Path]:
+def _message(error) -> tuple[str, str, KeyPath]:
     """Code, Chinese message and the key path whose line the message should point at."""
-    path: Path = tuple(error.absolute_path)
+    path: KeyPath = tuple(error.absolute_path)
     name = dotted(path)
     v = error.validator
     if v == "required":
@@ -171,7 +171,7 @@ def _message(error) -> tuple[str, str, Path]:
     return "E108", f"{name} 的写法不对{('：' + described) if described else ''}{_example(error.schema)}", path
 
 
-def validate(kind: str, data: Any, path: str, lines: dict[Path, int]) -> list[Problem]:
+def validate(kind: str, data: Any, path: str, lines: dict[KeyPath, int]) -> list[Problem]:
     """Problems of one file's data against its schema, each with the line of the offending key."""
     if is_valid(kind, data):
         return []

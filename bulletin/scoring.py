@@ -1,12 +1,12 @@
 """Assessment (考核): every point a unit earns, as a traceable entry, and the table for a period.
 
-SPEC §3.6 and §4 are implemented here and nowhere else. Points are kept as exact fractions so
+The scoring rules (scoring.yaml, docs/assessment.md) are priced here and nowhere else. Points are kept as exact fractions so
 that a joint item's shares add up to the whole and a quarter is exactly the sum of its months;
 they are rounded (half up, as 四舍五入) only when reported. Each point is an ``Entry`` naming the
 unit, the report (or None for unit-level rules), the rule, the date that places it in a period,
 the file and line it comes from, and the scoring.yaml line of the rule that priced it.
 
-Choices where the spec is silent (also in docs/assessment.md):
+Choices where the rules are silent (also in docs/assessment.md):
 - A published issue's own-level adoption ties (same highest value) are dated by the earliest issue.
 - The same ``(level, publication)`` listed twice earns once, at its highest value, earliest date.
 - A bonus is dated by the report's first adoption of any kind (the earliest published issue or

@@ -8,7 +8,7 @@ from print_helpers import licensed_font
 
 from bulletin import cli
 from bulletin.commands import doctor_cmd
-from bulletin.printing import pool
+from bulletin.printing import worker as pool
 
 TODAY = date(2026, 3, 20)
 

@@ -35,7 +35,7 @@ def test_a_committed_issue_as_published_is_consistent(committed):
 
 
 def test_unpublish_edit_and_publish_again_is_caught(committed):
-    """The attack of issue 13: drop the lock, edit the item, publish: a fresh lock over edited text."""
+    """The attack the history check exists for: drop the lock, edit the item, publish: a fresh lock over edited text."""
     newsroom, commit = committed
     text = (newsroom.root / ISSUE).read_text(encoding="utf-8")
     (newsroom.root / ISSUE).write_text(text.split("lock:")[0].replace("status: published", "status: draft"), encoding="utf-8")

@@ -260,7 +260,7 @@ def test_brief_size_and_title_weight_settings(tmp_path):
 def test_a_failed_render_names_the_issue_and_stops(newsroom, capsys, monkeypatch):
     """The build prints one line naming the issue, exits 1 and keeps the previous build/."""
     from bulletin import build
-    from bulletin.printing import pool
+    from bulletin.printing import worker as pool
 
     def boom(job):
         raise ValueError("boom")

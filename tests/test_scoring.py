@@ -1,4 +1,4 @@
-"""Assessment by hand: a small newsroom that exercises every rule of SPEC §4.
+"""Assessment by hand: a small newsroom that exercises every scoring rule (docs/assessment.md).
 
 The expected tables below were computed by hand from the rules (the arithmetic is in the
 comments), not copied from the program. The day of the build is 2026-04-10.

@@ -71,7 +71,7 @@ def check_packages() -> list[str]:
 
 def check_weasyprint() -> list[str]:
     """WeasyPrint, Pango, and the HarfBuzz subsetter that makes Chinese PDFs fast."""
-    from bulletin.printing.pool import harfbuzz_subset_library
+    from bulletin.printing.worker import harfbuzz_subset_library
 
     try:
         import weasyprint

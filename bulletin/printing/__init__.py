@@ -1,7 +1,7 @@
 """Print: every issue as an A4 PDF in the official 简报 style, plus a Word file for final layout.
 
 The package itself imports nothing: importing one part (``printing.fonts`` for ``bulletin
-doctor``, ``printing.pool`` for the bench) never loads WeasyPrint or python-docx. The build's
+doctor``, ``printing.worker`` for the bench) never loads WeasyPrint or python-docx. The build's
 entry point is ``printing.issues.render_all``.
 """
 

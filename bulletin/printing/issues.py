@@ -19,8 +19,8 @@ from bulletin.printing.compose import Printed, images_digest, issue_html, printe
 from bulletin.printing.docx_out import write_docx
 from bulletin.printing.fonts import FontSet, resolve_fonts
 from bulletin.printing.pdf import Meta, print_css
-from bulletin.printing.pool import RenderError, RenderJob, cache_key
 from bulletin.printing.queue import PrintQueue
+from bulletin.printing.worker import RenderError, RenderJob, cache_key
 from bulletin.views import PrintIssue
 
 __all__ = ["render_all"]

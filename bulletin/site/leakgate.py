@@ -136,7 +136,7 @@ _SITE_MAX_RANK = {"public": enums.CLASSIFICATION_RANK["公开"], "intranet": enu
 
 
 def _may_hold(newsroom: Newsroom, report: Report, site: str) -> bool:
-    """The SPEC §4 rule restated independently: published in an issue not raised above the site's
+    """The classification views' rule (bulletin.views) restated independently: published in an issue not raised above the site's
     rank, not rejected, within the site's rank."""
     if report.status == "不采用" or report.rank > _SITE_MAX_RANK[site]:
         return False

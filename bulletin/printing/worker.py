@@ -1,4 +1,4 @@
-"""The PDF worker pool and its content-hash cache.
+"""What runs in each PDF worker process (the pool itself is ``printing.queue.PrintQueue``'s), and the cache key.
 
 WeasyPrint takes about a second to import and to load the CJK fonts; two worker processes
 (this machine has two cores) pay that once for a whole batch and then render issue after
