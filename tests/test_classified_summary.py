@@ -9,7 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import Newsroom, report_text, seal_published
+from helpers.newsroom import Newsroom, report_text, seal_published
 
 from bulletin.check import run_check
 from bulletin.classified_summary import points_text

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import report_text
+from helpers.newsroom import report_text
 
 from bulletin.cli import main
 

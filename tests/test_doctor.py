@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from print_helpers import licensed_font
+from helpers.printing import licensed_font
 
 from bulletin import cli
 from bulletin.commands import doctor_cmd

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import Newsroom, seal_published
+from helpers.newsroom import Newsroom, seal_published
 from hypothesis import given
 from hypothesis import strategies as st
 

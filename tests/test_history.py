@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers.workflow import lines, run_cli
 from test_lock import ISSUE, LATER, R, _correct, edit
 from test_workflow_git import git
-from workflow_helpers import lines, run_cli
 
 from bulletin import history
 

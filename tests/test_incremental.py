@@ -6,7 +6,7 @@ import subprocess
 import sys
 from datetime import date
 
-from conftest import ISSUE, seal_published
+from helpers.newsroom import ISSUE, seal_published
 
 from bulletin.build import run_build
 

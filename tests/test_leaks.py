@@ -13,8 +13,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Newsroom, report_text, seal_published
-from site_helpers import (
+from helpers.newsroom import Newsroom, report_text, seal_published
+from helpers.site import (
     HOTLINE,
     INTERNAL,
     INTERNAL_TITLES,

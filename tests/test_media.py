@@ -6,8 +6,8 @@ import base64
 from datetime import date
 
 import pytest
-from conftest import ISSUE, report_text, seal_published
-from workflow_helpers import lines
+from helpers.newsroom import ISSUE, report_text, seal_published
+from helpers.workflow import lines
 
 from bulletin import lints, media
 from bulletin.build import run_build

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import ISSUE, Newsroom
+from helpers.newsroom import ISSUE, Newsroom
 
 from bulletin.check import run_check
 from bulletin.followups import followup_view

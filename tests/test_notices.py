@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pdfplumber
 import pytest
-from scoring_helpers import SCORING, SERIES, add_report, units_yaml, write
+from helpers.scoring import SCORING, SERIES, add_report, units_yaml, write
 from test_scoring import make_example
 
 from bulletin.cache import FileStore
@@ -242,8 +242,8 @@ HIDDEN = {  # report id -> (fields, canaries of its publications, leaders and te
 def test_intranet_holds_only_counts_of_reports_it_does_not_carry(tmp_path):
     """The attack: a 秘密 report's publication names and leaders, and those of rejected, draft-only and
     never-issued reports, with their ids, reached the intranet's notice pages and search index."""
-    from scoring_helpers import add_issue
-    from site_helpers import readable
+    from helpers.scoring import add_issue
+    from helpers.site import readable
 
     root = make_notice_example(tmp_path / "n")
     for rid, (fields, (publication, leader, text)) in HIDDEN.items():

@@ -10,7 +10,7 @@ import re
 import shutil
 
 import pytest
-from print_helpers import (
+from helpers.printing import (
     MM,
     body_lines,
     chars_per_line,

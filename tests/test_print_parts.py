@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from docx import Document
-from print_helpers import licensed_font, make_newsroom, open_pdf, page_text, pdffonts, prints_of
+from helpers.printing import licensed_font, make_newsroom, open_pdf, page_text, pdffonts, prints_of
 from pypdf import PdfWriter
 
 from bulletin.printing.compose import heading_levels, issue_number, printed, publication_name, rebase_images
@@ -277,7 +277,7 @@ def test_a_failed_render_names_the_issue_and_stops(newsroom, capsys, monkeypatch
 
 def test_an_issue_with_many_items_still_gets_its_word_file(newsroom):
     """Word's core properties hold 255 characters; forty headlines in the subject must not break it."""
-    from conftest import ISSUE
+    from helpers.newsroom import ISSUE
 
     from bulletin import build
 

@@ -45,7 +45,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from scoring_helpers import SCORING, SERIES, add_issue, add_report, units_yaml, write
+from helpers.scoring import SCORING, SERIES, add_issue, add_report, units_yaml, write
 
 from bulletin.check import run_check
 from bulletin.cli import main

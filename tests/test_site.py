@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import Newsroom
-from site_helpers import PNG, SEARCH_WORD, TODAY, XSS_ID, plant
+from helpers.newsroom import Newsroom
+from helpers.site import PNG, SEARCH_WORD, TODAY, XSS_ID, plant
 
 from bulletin.check import run_check
 from bulletin.site import build_site, stage_dir

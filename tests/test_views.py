@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import ISSUE, seal_published
+from helpers.newsroom import ISSUE, seal_published
 
 from bulletin import views
 from bulletin.build import run_build

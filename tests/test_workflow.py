@@ -8,7 +8,7 @@ from datetime import date
 
 import docx
 import pytest
-from workflow_helpers import lines, run_cli
+from helpers.workflow import lines, run_cli
 
 from bulletin.check import run_check
 

@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 import pytest
-from workflow_helpers import run_cli
+from helpers.workflow import run_cli
 
 from bulletin.check import run_check
 from bulletin.followups import followup_view
