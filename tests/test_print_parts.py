@@ -161,7 +161,7 @@ def test_images_are_rebased_on_the_newsroom_root():
 def docs(tmp_path_factory):
     root = tmp_path_factory.mktemp("docx") / "newsroom"
     make_newsroom(root)
-    return root, {p.issue.key: printed(p) for p in prints_of(root)}
+    return root, {p.key: printed(p) for p in prints_of(root)}
 
 
 def test_docx_structure_and_fonts(docs):

@@ -92,3 +92,35 @@ def test_a_co_unit_is_linked_by_its_id_even_when_two_units_share_a_name(newsroom
     pages = stage_pages(seen[PUBLIC], SiteSettings(), {}).pages
     listed = {doc: "2026-03-nyj-001" in text for doc, text in pages.items() if doc.startswith("units/")}
     assert listed == {"units/nyj.md": True, "units/jyj.md": True, "units/index.md": False}
+
+
+def _model_objects(value, seen=None) -> list[str]:
+    """Names of model objects anywhere inside a view (a view must be plain data copied out)."""
+    import dataclasses
+
+    from bulletin import model
+
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return []
+    seen.add(id(value))
+    if type(value).__module__ == model.__name__:
+        return [type(value).__name__]
+    if dataclasses.is_dataclass(value):
+        value = [getattr(value, f.name) for f in dataclasses.fields(value)]
+    elif isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple):
+        return [name for v in value for name in _model_objects(v, seen)]
+    return []
+
+
+def test_every_view_is_plain_data_copied_out_of_the_model(newsroom):
+    newsroom.report(adopted="[{level: city, publication: 江城信息, date: 2026-03-15}]",
+                    instructions="[{leader: 市长 周文彬, level: city, date: 2026-03-12, text: 请抓好落实, "
+                                 "follow_up: {owner: 市农业农村局, due: 2026-03-30, done: false}}]")
+    _issue(newsroom, 18, None, ["2026-03-nyj-001"])
+    model_, seen = _views(newsroom)
+    assert seen[INTRANET].items["2026-03-nyj-001"].adopted and seen[INTRANET].items["2026-03-nyj-001"].instructions
+    prints = [views.print_view(model_, issue) for issue in model_.issues]
+    assert [_model_objects(v) for v in (*seen.values(), *prints)] == [[], [], []]
