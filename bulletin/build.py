@@ -209,10 +209,13 @@ class Job:
 
     def render_notices(self, staging: Path) -> dict[str, str]:
         """Notices into ``staging/notices`` (queued on the PDF pool), and their pages, remembered."""
+        from bulletin.notice_view import notice_view
         from bulletin.notices import build_notices
+        from bulletin.site.settings import read_settings
 
         self.progress("通报 …")
-        pages = build_notices(self.newsroom, staging / "notices", self.cache, self.queue())
+        view = notice_view(self.newsroom, read_settings(self.newsroom.root).office)
+        pages = build_notices(view, staging / "notices", self.cache, self.queue())
         atomic_write(self.cache / NOTICE_PAGES, json.dumps({"digest": self.notices_digest, "pages": pages},
                                                            ensure_ascii=False))
         self._notice_pages = pages

@@ -20,18 +20,12 @@ from test_scoring import make_example
 from bulletin.cache import FileStore
 from bulletin.check import run_check
 from bulletin.cli import main
-from bulletin.notices import (
-    NoticeMaker,
-    _PdfWriter,
-    _print_title,
-    build_notices,
-    cn_number,
-    notice_html,
-    notice_page,
-    notice_sheets,
-)
+from bulletin.notice_view import NoticeMaker, notice_view
+from bulletin.notice_view import print_title as _print_title
+from bulletin.notices import _PdfWriter, build_notices, cn_number, notice_html, notice_page, notice_sheets
 from bulletin.scoring import parse_period
 from bulletin.sheets import workbook_bytes
+from bulletin.site.settings import read_settings
 
 SECRET_TITLE = "某基地选址比选调研报告"
 PERIODS = ["2026-03", "2026-04", "2026-Q1", "2026-Q2", "2026"]
@@ -51,7 +45,7 @@ def built(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     root = make_notice_example(tmp_path_factory.mktemp("notices"))
     assert main(["build", "--root", str(root), "--today", "2026-04-10", "--only", "notices", "--quiet"]) == 0
     newsroom = run_check(root, date(2026, 4, 10)).newsroom
-    pages = build_notices(newsroom, tmp_path_factory.mktemp("again") / "notices", root / "build" / ".cache")
+    pages = build_notices(notice_view(newsroom, read_settings(newsroom.root).office), tmp_path_factory.mktemp("again") / "notices", root / "build" / ".cache")
     return root, pages
 
 
@@ -225,7 +219,7 @@ def test_a_newsroom_without_reports_gets_only_an_index(tmp_path):
     write(root, "units.yaml", units_yaml([{"id": "a", "name": "甲局"}]))
     result = run_check(root, date(2026, 4, 10))
     assert result.errors == []
-    pages = build_notices(result.newsroom, tmp_path / "out" / "notices", tmp_path / "cache")
+    pages = build_notices(notice_view(result.newsroom, read_settings(result.newsroom.root).office), tmp_path / "out" / "notices", tmp_path / "cache")
     assert list(pages) == ["notices/index.md"]
     assert "<svg" not in pages["notices/index.md"]
     assert list((tmp_path / "out" / "notices").iterdir()) == []
