@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bulletin.check import run_check
+from bulletin.buildrecord import has_record, write_record
+from bulletin.check import CheckResult, run_check
 from bulletin.fingerprint import PartRecord, assets_digest, notices_digest, pdf_digest, site_digest
 from bulletin.model import Newsroom
 from bulletin.store import networked, printed_dir
@@ -24,6 +25,7 @@ from bulletin.views import INTRANET, PUBLIC, print_view, site_view
 from bulletin.write import STAGING, WRITE_ERRORS, atomic_write, fresh_staging, swap_in, write_failure
 
 PARTS = ("notices", "pdf", "site", "intranet")
+SITE_PARTS = {"site": PUBLIC, "intranet": INTRANET}
 
 
 class Progress:
@@ -67,6 +69,7 @@ class Built:
     written: list[str] = field(default_factory=list)
     digests: dict[str, str] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
+    day: str = ""  # the day of the build, for the sites' build records
 
     def wrote(self, part: str, digest: str) -> None:
         self.written.append(part)
@@ -81,10 +84,7 @@ def _notice_pages(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[s
     """
     digest = notices_digest(newsroom)
     saved = cache / "notice-pages.json"
-    try:
-        remembered = json.loads(saved.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        remembered = {}
+    remembered = _remembered_notice_pages(cache)
     fresh_enough = remembered.get("digest") == digest
     if fresh_enough and ("notices" not in parts or record.unchanged("notices", digest, cache.parent)):
         built.unchanged += ["notices"] if "notices" in parts else []
@@ -100,6 +100,14 @@ def _notice_pages(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[s
     return pages
 
 
+def _remembered_notice_pages(cache: Path) -> dict:
+    try:
+        remembered = json.loads((cache / "notice-pages.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return remembered if isinstance(remembered, dict) else {}
+
+
 def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], progress: Progress,
                 gate: Newsroom | None = None) -> Built:
     """Render each requested part whose inputs changed into ``staging``.
@@ -109,7 +117,7 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
     """
     record = PartRecord(cache)
     build_dir = cache.parent
-    built = Built()
+    built = Built(day=newsroom.today.isoformat())
     printing = _LazyQueue(newsroom, progress)
     assets = assets_digest(newsroom.root)
     if "pdf" in parts:
@@ -143,25 +151,48 @@ def _build_sites(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[st
     build_site = _optional("bulletin.site", "build_site")
     if build_site is None:
         return
-    from bulletin.site.leakgate import forbidden_strings, personal_guard
-
-    for part, name in (("site", PUBLIC), ("intranet", INTRANET)):
+    for part, name in SITE_PARTS.items():
         if part not in parts:
             continue
         view = site_view(newsroom, name)
         extra = intranet_pages if name == INTRANET else {}
         digest = site_digest(view, extra, assets)
-        if record.unchanged(part, digest, cache.parent):
+        if record.unchanged(part, digest, cache.parent) and has_record(cache.parent / part):
             built.unchanged.append(part)
             continue
         progress(f"{'公众网站' if part == 'site' else '内网网站'} …")
-        # The gate's forbidden strings come from the newsroom, not the view: it catches a view's bug.
-        forbidden = forbidden_strings(newsroom, name)
-        if gate is not None:
-            forbidden = list(dict.fromkeys(forbidden + forbidden_strings(gate, name)))
-        build_site(view, staging / part, cache, extra, root=newsroom.root, forbidden=forbidden,
-                   personal=personal_guard(newsroom, name))
+        forbidden, personal = site_gate(newsroom, name, gate)
+        build_site(view, staging / part, cache, extra, root=newsroom.root, forbidden=forbidden, personal=personal)
         built.wrote(part, digest)
+
+
+def site_gate(newsroom: Newsroom, name: str, gate: Newsroom | None = None):
+    """The leak gate's forbidden strings and personal-data guard for one site (build and deploy).
+
+    The forbidden strings come from the newsroom, not the view: the gate catches a view's bug.
+    """
+    from bulletin.site.leakgate import forbidden_strings, personal_guard
+
+    forbidden = forbidden_strings(newsroom, name)
+    if gate is not None:
+        forbidden = list(dict.fromkeys(forbidden + forbidden_strings(gate, name)))
+    return forbidden, personal_guard(newsroom, name)
+
+
+def current_site_digest(newsroom: Newsroom, part: str, cache: Path) -> str | None:
+    """The input digest a build of ``part`` would have now, or None when the intranet's notice
+    pages are not those of the newsroom as it is (the notices were not rebuilt since)."""
+    extra: dict[str, str] = {}
+    if part == "intranet":
+        remembered = _remembered_notice_pages(cache)
+        if _optional("bulletin.notices", "build_notices") is not None:
+            if remembered.get("digest") != notices_digest(newsroom):
+                return None
+            extra.update(remembered.get("pages", {}))
+        followups = _optional("bulletin.followups", "intranet_pages")
+        if followups is not None:
+            extra.update(followups(newsroom))
+    return site_digest(site_view(newsroom, SITE_PARTS[part]), extra, assets_digest(newsroom.root))
 
 
 def _swap(build_dir: Path, staging: Path, cache: Path, built: Built) -> None:
@@ -174,6 +205,9 @@ def _swap(build_dir: Path, staging: Path, cache: Path, built: Built) -> None:
     record = PartRecord(cache)
     if built.written:
         record.save({part: "" for part in built.written})
+    for part in built.written:
+        if part in SITE_PARTS and (staging / part).is_dir():
+            write_record(staging / part, part, built.digests[part], built.day)
     swap_in(build_dir, staging, built.written)
     try:
         record.save(built.digests)
@@ -214,6 +248,23 @@ class _LazyQueue:
             self.queue.finish()
 
 
+def build_jobs(root: Path, result: CheckResult, parts: tuple[str, ...]
+               ) -> list[tuple[Path, Newsroom, tuple[str, ...], Newsroom | None]]:
+    """(build folder, newsroom it is made from, parts, gate newsroom) of each build folder.
+
+    The newsroom's build/ comes first, made from the networked newsroom with the issues it
+    prints; with a store present, the complete newsroom is its gate, and the store's build/
+    prints the store's issues.
+    """
+    store = result.store
+    beside = store is not None and store.present
+    jobs = [(root / "build", networked(result.sources, result.newsroom, store), parts, result.newsroom if beside else None)]
+    if beside and "pdf" in parts:
+        jobs.append((store.build_dir, result.newsroom, ("pdf",), None))
+    return [(build_dir, replace(newsroom, issues=[i for i in newsroom.issues if printed_dir(root, store, i) == build_dir]),
+             wanted, gate) for build_dir, newsroom, wanted, gate in jobs]
+
+
 def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = False,
               classified: Path | None = None) -> int:
     """Check, build every part into staging, then swap in. Returns the exit code.
@@ -228,21 +279,16 @@ def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = F
     if not result.ok:
         print(f"有 {len(result.errors)} 个错误，未构建；build/ 保持原样", file=sys.stderr)
         return 1
-    store = result.store
-    beside = store is not None and store.present
-    jobs = [(root / "build", networked(result.sources, result.newsroom, store), parts, result.newsroom if beside else None)]
-    if beside and "pdf" in parts:
-        jobs.append((store.build_dir, result.newsroom, ("pdf",), None))
+    jobs = build_jobs(root, result, parts)
     progress = Progress(quiet)
     done = []
     try:
         for build_dir, newsroom, wanted, gate in jobs:
-            printed = [i for i in newsroom.issues if printed_dir(root, store, i) == build_dir]
             staging = fresh_staging(build_dir)
             cache = build_dir / ".cache"
             cache.mkdir(exist_ok=True)
             beside_store = {"gate": gate} if gate is not None else {}
-            built = build_parts(replace(newsroom, issues=printed), staging, cache, wanted, progress, **beside_store)
+            built = build_parts(newsroom, staging, cache, wanted, progress, **beside_store)
             done.append((build_dir, staging, cache, built))
         for build_dir, staging, cache, built in done:
             _swap(build_dir, staging, cache, built)

@@ -76,6 +76,7 @@ COMMANDS: dict[str, str] = {
     "build": "构建网站、PDF 和通报",
     "scores": "考核得分表",
     "move-classified": "把涉密稿件和期刊移入涉密库",
+    "deploy": "把网站发布到网站目录，或核对网站是否被改动",
 }
 
 
@@ -124,6 +125,8 @@ def _arguments(name: str, sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--output", default=None, help="xlsx 输出文件")
         sub.add_argument("--export-classified", action="store_true",
                          help="在涉密库所在的计算机上写出涉密信息汇总 <涉密库>/classified-summary/<期间>.yaml")
+    elif name == "deploy":
+        importlib.import_module("bulletin.commands.deploy_cmd").arguments(sub)
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -171,7 +174,8 @@ def _main(argv: list[str] | None) -> int:
     if not root.is_dir():
         print(f"bulletin: 用法错误：--root {args.root} 不是一个目录", file=sys.stderr)
         return 2
-    if args.command not in OUTSIDE_NEWSROOM and not is_newsroom(root):
+    reads_newsroom = args.command not in OUTSIDE_NEWSROOM and not (args.command == "deploy" and args.verify)
+    if reads_newsroom and not is_newsroom(root):
         print(f"bulletin: 这里不是新闻室：{root.resolve()} 中既没有 units.yaml 也没有 content/；"
               "请用 --root 指向新闻室目录，或先从示例新闻室复制一份（见 README.md）", file=sys.stderr)
         return 1
