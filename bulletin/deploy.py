@@ -28,10 +28,19 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 
-from bulletin.buildrecord import RECORD, BuildRecord, FileEntry, RecordError, compare, read_record, sha256_of, site_files
+from bulletin.buildrecord import (
+    RECORD,
+    BuildRecord,
+    FileEntry,
+    RecordError,
+    compare,
+    read_record,
+    sha256_of,
+    site_files,
+)
 from bulletin.write import FILE_MODE, atomic_write
 
 MANIFEST = ".bulletin-manifest.json"
@@ -413,8 +422,9 @@ def deploy_remote(folder: Path, record: BuildRecord, target: str, site: str) -> 
         if plan.removed:
             listing = work / "removed.list"
             listing.write_bytes(b"\0".join(p.encode() for p in plan.removed) + b"\0")
-            empty = work / "empty"
-            empty.mkdir()
+            empty = work / "empty"  # the removed files' folders without the files: rsync deletes just those
+            for path in plan.removed:
+                (empty / path).parent.mkdir(parents=True, exist_ok=True)
             _run(["-r", "--from0", f"--files-from={listing}", "--delete-missing-args", f"{empty}/", _remote(target)], target)
         manifest.removing = []
         _put_manifest(work, manifest, target)
@@ -453,7 +463,7 @@ class Ready:
     record: BuildRecord
 
 
-def ready_build(root: Path, today, classified: Path | None, site: str) -> Ready:
+def ready_build(root: Path, classified: Path | None, site: str) -> Ready:
     """The part ``site`` of build/, proved current and clean; ``DeployError`` saying why not.
 
     Refused: a newsroom with errors (its build fails), no build or no record, a build whose
@@ -465,16 +475,18 @@ def ready_build(root: Path, today, classified: Path | None, site: str) -> Ready:
 
     part = SITES[site]
     label = f"build/{part}"
-    result = run_check(root, today, classified=classified)
-    if not result.ok:
-        raise DeployError([Finding(p.path, p.code, p.message) for p in result.errors] + [
-            Finding(label, "E357", f"新闻室有 {len(result.errors)} 个错误，构建不会成功，未发布；请改正后运行 bulletin build 再发布")])
     folder = (root / "build" / part).resolve()
     try:
         record = read_record(folder)
-    except RecordError:
+        day = date.fromisoformat(record.day)
+    except (RecordError, ValueError):
         raise DeployError([Finding(label, "E350", f"没有可发布的{SITE_NAMES[site]}构建（或它不是本版本 bulletin 构建的）；"
                                    "先运行 bulletin build")]) from None
+    # The day of the build, not today: a site built last night is still the build of the newsroom.
+    result = run_check(root, day, classified=classified)
+    if not result.ok:
+        raise DeployError([Finding(p.path, p.code, p.message) for p in result.errors] + [
+            Finding(label, "E357", f"新闻室有 {len(result.errors)} 个错误，构建不会成功，未发布；请改正后运行 bulletin build 再发布")])
     _, newsroom, _, gate = build_jobs(root, result, (part,))[0]
     if record.part != part or current_site_digest(newsroom, part, root / "build" / ".cache") != record.digest:
         raise DeployError([Finding(label, "E351", f"{label} 不是新闻室现在的构建（构建于 {record.day}；之后稿件、期刊、配置或"

@@ -56,7 +56,7 @@ def run(ctx, args) -> int:
             return _refused([refused])
     with writer_lock(ctx.root):
         try:
-            ready = ready_build(ctx.root, ctx.today, ctx.classified, args.site)
+            ready = ready_build(ctx.root, ctx.classified, args.site)
             if is_remote(args.target):
                 plan = deploy_remote(ready.folder, ready.record, args.target, args.site)
             else:
@@ -79,7 +79,8 @@ def _report(ctx, args, plan: Plan, day: str) -> None:
         for path in paths:
             print(f"{word} {path}")
     for path in plan.foreign_found:
-        print(f"{args.target}: warning[W350]: {path} 不是 bulletin 发布的文件，保持原样，此后核对时不再报告", file=sys.stderr)
+        where = f"{args.target.rstrip('/')}/{path}"
+        print(f"{where}: warning[W350]: 不是 bulletin 发布的文件，保持原样（此后核对时不再报告）", file=sys.stderr)
     ctx.say(f"已发布{SITE_NAMES[args.site]}（{day} 的构建）→ {args.target}：新增 {len(plan.added)}、更新 {len(plan.changed)}、"
             f"删除 {len(plan.removed)}、未变 {plan.unchanged} 个文件；清单 {MANIFEST}")
 
