@@ -146,8 +146,8 @@ def target_problem(root: Path, target: Path) -> Finding | None:
     resolved = target.resolve()
     newsroom = root.resolve()
     if resolved.is_relative_to(newsroom):
-        where = "build/ 中" if resolved.is_relative_to(newsroom / "build") else "新闻室中"
-        return Finding(str(target), "E354", f"发布目录在{where}；请写网站根目录（Web 服务器的目录，"
+        where = " build/ " if resolved.is_relative_to(newsroom / "build") else "新闻室"
+        return Finding(str(target), "E354", f"发布目录在{where}中；请写网站根目录（Web 服务器的目录，"
                        "如 /var/www/site 或 服务器:/var/www/site），它不能在新闻室或 build/ 中")
     if newsroom.is_relative_to(resolved):
         return Finding(str(target), "E354", "发布目录包含了新闻室；请写网站根目录，它不能是新闻室的上级目录")

@@ -204,7 +204,7 @@ def test_a_target_inside_the_newsroom_or_build_is_refused(own):
     inside = deploy(own, own / "public_html")
     assert inside.code == 1 and inside.err.startswith(f"{own}/public_html: error[E354]: 发布目录在新闻室中；")
     in_build = deploy(own, own / "build" / "www")
-    assert in_build.err.startswith(f"{own}/build/www: error[E354]: 发布目录在build/ 中；")
+    assert in_build.err.startswith(f"{own}/build/www: error[E354]: 发布目录在 build/ 中；")
     above = deploy(own, own.parent)
     assert above.err.startswith(f"{own.parent}: error[E354]: 发布目录包含了新闻室")
     assert not (own / "public_html").exists() and not (own / "build" / "www").exists()
