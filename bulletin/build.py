@@ -205,8 +205,8 @@ def _swap(build_dir: Path, staging: Path, cache: Path, built: Built) -> None:
     record = PartRecord(cache)
     if built.written:
         record.save({part: "" for part in built.written})
-    for part in built.written:
-        if part in SITE_PARTS and (staging / part).is_dir():
+    for part in built.written:  # each site carries its build record, swapped in with it (bulletin.buildrecord)
+        if part in SITE_PARTS and part in built.digests and (staging / part).is_dir():
             write_record(staging / part, part, built.digests[part], built.day)
     swap_in(build_dir, staging, built.written)
     try:

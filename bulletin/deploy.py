@@ -103,8 +103,12 @@ class Manifest:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ValueError("not a bulletin manifest")
         files = {f["path"]: FileEntry(str(f["path"]), int(f["size"]), str(f["sha256"])) for f in data["files"]}
-        return cls(str(data["site"]), str(data["build"]["digest"]), str(data["build"]["date"]), str(data["deployed"]),
-                   files, [str(p) for p in data.get("foreign", [])], [str(p) for p in data.get("removing", [])])
+        manifest = cls(str(data["site"]), str(data["build"]["digest"]), str(data["build"]["date"]), str(data["deployed"]),
+                       files, [str(p) for p in data.get("foreign", [])], [str(p) for p in data.get("removing", [])])
+        unsafe = [p for p in [*files, *manifest.foreign, *manifest.removing] if not safe_path(p)]
+        if unsafe:  # a deploy deletes what the manifest lists: never anything outside the target
+            raise ValueError(f"路径 {unsafe[0]!r} 不在网站目录之内")
+        return manifest
 
     def ours(self) -> set[str]:
         """Every path this manifest makes bulletin responsible for."""
@@ -120,6 +124,24 @@ class Plan:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     foreign_found: list[str] = field(default_factory=list)
+
+
+def safe_path(path: str) -> bool:
+    """A relative POSIX path inside the target: no root, no ``..``, no empty or ``.`` parts."""
+    parts = path.split("/")
+    return bool(path) and not path.startswith("/") and all(p not in ("", ".", "..") for p in parts) and "\0" not in path
+
+
+def inside(target: Path, path: str) -> Path:
+    """``target/path``, refused when a folder on the way is a link leading out of the target
+    (someone with write access to the web root must not make the deploy write elsewhere)."""
+    full = target / path
+    if not full.parent.resolve().is_relative_to(target.resolve()):
+        folders = [target.joinpath(*path.split("/")[:n]) for n in range(1, path.count("/") + 1)]
+        link = next((f for f in folders if f.is_symlink()), full.parent)
+        raise DeployError([Finding(str(link), "E354", "网站目录中的这个文件夹是指向网站目录之外的符号链接；"
+                                   "请核对网站目录，删去该链接后重新发布")])
+    return full
 
 
 def is_remote(target: str) -> bool:
@@ -213,7 +235,7 @@ def _same(path: Path, entry: FileEntry) -> bool:
 def plan_local(record: BuildRecord, old: Manifest | None, target: Path, present: list[str]) -> Plan:
     plan = Plan()
     for path, entry in record.files.items():
-        full = target / path
+        full = inside(target, path)
         if _same(full, entry):
             plan.unchanged += 1
         elif os.path.lexists(full):
@@ -252,16 +274,16 @@ def stage_files(folder: Path, record: BuildRecord, staging: Path, paths: list[st
 def switch_in(staging: Path, target: Path, paths: list[str]) -> None:
     """Rename every staged file into place: each replacement is one rename, never half a file."""
     for path in _order(paths):
-        destination = target / path
+        destination = inside(target, path)
         destination.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / path, destination)
+        os.replace(staging / path, inside(target, path))
 
 
 def remove_files(target: Path, paths: list[str], keep: set[str]) -> None:
     """Delete what was taken down, then the folders it leaves empty (never a folder still in use)."""
     folders: set[Path] = set()
     for path in paths:
-        (target / path).unlink(missing_ok=True)
+        inside(target, path).unlink(missing_ok=True)
         folders.update(p for p in PurePosixPath(path).parents if str(p) != ".")
     in_use = {str(p) for kept in keep for p in PurePosixPath(kept).parents}
     for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):

@@ -312,3 +312,33 @@ def test_rsync_failure_leaves_the_target_and_says_so(builds, tmp_path, monkeypat
 def test_which_targets_are_rsync_destinations():
     assert [is_remote(t) for t in ("host:/srv/www", "user@host:www", "host:", "rsync://host/www")] == [True] * 4
     assert [is_remote(t) for t in ("/srv/a:b", "./a:b", "www", "a/b:c")] == [False] * 4
+
+
+def test_a_manifest_naming_paths_outside_the_target_is_refused(builds, tmp_path):
+    v1, v2 = builds
+    target = tmp_path / "www"
+    assert deploy(v1, target).code == 0
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the site's", encoding="utf-8")
+    manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+    manifest["removing"] = ["../outside.txt"]
+    (target / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    result = deploy(v2, target)
+    assert result.code == 1
+    assert result.err.startswith(f"{target}/{MANIFEST}: error[E355]: 发布清单无法读取（路径 '../outside.txt' 不在网站目录之内）")
+    assert outside.read_text(encoding="utf-8") == "not the site's"
+    assert deploy(v2, target, "--verify").out.startswith(f"{target}/{MANIFEST}: error[E355]")
+
+
+def test_a_folder_linked_out_of_the_target_is_refused(builds, tmp_path):
+    v1, v2 = builds
+    target = tmp_path / "www"
+    assert deploy(v1, target).code == 0
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(target / "items", elsewhere)
+    (target / "items").symlink_to(elsewhere, target_is_directory=True)
+    before = snapshot(elsewhere)
+    result = deploy(v2, target)
+    assert result.code == 1
+    assert result.err.startswith(f"{target}/items: error[E354]: 网站目录中的这个文件夹是指向网站目录之外的符号链接")
+    assert snapshot(elsewhere) == before
