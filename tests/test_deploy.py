@@ -342,3 +342,18 @@ def test_a_folder_linked_out_of_the_target_is_refused(builds, tmp_path):
     assert result.code == 1
     assert result.err.startswith(f"{target}/items: error[E354]: 网站目录中的这个文件夹是指向网站目录之外的符号链接")
     assert snapshot(elsewhere) == before
+
+
+def test_deploy_waits_for_a_running_writer_and_verify_does_not(builds, tmp_path, monkeypatch):
+    from filelock import FileLock
+
+    v1, _ = builds
+    target = tmp_path / "www"
+    assert deploy(v1, target).code == 0
+    monkeypatch.setenv("BULLETIN_LOCK_WAIT", "0")
+    (v1 / "build" / ".lock.pid").write_text("4242\n", encoding="ascii")
+    with FileLock(v1 / "build" / ".lock"):  # a build holds build/ (in this process: the lock is per open file)
+        busy = deploy(v1, target)
+        verified = deploy(v1, target, "--verify")
+    assert (busy.code, busy.err.splitlines()[-1]) == (1, "bulletin: 另一个 bulletin 命令正在运行（PID 4242）；请等它结束后再试")
+    assert (verified.code, verified.out) == (0, "")
