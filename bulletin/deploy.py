@@ -21,6 +21,7 @@ mix that ``--verify`` reports, and the next deploy completes (the previous manif
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -132,16 +133,27 @@ def safe_path(path: str) -> bool:
     return bool(path) and not path.startswith("/") and all(p not in ("", ".", "..") for p in parts) and "\0" not in path
 
 
-def inside(target: Path, path: str) -> Path:
-    """``target/path``, refused when a folder on the way is a link leading out of the target
-    (someone with write access to the web root must not make the deploy write elsewhere)."""
-    full = target / path
-    if not full.parent.resolve().is_relative_to(target.resolve()):
-        folders = [target.joinpath(*path.split("/")[:n]) for n in range(1, path.count("/") + 1)]
-        link = next((f for f in folders if f.is_symlink()), full.parent)
-        raise DeployError([Finding(str(link), "E354", "网站目录中的这个文件夹是指向网站目录之外的符号链接；"
-                                   "请核对网站目录，删去该链接后重新发布")])
-    return full
+class Inside:
+    """Paths of a local target, refused when a folder on the way is a link leading out of it
+    (someone with write access to the web root must not make the deploy write elsewhere).
+    Each folder is resolved once: a site has a folder per item."""
+
+    def __init__(self, target: Path):
+        self.target = target
+        self.root = target.resolve()
+        self.safe: set[str] = set()
+
+    def __call__(self, path: str) -> Path:
+        full = self.target / path
+        folder = path.rpartition("/")[0]
+        if folder not in self.safe:
+            if not full.parent.resolve().is_relative_to(self.root):
+                folders = [self.target.joinpath(*path.split("/")[:n]) for n in range(1, path.count("/") + 1)]
+                link = next((f for f in folders if f.is_symlink()), full.parent)
+                raise DeployError([Finding(str(link), "E354", "网站目录中的这个文件夹是指向网站目录之外的符号链接；"
+                                           "请核对网站目录，删去该链接后重新发布")])
+            self.safe.add(folder)
+        return full
 
 
 def is_remote(target: str) -> bool:
@@ -232,10 +244,10 @@ def _same(path: Path, entry: FileEntry) -> bool:
     return path.is_file() and not path.is_symlink() and path.stat().st_size == entry.size and sha256_of(path) == entry.sha256
 
 
-def plan_local(record: BuildRecord, old: Manifest | None, target: Path, present: list[str]) -> Plan:
+def plan_local(record: BuildRecord, old: Manifest | None, inside: Inside, present: list[str]) -> Plan:
     plan = Plan()
     for path, entry in record.files.items():
-        full = inside(target, path)
+        full = inside(path)
         if _same(full, entry):
             plan.unchanged += 1
         elif os.path.lexists(full):
@@ -253,9 +265,6 @@ def plan_local(record: BuildRecord, old: Manifest | None, target: Path, present:
 def _copy_checked(source: Path, staged: Path, entry: FileEntry) -> None:
     """Copy one built file into staging, checking its sha256 on the way (the build may not
     change under the deploy's feet)."""
-    import hashlib
-
-    staged.parent.mkdir(parents=True, exist_ok=True)
     h = hashlib.sha256()
     with source.open("rb") as src, staged.open("wb") as dst:
         while chunk := src.read(1 << 20):
@@ -266,24 +275,32 @@ def _copy_checked(source: Path, staged: Path, entry: FileEntry) -> None:
         raise DeployError([Finding(str(source), "E352", "发布过程中构建输出被改动；请重新运行 bulletin build 再发布")])
 
 
-def stage_files(folder: Path, record: BuildRecord, staging: Path, paths: list[str]) -> None:
-    for path in paths:
-        _copy_checked(folder / path, staging / path, record.files[path])
+def stage_files(folder: Path, record: BuildRecord, staging: Path, paths: list[str]) -> dict[str, Path]:
+    """Copy each file into staging under a number (no folder tree to make and remove again)."""
+    staging.mkdir()
+    staged = {path: staging / f"{n:06d}" for n, path in enumerate(paths)}
+    for path, copy in staged.items():
+        _copy_checked(folder / path, copy, record.files[path])
+    return staged
 
 
-def switch_in(staging: Path, target: Path, paths: list[str]) -> None:
+def switch_in(staged: dict[str, Path], inside: Inside) -> None:
     """Rename every staged file into place: each replacement is one rename, never half a file."""
-    for path in _order(paths):
-        destination = inside(target, path)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / path, inside(target, path))
+    made: set[Path] = set()
+    for path in _order(list(staged)):
+        destination = inside(path)
+        if destination.parent not in made:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            made.add(destination.parent)
+        os.replace(staged[path], destination)
 
 
-def remove_files(target: Path, paths: list[str], keep: set[str]) -> None:
+def remove_files(inside: Inside, paths: list[str], keep: set[str]) -> None:
     """Delete what was taken down, then the folders it leaves empty (never a folder still in use)."""
+    target = inside.target
     folders: set[Path] = set()
     for path in paths:
-        inside(target, path).unlink(missing_ok=True)
+        inside(path).unlink(missing_ok=True)
         folders.update(p for p in PurePosixPath(path).parents if str(p) != ".")
     in_use = {str(p) for kept in keep for p in PurePosixPath(kept).parents}
     for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
@@ -304,14 +321,13 @@ def deploy_local(folder: Path, record: BuildRecord, target: Path, site: str) -> 
     staging = target / STAGING
     shutil.rmtree(staging, ignore_errors=True)  # a killed deploy's leftovers
     present = target_files(target)
-    plan = plan_local(record, old, target, present)
-    copies = plan.added + plan.changed
-    stage_files(folder, record, staging, copies)
-    switch_in(staging, target, copies)
+    inside = Inside(target)
+    plan = plan_local(record, old, inside, present)
+    switch_in(stage_files(folder, record, staging, plan.added + plan.changed), inside)
     foreign = sorted(set(plan.foreign_found) | {p for p in (old.foreign if old else []) if p in set(present)})
     manifest = manifest_for(record, site, old, foreign, plan.removed)
     atomic_write(target / MANIFEST, manifest.as_json())
-    remove_files(target, plan.removed, set(record.files) | set(foreign))
+    remove_files(inside, plan.removed, set(record.files) | set(foreign))
     manifest.removing = []
     atomic_write(target / MANIFEST, manifest.as_json())
     shutil.rmtree(staging, ignore_errors=True)
