@@ -371,11 +371,20 @@ def verify_folder(target: Path, label: str, builds: dict[str, BuildRecord | None
         elif _listed_zone(manifest, d.path):
             findings.append(Finding(where, "E361", "发布清单中没有这个文件，它被放进了网站的目录；请核对后删去，"
                                     "或重新运行 bulletin deploy（会把它记为其他文件保留）"))
-    if build is not None and (build.digest != manifest.digest or build.files != manifest.files):
-        findings.append(Finding(f"{label}/{MANIFEST}", "E363",
-                                f"网站上是 {manifest.day} 的构建（{manifest.digest[:12]}），build/ 中是 {build.day} 的构建"
-                                f"（{build.digest[:12]}）；请运行 bulletin deploy 发布最新构建"))
+    if build is not None:
+        findings += _against_build(manifest, build, label)
     return findings
+
+
+def _against_build(manifest: Manifest, build: BuildRecord, label: str) -> list[Finding]:
+    """The manifest against the current build: behind it (one line), or, from the same build,
+    a file whose entry differs (the manifest was edited along with the file it hides)."""
+    if build.digest != manifest.digest:
+        return [Finding(f"{label}/{MANIFEST}", "E363", f"网站上是 {manifest.day} 的构建（{manifest.digest[:12]}），build/ 中是 "
+                        f"{build.day} 的构建（{build.digest[:12]}）；请运行 bulletin deploy 发布最新构建")]
+    return [Finding(f"{label}/{path}", "E363", "发布清单中这个文件与 build/ 中同一次构建的记录不符（清单被改动）；"
+                    "请核对网站目录，重新运行 bulletin deploy")
+            for path in sorted(set(build.files) | set(manifest.files)) if build.files.get(path) != manifest.files.get(path)]
 
 
 # -- rsync destinations ---------------------------------------------------------------------------

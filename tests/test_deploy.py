@@ -357,3 +357,22 @@ def test_deploy_waits_for_a_running_writer_and_verify_does_not(builds, tmp_path,
         verified = deploy(v1, target, "--verify")
     assert (busy.code, busy.err.splitlines()[-1]) == (1, "bulletin: 另一个 bulletin 命令正在运行（PID 4242）；请等它结束后再试")
     assert (verified.code, verified.out) == (0, "")
+
+
+def test_verify_in_the_newsroom_finds_a_file_hidden_by_an_edited_manifest(builds, tmp_path):
+    v1, _ = builds
+    target = tmp_path / "www"
+    assert deploy(v1, target).code == 0
+    page = target / "index.html"
+    page.write_text("defaced", encoding="utf-8")
+    manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        if entry["path"] == "index.html":
+            entry.update(size=7, sha256=sha256_of(page))
+    (target / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    elsewhere = tmp_path / "cron"
+    elsewhere.mkdir()
+    assert deploy(elsewhere, target, "--verify").code == 0  # the target agrees with itself
+    found = deploy(v1, target, "--verify")
+    assert (found.code, found.out) == (1, f"{target}/index.html: error[E363]: 发布清单中这个文件与 build/ 中同一次构建的记录"
+                                          "不符（清单被改动）；请核对网站目录，重新运行 bulletin deploy\n")
