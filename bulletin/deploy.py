@@ -161,8 +161,7 @@ def is_remote(target: str) -> bool:
     return bool(_REMOTE.match(target)) or target.startswith("rsync://")
 
 
-def manifest_for(record: BuildRecord, site: str, old: Manifest | None, foreign: list[str],
-                 removing: list[str]) -> Manifest:
+def manifest_for(record: BuildRecord, site: str, foreign: list[str], removing: list[str]) -> Manifest:
     stamp = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return Manifest(site, record.digest, record.day, stamp, dict(record.files), sorted(foreign), sorted(removing))
 
@@ -237,7 +236,12 @@ def target_files(target: Path) -> list[str]:
     """Files on the target, without the manifest and the deploy's own staging folder."""
     if not target.is_dir():
         return []
-    return [p for p in site_files(target, frozenset({MANIFEST})) if PurePosixPath(p).parts[0] != STAGING]
+    return [p for p in site_files(target, frozenset({MANIFEST})) if not _own_leftover(p)]
+
+
+def _own_leftover(path: str) -> bool:
+    """The staging folder, or a manifest's temporary file left by a killed write."""
+    return PurePosixPath(path).parts[0] == STAGING or (path.startswith(f".{MANIFEST}.") and path.endswith(".tmp"))
 
 
 def _same(path: Path, entry: FileEntry) -> bool:
@@ -320,12 +324,14 @@ def deploy_local(folder: Path, record: BuildRecord, target: Path, site: str) -> 
                                    f"不能再发布{SITE_NAMES[site]}；请换一个目录")])
     staging = target / STAGING
     shutil.rmtree(staging, ignore_errors=True)  # a killed deploy's leftovers
+    for leftover in target.glob(f".{MANIFEST}.*.tmp"):
+        leftover.unlink(missing_ok=True)
     present = target_files(target)
     inside = Inside(target)
     plan = plan_local(record, old, inside, present)
     switch_in(stage_files(folder, record, staging, plan.added + plan.changed), inside)
     foreign = sorted(set(plan.foreign_found) | {p for p in (old.foreign if old else []) if p in set(present)})
-    manifest = manifest_for(record, site, old, foreign, plan.removed)
+    manifest = manifest_for(record, site, foreign, plan.removed)
     atomic_write(target / MANIFEST, manifest.as_json())
     remove_files(inside, plan.removed, set(record.files) | set(foreign))
     manifest.removing = []
@@ -431,7 +437,7 @@ def _remote_files(target: str) -> list[str]:
         parts = line.split(None, 4)
         if len(parts) == 5 and parts[0].startswith("-"):
             files.append(parts[4])
-    return [p for p in files if p != MANIFEST and PurePosixPath(p).parts[0] != STAGING]
+    return [p for p in files if p != MANIFEST and not _own_leftover(p)]
 
 
 def _itemized(out: str) -> tuple[list[str], list[str]]:
@@ -464,7 +470,7 @@ def deploy_remote(folder: Path, record: BuildRecord, target: str, site: str) -> 
         known = set(record.files) | ours | set(old.foreign if old else [])
         plan.foreign_found = sorted(p for p in present if p not in known)
         foreign = sorted(set(plan.foreign_found) | {p for p in (old.foreign if old else []) if p in set(present)})
-        manifest = manifest_for(record, site, old, foreign, plan.removed)
+        manifest = manifest_for(record, site, foreign, plan.removed)
         _put_manifest(work, manifest, target)
         if plan.removed:
             listing = work / "removed.list"
