@@ -16,7 +16,7 @@ a page edited on the server. A deploy therefore:
 Killed while staging, the target serves the previous complete set; killed later, it serves a
 mix that ``--verify`` reports, and the next deploy completes (the previous manifest and the
 ``removing`` list of the new one still name everything to take down). An rsync destination
-(``host:path``) gets the same steps through the system's ``rsync`` (``--delay-updates``).
+(``host:path``) gets the same steps through the system's ``rsync`` (``bulletin.deploy_rsync``).
 """
 
 from __future__ import annotations
@@ -26,14 +26,11 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 
 from bulletin.buildrecord import (
-    RECORD,
     BuildRecord,
     FileEntry,
     RecordError,
@@ -236,10 +233,10 @@ def target_files(target: Path) -> list[str]:
     """Files on the target, without the manifest and the deploy's own staging folder."""
     if not target.is_dir():
         return []
-    return [p for p in site_files(target, frozenset({MANIFEST})) if not _own_leftover(p)]
+    return [p for p in site_files(target, frozenset({MANIFEST})) if not own_leftover(p)]
 
 
-def _own_leftover(path: str) -> bool:
+def own_leftover(path: str) -> bool:
     """The staging folder, or a manifest's temporary file left by a killed write."""
     return PurePosixPath(path).parts[0] == STAGING or (path.startswith(f".{MANIFEST}.") and path.endswith(".tmp"))
 
@@ -258,12 +255,18 @@ def plan_local(record: BuildRecord, old: Manifest | None, inside: Inside, presen
             plan.changed.append(path)
         else:
             plan.added.append(path)
+    return plan
+
+
+def take_stock(plan: Plan, record: BuildRecord, old: Manifest | None, present: list[str]) -> list[str]:
+    """Fill in what goes (files the previous manifest made bulletin's that this build lacks) and
+    the foreign files met for the first time; return every foreign file still on the target."""
     ours = old.ours() if old else set()
+    before = set(old.foreign) if old else set()
     on_target = set(present)
     plan.removed = sorted(p for p in ours if p not in record.files and p in on_target)
-    known = set(record.files) | ours | set(old.foreign if old else [])
-    plan.foreign_found = sorted(p for p in present if p not in known)
-    return plan
+    plan.foreign_found = sorted(p for p in present if p not in record.files and p not in ours and p not in before)
+    return sorted(set(plan.foreign_found) | (before & on_target))
 
 
 def _copy_checked(source: Path, staged: Path, entry: FileEntry) -> None:
@@ -330,7 +333,7 @@ def deploy_local(folder: Path, record: BuildRecord, target: Path, site: str) -> 
     inside = Inside(target)
     plan = plan_local(record, old, inside, present)
     switch_in(stage_files(folder, record, staging, plan.added + plan.changed), inside)
-    foreign = sorted(set(plan.foreign_found) | {p for p in (old.foreign if old else []) if p in set(present)})
+    foreign = take_stock(plan, record, old, present)
     manifest = manifest_for(record, site, foreign, plan.removed)
     atomic_write(target / MANIFEST, manifest.as_json())
     remove_files(inside, plan.removed, set(record.files) | set(foreign))
@@ -391,110 +394,6 @@ def _against_build(manifest: Manifest, build: BuildRecord, label: str) -> list[F
     return [Finding(f"{label}/{path}", "E363", "发布清单中这个文件与 build/ 中同一次构建的记录不符（清单被改动）；"
                     "请核对网站目录，重新运行 bulletin deploy")
             for path in sorted(set(build.files) | set(manifest.files)) if build.files.get(path) != manifest.files.get(path)]
-
-
-# -- rsync destinations ---------------------------------------------------------------------------
-
-
-def _rsync() -> str:
-    found = shutil.which("rsync")
-    if found is None:
-        raise DeployError([Finding("rsync", "E356", "发布到 主机:路径 需要 rsync；请安装 rsync（apt-get install rsync）"
-                                   "，或把网站目录挂载到本机后写本地路径")])
-    return found
-
-
-def _remote(target: str, path: str = "") -> str:
-    base = target if target.endswith(("/", ":")) else target + "/"
-    return base + path
-
-
-def _run(args: list[str], target: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([_rsync(), *args], capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    if result.returncode != 0:
-        detail = (result.stderr.strip().splitlines() or [f"退出码 {result.returncode}"])[-1]
-        raise DeployError([Finding(target, "E356", f"rsync 失败：{detail}；请检查主机名、路径、ssh 登录和磁盘空间。"
-                                   "网站上已有的文件保持原样，修好后重新运行 bulletin deploy")])
-    return result
-
-
-def _remote_manifest(target: str, work: Path) -> Manifest | None:
-    """The target's manifest, fetched; None when it has none (rsync: 'No such file', exit 23)."""
-    result = subprocess.run([_rsync(), "-q", _remote(target, MANIFEST), str(work / MANIFEST)],
-                            capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    if result.returncode == 23 and "No such file" in result.stderr:
-        return None
-    if result.returncode != 0:
-        _run(["-q", _remote(target, MANIFEST), str(work / MANIFEST)], target)  # raises with the message
-    return read_manifest((work / MANIFEST).read_text(encoding="utf-8"), _remote(target, MANIFEST))
-
-
-def _remote_files(target: str) -> list[str]:
-    """Files on the target as ``rsync --list-only`` names them."""
-    out = _run(["-r", "--list-only", "--no-human-readable", _remote(target)], target).stdout
-    files = []
-    for line in out.splitlines():
-        parts = line.split(None, 4)
-        if len(parts) == 5 and parts[0].startswith("-"):
-            files.append(parts[4])
-    return [p for p in files if p != MANIFEST and not _own_leftover(p)]
-
-
-def _itemized(out: str) -> tuple[list[str], list[str]]:
-    """Added and changed files from rsync's ``%i|%n`` lines (``>f+++++++++|a`` is a new file)."""
-    added, changed = [], []
-    for line in out.splitlines():
-        flags, _, name = line.partition("|")
-        if flags.startswith((">f", "<f")):
-            (added if "+++" in flags else changed).append(name)
-    return added, changed
-
-
-def deploy_remote(folder: Path, record: BuildRecord, target: str, site: str) -> Plan:
-    """The same steps as ``deploy_local`` through rsync; updates are renamed in at the end
-    (``--delay-updates``), the manifest goes last, then the deletions."""
-    with tempfile.TemporaryDirectory(prefix="bulletin-deploy-") as tmp:
-        work = Path(tmp)
-        old = _remote_manifest(target, work)
-        if old is not None and old.site != site:
-            raise DeployError([Finding(_remote(target, MANIFEST), "E355", f"该目录发布的是{SITE_NAMES.get(old.site, old.site)}"
-                                       f"，不能再发布{SITE_NAMES[site]}；请换一个目录")])
-        copied = _run(["-r", "--checksum", "--delay-updates", "--chmod=D755,F644", "--out-format=%i|%n",
-                       f"--exclude=/{RECORD}", f"{folder}/", _remote(target)], target)
-        plan = Plan()
-        plan.added, plan.changed = (sorted(p) for p in _itemized(copied.stdout))
-        plan.unchanged = len(record.files) - len(plan.added) - len(plan.changed)
-        present = _remote_files(target)
-        ours = old.ours() if old else set()
-        plan.removed = sorted(p for p in ours if p not in record.files and p in set(present))
-        known = set(record.files) | ours | set(old.foreign if old else [])
-        plan.foreign_found = sorted(p for p in present if p not in known)
-        foreign = sorted(set(plan.foreign_found) | {p for p in (old.foreign if old else []) if p in set(present)})
-        manifest = manifest_for(record, site, foreign, plan.removed)
-        _put_manifest(work, manifest, target)
-        if plan.removed:
-            listing = work / "removed.list"
-            listing.write_bytes(b"\0".join(p.encode() for p in plan.removed) + b"\0")
-            empty = work / "empty"  # the removed files' folders without the files: rsync deletes just those
-            for path in plan.removed:
-                (empty / path).parent.mkdir(parents=True, exist_ok=True)
-            _run(["-r", "--from0", f"--files-from={listing}", "--delete-missing-args", f"{empty}/", _remote(target)], target)
-        manifest.removing = []
-        _put_manifest(work, manifest, target)
-    return plan
-
-
-def _put_manifest(work: Path, manifest: Manifest, target: str) -> None:
-    path = work / MANIFEST
-    path.write_text(manifest.as_json(), encoding="utf-8")
-    _run(["--chmod=F644", str(path), _remote(target, MANIFEST)], target)
-
-
-def verify_remote(target: str, builds: dict[str, BuildRecord | None] | None = None) -> list[Finding]:
-    """Fetch the target into a temporary folder (rsync) and verify that copy."""
-    with tempfile.TemporaryDirectory(prefix="bulletin-verify-") as tmp:
-        _run(["-r", f"--exclude=/{STAGING}", _remote(target), f"{tmp}/"], target)
-        return verify_folder(Path(tmp), target.rstrip("/"), builds)
 
 
 def built_record(folder: Path) -> BuildRecord | None:

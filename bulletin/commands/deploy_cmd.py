@@ -26,13 +26,12 @@ from bulletin.deploy import (
     Plan,
     built_record,
     deploy_local,
-    deploy_remote,
     is_remote,
     ready_build,
     target_problem,
     verify_folder,
-    verify_remote,
 )
+from bulletin.deploy_rsync import deploy_remote, verify_remote
 from bulletin.runlock import writer_lock
 
 
