@@ -332,14 +332,16 @@ def deploy_local(folder: Path, record: BuildRecord, target: Path, site: str) -> 
     present = target_files(target)
     inside = Inside(target)
     plan = plan_local(record, old, inside, present)
-    switch_in(stage_files(folder, record, staging, plan.added + plan.changed), inside)
-    foreign = take_stock(plan, record, old, present)
-    manifest = manifest_for(record, site, foreign, plan.removed)
-    atomic_write(target / MANIFEST, manifest.as_json())
-    remove_files(inside, plan.removed, set(record.files) | set(foreign))
-    manifest.removing = []
-    atomic_write(target / MANIFEST, manifest.as_json())
-    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        switch_in(stage_files(folder, record, staging, plan.added + plan.changed), inside)
+        foreign = take_stock(plan, record, old, present)
+        manifest = manifest_for(record, site, foreign, plan.removed)
+        atomic_write(target / MANIFEST, manifest.as_json())
+        remove_files(inside, plan.removed, set(record.files) | set(foreign))
+        manifest.removing = []
+        atomic_write(target / MANIFEST, manifest.as_json())
+    finally:  # a full disk or a refused write: no half-copied staging stays behind
+        shutil.rmtree(staging, ignore_errors=True)
     return plan
 
 

@@ -376,3 +376,26 @@ def test_verify_in_the_newsroom_finds_a_file_hidden_by_an_edited_manifest(builds
     found = deploy(v1, target, "--verify")
     assert (found.code, found.out) == (1, f"{target}/index.html: error[E363]: 发布清单中这个文件与 build/ 中同一次构建的记录"
                                           "不符（清单被改动）；请核对网站目录，重新运行 bulletin deploy\n")
+
+
+def test_a_full_disk_while_copying_leaves_the_served_set_and_no_staging(builds, tmp_path, monkeypatch):
+    import bulletin.deploy as deploy_module
+
+    v1, v2 = builds
+    target = tmp_path / "www"
+    assert deploy(v1, target).code == 0
+    before = snapshot(target)
+    real = deploy_module._copy_checked
+    calls = []
+
+    def full(source, staged, entry):
+        calls.append(source)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device", str(staged))
+        real(source, staged, entry)
+
+    monkeypatch.setattr(deploy_module, "_copy_checked", full)
+    result = deploy(v2, target)
+    assert result.code == 1
+    assert result.err.startswith(f"bulletin: 无法写入 {target}/{STAGING}/000001：磁盘空间已满；请腾出磁盘空间后重试。")
+    assert snapshot(target) == before and not (target / STAGING).exists()
