@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from bulletin.check import run_check
+from bulletin.buildrecord import has_record, write_record
+from bulletin.check import CheckResult, run_check
 from bulletin.errors import BUILD_FAILURES
 from bulletin.fingerprint import PartRecord, assets_digest, notices_digest, pdf_digest, site_digest
 from bulletin.followups import followup_view
@@ -28,6 +29,7 @@ from bulletin.views import INTRANET, PUBLIC, print_view, site_view
 from bulletin.write import STAGING, WRITE_ERRORS, atomic_write, fresh_staging, swap_in, write_failure
 
 PARTS = ("notices", "pdf", "site", "intranet")
+SITE_PARTS = {"site": PUBLIC, "intranet": INTRANET}
 
 
 class Progress:
@@ -51,6 +53,7 @@ class Built:
     written: list[str] = field(default_factory=list)
     digests: dict[str, str] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
+    day: str = ""  # the day of the build, for the sites' build records
 
     def wrote(self, part: str, digest: str) -> None:
         self.written.append(part)
@@ -159,18 +162,40 @@ class SitePart(Part):
     def digest(self) -> str:
         return site_digest(self.view, self.extra, self.job.assets)
 
+    def unchanged(self, record: PartRecord, digest: str) -> bool:
+        """Unchanged, and carrying its build record (a site of an older bulletin has none)."""
+        return super().unchanged(record, digest) and has_record(self.job.cache.parent / self.name)
+
     def render(self, staging: Path) -> None:
         from bulletin.site import build_site
-        from bulletin.site.leakgate import forbidden_strings, personal_guard
 
         job = self.job
         job.progress(f"{'公众网站' if self.name == 'site' else '内网网站'} …")
-        # The gate's forbidden strings come from the newsroom, not the view: it catches a view's bug.
-        forbidden = forbidden_strings(job.newsroom, self.audience)
-        if job.gate is not None:
-            forbidden = list(dict.fromkeys(forbidden + forbidden_strings(job.gate, self.audience)))
+        forbidden, personal = site_gate(job.newsroom, self.audience, job.gate)
         build_site(self.view, staging / self.name, job.cache, self.extra, root=job.newsroom.root,
-                   forbidden=forbidden, personal=personal_guard(job.newsroom, self.audience))
+                   forbidden=forbidden, personal=personal)
+
+
+def site_gate(newsroom: Newsroom, audience: str, gate: Newsroom | None = None):
+    """The leak gate's forbidden strings and personal-data guard for one site (build and deploy).
+
+    The forbidden strings come from the newsroom, not the view: the gate catches a view's bug.
+    """
+    from bulletin.site.leakgate import forbidden_strings, personal_guard
+
+    forbidden = forbidden_strings(newsroom, audience)
+    if gate is not None:
+        forbidden = list(dict.fromkeys(forbidden + forbidden_strings(gate, audience)))
+    return forbidden, personal_guard(newsroom, audience)
+
+
+def current_site_digest(newsroom: Newsroom, part: str, cache: Path) -> str | None:
+    """The input digest a build of ``part`` would have now, or None when the intranet's notice
+    pages are not those of the newsroom as it is (the notices were not rebuilt since)."""
+    job = Job(newsroom, cache / STAGING, cache, Progress(quiet=True), None)
+    if part == "intranet" and job.remembered_notice_pages() is None:
+        return None
+    return SitePart(job, part).digest()
 
 
 BUILD_ORDER = ("pdf", "notices", "site", "intranet")
@@ -242,7 +267,7 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
     alone; the leak gate then also forbids every stored record's strings.
     """
     record = PartRecord(cache)
-    built = Built()
+    built = Built(day=newsroom.today.isoformat())
     job = Job(newsroom, staging, cache, progress, gate)
     try:
         for name in (n for n in BUILD_ORDER if n in parts):
@@ -271,11 +296,31 @@ def _swap(build_dir: Path, staging: Path, cache: Path, built: Built) -> None:
     record = PartRecord(cache)
     if built.written:
         record.save({part: "" for part in built.written})
+    for part in built.written:  # each site carries its build record, swapped in with it (bulletin.buildrecord)
+        if part in SITE_PARTS and part in built.digests and (staging / part).is_dir():
+            write_record(staging / part, part, built.digests[part], built.day)
     swap_in(build_dir, staging, built.written)
     try:
         record.save(built.digests)
     except OSError:
         pass  # the new outputs are in place and complete; unrecorded, they are rebuilt next time
+
+
+def build_jobs(root: Path, result: CheckResult, parts: tuple[str, ...]
+               ) -> list[tuple[Path, Newsroom, tuple[str, ...], Newsroom | None]]:
+    """(build folder, newsroom it is made from, parts, gate newsroom) of each build folder.
+
+    The newsroom's build/ comes first, made from the networked newsroom with the issues it
+    prints; with a store present, the complete newsroom is its gate, and the store's build/
+    prints the store's issues.
+    """
+    store = result.store
+    beside = store is not None and store.present
+    jobs = [(root / "build", networked(result.sources, result.newsroom, store), parts, result.newsroom if beside else None)]
+    if beside and "pdf" in parts:
+        jobs.append((store.build_dir, result.newsroom, ("pdf",), None))
+    return [(build_dir, replace(newsroom, issues=[i for i in newsroom.issues if printed_dir(root, store, i) == build_dir]),
+             wanted, gate) for build_dir, newsroom, wanted, gate in jobs]
 
 
 def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = False,
@@ -292,21 +337,16 @@ def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = F
     if not result.ok:
         print(f"有 {len(result.errors)} 个错误，未构建；build/ 保持原样", file=sys.stderr)
         return 1
-    store = result.store
-    beside = store is not None and store.present
-    jobs = [(root / "build", networked(result.sources, result.newsroom, store), parts, result.newsroom if beside else None)]
-    if beside and "pdf" in parts:
-        jobs.append((store.build_dir, result.newsroom, ("pdf",), None))
+    jobs = build_jobs(root, result, parts)
     progress = Progress(quiet)
     done = []
     try:
         for build_dir, newsroom, wanted, gate in jobs:
-            printed = [i for i in newsroom.issues if printed_dir(root, store, i) == build_dir]
             staging = fresh_staging(build_dir)
             cache = build_dir / ".cache"
             cache.mkdir(exist_ok=True)
             beside_store = {"gate": gate} if gate is not None else {}
-            built = build_parts(replace(newsroom, issues=printed), staging, cache, wanted, progress, **beside_store)
+            built = build_parts(newsroom, staging, cache, wanted, progress, **beside_store)
             done.append((build_dir, staging, cache, built))
         for build_dir, staging, cache, built in done:
             _swap(build_dir, staging, cache, built)

@@ -20,6 +20,7 @@ from pathlib import Path
 from bulletin import __version__
 from bulletin.dates import build_day
 from bulletin.errors import Busy, UsageError
+from bulletin.load import is_newsroom
 from bulletin.runlock import WRITERS, writer_lock
 from bulletin.write import WRITE_ERRORS, write_failure
 
@@ -74,6 +75,7 @@ COMMANDS: dict[str, str] = {
     "build": "构建网站、PDF 和通报",
     "scores": "考核得分表",
     "move-classified": "把涉密稿件和期刊移入涉密库",
+    "deploy": "把网站发布到网站目录，或核对网站是否被改动",
 }
 
 
@@ -129,11 +131,6 @@ def _declare(name: str, sub: argparse.ArgumentParser) -> None:
 OUTSIDE_NEWSROOM = {"schema", "doctor"}  # they read no newsroom and write nothing
 
 
-def is_newsroom(root: Path) -> bool:
-    """A newsroom has units.yaml or content/; anywhere else no command may write (not even a cache)."""
-    return (root / "units.yaml").exists() or (root / "content").is_dir()
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run one command; a closed output pipe (``check --format json | head -1``) ends quietly."""
     try:
@@ -158,7 +155,8 @@ def _main(argv: list[str] | None) -> int:
     if not root.is_dir():
         print(f"bulletin: 用法错误：--root {args.root} 不是一个目录", file=sys.stderr)
         return 2
-    if args.command not in OUTSIDE_NEWSROOM and not is_newsroom(root):
+    reads_newsroom = args.command not in OUTSIDE_NEWSROOM and not (args.command == "deploy" and args.verify)
+    if reads_newsroom and not is_newsroom(root):
         print(f"bulletin: 这里不是新闻室：{root.resolve()} 中既没有 units.yaml 也没有 content/；"
               "请用 --root 指向新闻室目录，或先从示例新闻室复制一份（见 README.md）", file=sys.stderr)
         return 1

@@ -210,3 +210,8 @@ def load_sources(root: Path, cache: DigestCache | None = None) -> Sources:
         elif attr != "assignments":
             sources.problems.append(Problem(rel, 1, "E001", f"缺少 {rel}；请从示例新闻室复制一份并按本单位修改"))
     return sources
+
+
+def is_newsroom(root: Path) -> bool:
+    """A newsroom has units.yaml or content/; anywhere else no command may write (not even a cache)."""
+    return (root / "units.yaml").exists() or (root / "content").is_dir()
