@@ -6,6 +6,7 @@ must refuse to work on a newsroom with errors (build, publish, issue).
 
 from __future__ import annotations
 
+import difflib
 import gc
 import re
 from collections.abc import Iterator
@@ -187,6 +188,12 @@ def _unit_name_hint(newsroom: Newsroom) -> str:
     return "、".join(ids) + ("等" if len(newsroom.units) > 6 else "")
 
 
+def nearest(value: str, known) -> str:
+    """``您是否想写 xfj？`` for the closest known id (a typo's likely intent), else ""."""
+    guess = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+    return f"您是否想写 {guess[0]}？" if guess else ""
+
+
 def _report_problems(newsroom: Newsroom, r: Report) -> list[Problem]:
     p: list[Problem] = []
     path, line = r.src.path, r.src.line
@@ -200,16 +207,16 @@ def _report_problems(newsroom: Newsroom, r: Report) -> list[Problem]:
             folder = r.src.origin + "content/" + expected.replace("-", "/")
             p.append(Problem(path, line("submitted"), "E217", f"收稿时间在 {expected}，稿件应放在 {folder}/ 目录下"))
     if r.unit is not None and r.unit not in newsroom.units:
-        p.append(Problem(path, line("unit"), "E203", f"单位 {r.unit} 不在 units.yaml 中；可用的单位有 {_unit_name_hint(newsroom)}"))
+        p.append(Problem(path, line("unit"), "E203", f"单位 {r.unit} 不在 units.yaml 中；{nearest(r.unit, newsroom.units)}可用的单位有 {_unit_name_hint(newsroom)}"))
     for i, co in enumerate(r.co_units):
         if co == r.unit:
             p.append(Problem(path, line("co_units", i), "E204", f"联合报送单位 {co} 就是报送单位本身；请从 co_units 中删去"))
         elif co not in newsroom.units:
-            p.append(Problem(path, line("co_units", i), "E204", f"联合报送单位 {co} 不在 units.yaml 中；请写 units.yaml 中的单位 id"))
+            p.append(Problem(path, line("co_units", i), "E204", f"联合报送单位 {co} 不在 units.yaml 中；{nearest(co, newsroom.units)}请写 units.yaml 中的单位 id"))
     if r.follows is not None and r.follows not in newsroom.reports:
-        p.append(Problem(path, line("follows"), "E205", f"续报所接的稿件 {r.follows} 不存在；请写前一篇报告的 id"))
+        p.append(Problem(path, line("follows"), "E205", f"续报所接的稿件 {r.follows} 不存在；{nearest(r.follows, newsroom.reports)}请写前一篇报告的 id"))
     if r.assignment is not None and r.assignment not in newsroom.assignments:
-        p.append(Problem(path, line("assignment"), "E206", f"约稿 {r.assignment} 不在 issues/assignments.yaml 中；请核对约稿 id"))
+        p.append(Problem(path, line("assignment"), "E206", f"约稿 {r.assignment} 不在 issues/assignments.yaml 中；{nearest(r.assignment, newsroom.assignments)}请核对约稿 id"))
     if r.classified and r.secrecy_term is None:
         p.append(Problem(path, line("classification"), "E212", f"密级为{r.classification}的稿件须写保密期限，例如 secrecy_term: 1年"))
     if r.category == "紧急" and r.event_time is None and "event_time" not in r.src.lines:
@@ -228,14 +235,16 @@ def _level_problems(newsroom: Newsroom, r: Report) -> list[Problem]:
         if a.level is not None and a.level not in adoption_levels:
             p.append(
                 Problem(r.src.path, r.src.line("adopted", i, "level"), "E215",
-                        f"采用级别 {a.level} 不在 scoring.yaml 的 adoption 中；可写：{'、'.join(adoption_levels)}")
+                        f"采用级别 {a.level} 不在 scoring.yaml 的 adoption 中；{nearest(a.level, adoption_levels)}"
+                        f"可写：{enums.both(enums.LEVEL, adoption_levels)}")
             )
     instruction_levels = list(newsroom.scoring.table("instruction"))
     for i, ins in enumerate(r.instructions):
         if ins.level is not None and ins.level not in instruction_levels:
             p.append(
                 Problem(r.src.path, r.src.line("instructions", i, "level"), "E215",
-                        f"批示级别 {ins.level} 不在 scoring.yaml 的 instruction 中；可写：{'、'.join(instruction_levels)}")
+                        f"批示级别 {ins.level} 不在 scoring.yaml 的 instruction 中；{nearest(ins.level, instruction_levels)}"
+                        f"可写：{enums.both(enums.LEVEL, instruction_levels)}")
             )
     return p
 
@@ -317,7 +326,7 @@ def _issue_problems(newsroom: Newsroom) -> list[Problem]:
                 if actual is not None and actual != expected:
                     p.append(Problem(path, line(key), "E209", f"{key} 写的是 {actual}，但文件路径表示 {expected}；请使两者一致"))
         if issue.series is not None and issue.series not in newsroom.series:
-            p.append(Problem(path, line("series"), "E208", f"刊物 {issue.series} 不在 issues/series.yaml 中；可用的有 {'、'.join(newsroom.series)}"))
+            p.append(Problem(path, line("series"), "E208", f"刊物 {issue.series} 不在 issues/series.yaml 中；{nearest(issue.series, newsroom.series)}可用的有 {'、'.join(newsroom.series)}"))
         if issue.series in newsroom.series and issue.number is not None:
             continuous = newsroom.series[issue.series].numbering == "continuous"
             key = (issue.series, None if continuous else issue.year, issue.number)
@@ -345,7 +354,7 @@ def _issue_item_problems(issue: Issue, newsroom: Newsroom) -> list[Problem]:
         seen.add(item.id)
         report = newsroom.reports.get(item.id)
         if report is None:
-            p.append(Problem(path, item.line, "E207", f"稿件 {item.id} 不存在；请核对 content/ 中的稿件 id"))
+            p.append(Problem(path, item.line, "E207", f"稿件 {item.id} 不存在；{nearest(item.id, newsroom.reports)}请核对 content/ 中的稿件 id"))
             continue
         if report.status == "不采用":
             p.append(Problem(path, item.line, "E220", f"稿件 {item.id} 已标为不采用；请从本期删去，或把稿件状态改为拟采用"))
@@ -368,7 +377,7 @@ def _assignment_problems(newsroom: Newsroom) -> list[Problem]:
         if isinstance(a.units, list):
             for i, uid in enumerate(a.units):
                 if uid not in newsroom.units:
-                    p.append(Problem(a.src.path, a.src.line("units", i), "E222", f"约稿单位 {uid} 不在 units.yaml 中；请写单位 id，或写 all"))
+                    p.append(Problem(a.src.path, a.src.line("units", i), "E222", f"约稿单位 {uid} 不在 units.yaml 中；{nearest(uid, newsroom.units)}请写单位 id，或写 all"))
         if a.issued and a.due and a.due < a.issued:
             p.append(Problem(a.src.path, a.src.line("due"), "E107", f"截止日期 {a.due} 早于下发日期 {a.issued}；请核对"))
     return p

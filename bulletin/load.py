@@ -15,6 +15,7 @@ from typing import Any
 from bulletin.cache import DigestCache, digest
 from bulletin.problems import Problem
 from bulletin.special import SpecialFile, open_regular
+from bulletin.yamlhints import comment_warnings
 from bulletin.yamlsrc import Path, YamlProblem
 from bulletin.yamlsrc import load as load_yaml
 
@@ -34,6 +35,7 @@ class Doc:
     digest_source: bytes = b""
     key: bytes = b""  # digest of the file's bytes, for caches
     origin: str = ""  # "" for the newsroom; the classified store's path prefix (bulletin.store)
+    warnings: list[Problem] = field(default_factory=list)  # slips that parse (bulletin.yamlhints)
 
 
 @dataclass
@@ -140,16 +142,19 @@ def load_report(root: FsPath, rel: str, cache: DigestCache | None = None) -> Doc
     key = digest(raw) if cache is not None else b""
     hit = cache.get(key) if cache is not None else None
     if hit is not None:
-        data, lines, body, body_line = hit
-        return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key)
+        data, lines, body, body_line, hints = hit
+        warnings = [Problem(rel, line, code, message) for line, code, message in hints]
+        return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key, warnings=warnings)
     text = _decode(rel, raw)
     front, body, body_line = split_front_matter(rel, text)
     data, lines = _parse(rel, front, 2)
     if not isinstance(data, dict):
         raise LoadProblem(Problem(rel, 2, "E007", "front matter 应是“键: 值”的映射，例如 id: 2026-03-nyj-004"))
+    hints = [(h.line, h.code, h.message) for h in comment_warnings(front, 2)]
     if cache is not None:
-        cache.put(key, (data, lines, body, body_line))
-    return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key)
+        cache.put(key, (data, lines, body, body_line, hints))
+    warnings = [Problem(rel, line, code, message) for line, code, message in hints]
+    return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key, warnings=warnings)
 
 
 def _walk(root: FsPath, top: str, suffix: str) -> list[str]:
@@ -192,6 +197,7 @@ def load_records(sources: Sources, folder: FsPath, prefix: str = "", cache: Dige
             doc = _try(sources, loader, prefix + rel, *((cache,) if loader is load_report else ()))
             if doc is not None:
                 doc.origin = prefix
+                sources.problems += doc.warnings
                 found.append(doc)
 
 

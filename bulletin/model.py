@@ -347,7 +347,8 @@ def _report(doc: Doc) -> Report:
     d = doc.data
     given = enums.canonical(enums.CLASSIFICATION, d.get("classification"))
     adopted = [
-        Adoption(_str(a.get("level")), _str(a.get("publication")), to_date(a.get("date")), _str(a.get("kind")) or "default")
+        Adoption(enums.keyed(enums.LEVEL, a.get("level")), _str(a.get("publication")), to_date(a.get("date")),
+                 enums.keyed(enums.PUBLICATION_KIND, a.get("kind")) or "default")
         for a in _dicts(d.get("adopted"))
     ]
     instructions = []
@@ -357,7 +358,8 @@ def _report(doc: Doc) -> Report:
             FollowUp(_str(fu.get("owner")), to_date(fu.get("due")), fu.get("done") is True) if isinstance(fu, dict) else None
         )
         instructions.append(
-            Instruction(_str(raw.get("leader")), _str(raw.get("level")), to_date(raw.get("date")), str(raw.get("text") or ""), follow_up)
+            Instruction(_str(raw.get("leader")), enums.keyed(enums.LEVEL, raw.get("level")), to_date(raw.get("date")),
+                        str(raw.get("text") or ""), follow_up)
         )
     stem = doc.path.rsplit("/", 1)[-1][: -len(".md")]
     return Report(

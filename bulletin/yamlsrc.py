@@ -21,6 +21,8 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from yaml.constructor import SafeConstructor
+
+from bulletin.yamlhints import diagnose, fallback
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 MAX_DEPTH = 40
@@ -118,8 +120,10 @@ def load(text: str, first_line: int = 1) -> tuple[Any, dict[Path, int]]:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise YamlProblem("E003", _mark_line(exc, first_line), f"YAML 语法错误：{problem}；请检查缩进、冒号和引号") from None
+        # Never the parser's English: the editor's slip in Chinese, at the line where it is.
+        line = _mark_line(exc, first_line)
+        hint = diagnose(text, first_line, line) or fallback(getattr(exc, "problem", None), line)
+        raise YamlProblem(hint.code, hint.line, hint.message) from None
     except RecursionError:
         raise YamlProblem("E008", first_line, f"嵌套过深，请简化结构（不超过 {MAX_DEPTH} 层）") from None
     if node is None:
