@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path as FsPath
 
 from bulletin import enums, schema
@@ -219,7 +219,7 @@ def _report_problems(newsroom: Newsroom, r: Report) -> list[Problem]:
         p.append(Problem(path, line("assignment"), "E206", f"约稿 {r.assignment} 不在 issues/assignments.yaml 中；{nearest(r.assignment, newsroom.assignments)}请核对约稿 id"))
     if r.classified and r.secrecy_term is None:
         p.append(Problem(path, line("classification"), "E212", f"密级为{r.classification}的稿件须写保密期限，例如 secrecy_term: 1年"))
-    if r.category == "紧急" and r.event_time is None and "event_time" not in r.src.lines:
+    if r.category == "紧急" and not r.continues_chain and r.event_time is None and "event_time" not in r.src.lines:
         p.append(Problem(path, line("category"), "E213", "紧急信息须写事件发生或获知时间，例如 event_time: 2026-03-09T08:10:00+08:00"))
     if r.status == "不采用" and r.reject_reason is None:
         p.append(Problem(path, line("status"), "E214", "不采用的稿件须写原因，例如 reject_reason: 内容与已编发信息重复"))
@@ -271,17 +271,32 @@ def _report_warnings(newsroom: Newsroom, r: Report) -> list[Problem]:
             p.append(Problem(path, line("author"), "W002", f"作者 {r.author} 不是{unit.name}在 {day} 的备案信息员（{officer.name}）；请核对作者或更新备案"))
         if not unit.active:
             p.append(Problem(path, line("unit"), "W003", f"{unit.name}已停用；请确认报送单位是否正确"))
+    p += _tag_problems(r)
     opening = first_paragraph(r.body)
     vague = VAGUE_TIME.search(opening)
     if vague:
         offset = r.body[: r.body.find(opening)].count("\n") if opening in r.body else 0
         p.append(Problem(path, r.body_line + offset, "W004", f"首段使用了模糊时间词“{vague[0]}”；请写明具体日期，如“3月8日”"))
-    if r.category == "紧急" and r.event_time and r.submitted:
-        window = newsroom.scoring.urgent_window_hours
-        if r.submitted - r.event_time > timedelta(hours=window):
-            hours = (r.submitted - r.event_time).total_seconds() / 3600
-            p.append(Problem(path, line("submitted"), "W005", f"紧急信息在事件发生 {hours:.1f} 小时后才报送，超过 {window:g} 小时时限"))
+    window = newsroom.scoring.urgent_window_hours
+    hours = r.late_hours(window)
+    if hours is not None:
+        p.append(Problem(path, line("submitted"), "W005", f"紧急信息在事件发生 {hours:.1f} 小时后才报送，超过 {window:g} 小时时限"))
     return p
+
+
+TAG_SEPARATORS = re.compile(r"[，、]")
+
+
+def _tag_problems(r: Report) -> list[Problem]:
+    """``tags: [信访，矛盾纠纷]`` is one tag to YAML (only the ASCII comma separates)."""
+    found = []
+    for i, tag in enumerate(r.tags):
+        if TAG_SEPARATORS.search(tag):
+            parts = [t.strip() for t in TAG_SEPARATORS.split(tag) if t.strip()]
+            found.append(Problem(r.src.path, r.src.line("tags", i), "W301",
+                                 f"标签“{tag}”中有中文逗号或顿号，YAML 把它读成了一个标签；"
+                                 f"若是 {len(parts)} 个标签，请用半角逗号分开：tags: [{', '.join(parts)}]"))
+    return found
 
 
 def _follow_cycles(newsroom: Newsroom) -> list[Problem]:

@@ -87,15 +87,18 @@ def _arguments(name: str, sub: argparse.ArgumentParser) -> None:
     elif name == "schema":
         sub.add_argument("kind", choices=["report", "issue", "series", "units", "assignments", "scoring"])
     elif name == "new":
-        sub.add_argument("--unit", required=True)
+        sub.add_argument("--unit", default=None, help="报送单位 id（续报不写时沿用前一篇的单位）")
         sub.add_argument("--title", required=True)
-        sub.add_argument("--category", default="动态")
+        sub.add_argument("--category", default=None, help="类别（默认：动态；续报沿用前一篇）")
         sub.add_argument("--classification", default=None)
         sub.add_argument("--signed-off-by", default=None, help="审签领导，如“副局长 陈立”")
+        sub.add_argument("--follows", default=None, metavar="ID", help="写续报：所接的稿件 id")
+        sub.add_argument("--event-time", default=None, help="事件发生或获知时间，如 2026-11-05T09:30")
+        sub.add_argument("--assignment", default=None, help="所答约稿 id")
     elif name == "import":
-        sub.add_argument("file")
+        sub.add_argument("files", nargs="+", metavar="FILE_OR_DIR")
         sub.add_argument("--unit", required=True)
-        sub.add_argument("--category", default="动态")
+        sub.add_argument("--category", default=None)
         sub.add_argument("--classification", default=None, help="密级；秘密及以上写入涉密库")
         sub.add_argument("--signed-off-by", default=None, help="审签领导；不写时取 Word 中“签发人：”一行")
     elif name == "issue":

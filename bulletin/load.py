@@ -157,7 +157,23 @@ def load_report(root: FsPath, rel: str, cache: DigestCache | None = None) -> Doc
     return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key, warnings=warnings)
 
 
-def _walk(root: FsPath, top: str, suffix: str) -> list[str]:
+# Text files an editor may have meant as reports: refused with the name to use.
+MISNAMED = (".markdown", ".txt", ".mdown", ".mkd")
+
+
+def misnamed(name: str) -> bool:
+    """``x.MD``, ``x.markdown``, ``x.txt``: not read as reports, so check says so. Editor
+    backups (``x.md~``, ``x.md.swp``, ``x.md.bak``, ``x.md.orig``) end otherwise and stay quiet."""
+    lower = name.lower()
+    return not name.startswith(".") and (lower.endswith(".md") and not name.endswith(".md") or lower.endswith(MISNAMED))
+
+
+def _misnamed_problem(rel: str) -> Problem:
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return Problem(rel, 1, "E307", f"扩展名须为 .md（小写），这个文件不会被当作稿件读取；请改名为 {stem}.md")
+
+
+def _walk(root: FsPath, top: str, suffix: str, refused: list[Problem] | None = None) -> list[str]:
     """Relative posix paths of files (and misplaced folders) ending in ``suffix`` under ``top``."""
     base = root / top
     found: list[str] = []
@@ -169,6 +185,8 @@ def _walk(root: FsPath, top: str, suffix: str) -> list[str]:
         for name in sorted(filenames):
             if name.endswith(suffix) and not name.startswith("."):
                 found.append(f"{rel_dir}/{name}")
+            elif refused is not None and misnamed(name):
+                refused.append(_misnamed_problem(f"{rel_dir}/{name}"))
         for name in dirnames:
             if name.endswith(suffix):  # a folder named like a file: report it, do not descend
                 found.append(f"{rel_dir}/{name}")
@@ -191,7 +209,8 @@ def load_records(sources: Sources, folder: FsPath, prefix: str = "", cache: Dige
         ("content", ".md", load_report, sources.reports),
         ("issues", ".yaml", load_yaml_file, sources.issues),
     ):
-        for rel in _walk(folder, top, suffix):
+        refused: list[Problem] = []
+        for rel in _walk(folder, top, suffix, refused if top == "content" else None):
             if rel in ("issues/series.yaml", "issues/assignments.yaml"):
                 continue
             doc = _try(sources, loader, prefix + rel, *((cache,) if loader is load_report else ()))
@@ -199,6 +218,7 @@ def load_records(sources: Sources, folder: FsPath, prefix: str = "", cache: Dige
                 doc.origin = prefix
                 sources.problems += doc.warnings
                 found.append(doc)
+        sources.problems += [Problem(prefix + p.path, p.line, p.code, p.message) for p in refused]
 
 
 def load_sources(root: FsPath, cache: DigestCache | None = None) -> Sources:

@@ -7,7 +7,7 @@ Built from loaded documents tolerantly (a bad value becomes None, never an excep
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path as FsPath
 from typing import Any
@@ -173,6 +173,22 @@ class Report:
     @property
     def published(self) -> bool:
         return bool(self.published_issues)
+
+    @property
+    def continues_chain(self) -> bool:
+        """A 续报: it follows an earlier report of the same matter."""
+        return self.follows is not None
+
+    def late_hours(self, window_hours: float) -> float | None:
+        """Hours from event to submission when an urgent report came after the window, else None.
+
+        Only the first report of a chain is held to the window: a 续报's ``event_time`` (if it
+        gives one) is the time of its own development, shown but never fined.
+        """
+        if self.category != "紧急" or self.continues_chain or self.event_time is None or self.submitted is None:
+            return None
+        late = self.submitted - self.event_time
+        return late.total_seconds() / 3600 if late > timedelta(hours=window_hours) else None
 
     @cached_property
     def submitted_day(self) -> date | None:

@@ -321,13 +321,10 @@ class Ledger:
 
     def _urgent_late(self, facts: ReportFacts) -> None:
         report = facts.report
-        if report.category != "紧急" or report.event_time is None or report.submitted is None:
-            return
         window = self.scoring.urgent_window_hours
-        late = report.submitted - report.event_time
+        hours = report.late_hours(window)  # the first report of a chain only (Report.late_hours)
         value = self._price("penalty", "urgent_late")
-        if late > timedelta(hours=window) and value is not None:
-            hours = late.total_seconds() / 3600
+        if hours is not None and value is not None:
             self._split(
                 facts, "urgent_late", facts.day, value,
                 f"{report.src.path}:{report.src.line('submitted')}",

@@ -21,9 +21,9 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from bulletin.yamlhints import diagnose, fallback
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 MAX_DEPTH = 40
 _STANDARD_TAGS = {

@@ -1,5 +1,9 @@
 """``bulletin new --unit U --title T``: a new report file with its front matter filled in.
 
+``--follows ID`` starts a 续报: the unit (unless ``--unit``), category, classification, secrecy
+term and urgency are those of the report it follows, and ``follows`` is set. ``--event-time``,
+``--assignment``, ``--category`` and ``--classification`` fill those keys.
+
 The id is readable and unique: ``<YYYY>-<MM>-<unit>-<NNN>``, NNN counting that unit's reports of
 the month. The author is the unit's registered officer on that day; ``submitted`` is now (the
 day of the build at the current Shanghai clock time, or SOURCE_DATE_EPOCH's time, so that
@@ -9,6 +13,7 @@ signed the item off, and check will not let the item through until it is written
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -20,9 +25,10 @@ import yaml
 
 from bulletin import enums
 from bulletin.cli import UsageError
-from bulletin.dates import SHANGHAI
+from bulletin.dates import SHANGHAI, to_datetime
 from bulletin.load import load_sources
 from bulletin.model import Newsroom, Unit, build_newsroom
+from bulletin.schema import date_slip
 from bulletin.store import home_for, load_store, locate
 from bulletin.write import atomic_write
 
@@ -102,8 +108,33 @@ class ReportPlan:
         return "---\n" + "\n".join(lines) + "\n---\n\n" + (body.strip("\n") + "\n" if body.strip() else "")
 
 
-def plan_report(ctx, newsroom: Newsroom, uid: str, title: str, category: str | None,
-                classification: str | None, signed_off_by: str = "") -> ReportPlan:
+@dataclass
+class Chain:
+    """What a 续报 takes from the report it follows (``--follows``), and the extra keys of ``new``."""
+
+    follows: str | None = None
+    unit: str | None = None
+    category: str | None = None
+    classification: str | None = None
+    secrecy_term: str | None = None
+    urgency: str | None = None
+    event_time: str | None = None
+    assignment: str | None = None
+
+    def front(self) -> list[tuple[str, str]]:
+        """The keys after ``classification``, in the order the schema documents them."""
+        keys = [("secrecy_term", self.secrecy_term), ("urgency", self.urgency), ("event_time", self.event_time),
+                ("follows", self.follows), ("assignment", self.assignment)]
+        # a time stays plain, as ``submitted`` is: check reads it as the same text either way
+        return [(key, value if key == "event_time" else yaml_scalar(value)) for key, value in keys if value]
+
+
+def plan_report(ctx, newsroom: Newsroom, uid: str | None, title: str, category: str | None,
+                classification: str | None, signed_off_by: str = "", chain: Chain | None = None) -> ReportPlan:
+    chain = chain or Chain()
+    uid = uid or chain.unit
+    if uid is None:
+        raise UsageError("请用 --unit 写报送单位 id（续报可用 --follows 沿用前一篇的单位）")
     unit = unit_of(newsroom, uid)
     title = " ".join(title.split())
     if not title:
@@ -112,7 +143,7 @@ def plan_report(ctx, newsroom: Newsroom, uid: str, title: str, category: str | N
     officer = unit.officer_on(ctx.today)
     if officer is None:
         raise UsageError(f"{unit.name}在 {ctx.today} 没有备案信息员；请先在 units.yaml 的 officers 中登记")
-    classification = choose(enums.CLASSIFICATION, classification, "密级", "内部")
+    classification = choose(enums.CLASSIFICATION, classification or chain.classification, "密级", "内部")
     home = home_for(ctx.root, locate(ctx.root, ctx.classified)[0], classification)  # 秘密 and above: the store
     rid = next_id(newsroom, home, ctx.today, uid)
     front = [
@@ -122,12 +153,51 @@ def plan_report(ctx, newsroom: Newsroom, uid: str, title: str, category: str | N
         ("author", yaml_scalar(officer.name)),
         ("signed_off_by", yaml_scalar(signed_off_by)),
         ("submitted", moment.isoformat()),
-        ("category", choose(enums.CATEGORY, category, "类别", "动态")),
+        ("category", choose(enums.CATEGORY, category or chain.category, "类别", "动态")),
         ("classification", classification),
+        *chain.front(),
         ("status", "已报送"),
     ]
     path = home / "content" / f"{ctx.today.year:04d}" / f"{ctx.today.month:02d}" / f"{rid}.md"
     return ReportPlan(rid, path, front)
+
+
+def known(newsroom_ids, value: str, what: str, where: str) -> str:
+    """``value`` when it is a known id; else a usage error naming the nearest one."""
+    if value in newsroom_ids:
+        return value
+    guess = difflib.get_close_matches(value, list(newsroom_ids), n=1, cutoff=0.6)
+    hint = f"您是否想写 {guess[0]}？" if guess else f"请核对{where}"
+    raise UsageError(f"{what} {value} 不存在；{hint}")
+
+
+def event_time(text: str | None) -> str | None:
+    """``--event-time`` as written to the file: ISO, with the zone when none was given."""
+    if text is None:
+        return None
+    moment = to_datetime(text)
+    if moment is None:
+        slip = date_slip("--event-time", text, with_time=True)
+        raise UsageError(slip[1] if slip else f"--event-time {text} 不是有效的时间；写成 2026-11-05T09:30:00+08:00")
+    return moment.isoformat()
+
+
+def chain_of(newsroom: Newsroom, args) -> Chain:
+    """``--follows ID``: the chain's unit, category, classification, secrecy term and urgency."""
+    assignment = args.assignment and known(newsroom.assignments, args.assignment, "约稿", " issues/assignments.yaml 中的约稿 id")
+    if not args.follows:
+        return Chain(event_time=event_time(args.event_time), assignment=assignment)
+    previous = newsroom.reports.get(known(newsroom.reports, args.follows, "续报所接的稿件", " content/ 中的稿件 id"))
+    return Chain(
+        follows=previous.id,
+        unit=previous.unit,
+        category=previous.category,
+        classification=previous.classification,
+        secrecy_term=previous.secrecy_term,
+        urgency=previous.urgency,
+        event_time=event_time(args.event_time),
+        assignment=assignment or previous.assignment,
+    )
 
 
 def write_report(plan: ReportPlan, body: str) -> None:
@@ -148,8 +218,13 @@ def next_steps(ctx, plan: ReportPlan, newsroom: Newsroom, signed: bool, body: bo
 def run(ctx, args) -> int:
     newsroom = load_newsroom(ctx)
     signed = args.signed_off_by or ""
-    plan = plan_report(ctx, newsroom, args.unit, args.title, args.category, args.classification, signed)
+    chain = chain_of(newsroom, args)
+    plan = plan_report(ctx, newsroom, args.unit, args.title, args.category, args.classification, signed, chain)
     write_report(plan, "")
+    if chain.follows:
+        previous = newsroom.reports[chain.follows]
+        closed = "；注意：前一篇已标为 closed（处置完毕）" if previous.closed else ""
+        ctx.say(f"这是 {chain.follows}（{previous.title}）的续报{closed}")
     next_steps(ctx, plan, newsroom, signed=bool(signed), body=False)
     print(shown(plan.path))
     return 0
