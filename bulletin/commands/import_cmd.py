@@ -653,7 +653,8 @@ def import_one(ctx, args, newsroom: Newsroom, source: Path) -> str | None:
 def report_notes(ctx, newsroom: Newsroom, uid: str, name: str, converted: Converted) -> None:
     """What the import left out of the body, and why the editor should look."""
     if converted.masthead:
-        ctx.say(f"已去掉标题上方的报头：{' / '.join(converted.masthead)}")
+        lines = (" ".join(line.replace("\u3000", " ").split()) for line in converted.masthead)
+        ctx.say(f"已去掉标题上方的报头：{' / '.join(lines)}")
     if converted.byline:
         ctx.say(f"已去掉标题下的署名：{converted.byline}")
         other = unit_named(newsroom, converted.byline)
