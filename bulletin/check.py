@@ -224,6 +224,7 @@ def _report_problems(newsroom: Newsroom, r: Report) -> list[Problem]:
     if r.status == "不采用" and r.reject_reason is None:
         p.append(Problem(path, line("status"), "E214", "不采用的稿件须写原因，例如 reject_reason: 内容与已编发信息重复"))
     p += _level_problems(newsroom, r)
+    p += _follow_up_problems(r)
     p += _report_warnings(newsroom, r)
     return p
 
@@ -247,6 +248,17 @@ def _level_problems(newsroom: Newsroom, r: Report) -> list[Problem]:
                         f"可写：{enums.both(enums.LEVEL, instruction_levels)}")
             )
     return p
+
+
+def _follow_up_problems(r: Report) -> list[Problem]:
+    """A follow-up due before the instruction was given would show as overdue at once."""
+    found = []
+    for i, ins in enumerate(r.instructions):
+        fu = ins.follow_up
+        if fu is not None and fu.due is not None and ins.date is not None and fu.due < ins.date:
+            found.append(Problem(r.src.path, r.src.line("instructions", i, "follow_up", "due"), "E308",
+                                 f"办理期限 {fu.due} 早于批示日期 {ins.date}；请核对两个日期（期限应在批示之后）"))
+    return found
 
 
 def first_paragraph(body: str) -> str:

@@ -104,6 +104,11 @@ class InstructionRow:
     def state_text(self) -> str:
         return f"{OVERDUE} {self.overdue_days} 天" if self.state == OVERDUE else self.state
 
+    def owner_name(self, newsroom: Newsroom) -> str | None:
+        """The owner as people read it: a unit id (``nyj``) becomes the unit's name."""
+        unit = newsroom.units.get(self.owner or "")
+        return unit.name if unit else self.owner
+
     def as_dict(self, newsroom: Newsroom) -> dict:
         ins = self.instruction
         unit = newsroom.units.get(self.report.unit or "")
@@ -118,6 +123,7 @@ class InstructionRow:
             "date": ins.date.isoformat() if ins.date else None,
             "text": ins.text,
             "owner": self.owner,
+            "owner_name": self.owner_name(newsroom),
             "due": self.due.isoformat() if self.due else None,
             "done": bool(ins.follow_up and ins.follow_up.done),
             "state": self.state,
@@ -134,6 +140,12 @@ def _state(ins: Instruction, today: date) -> tuple[str, int]:
     if fu.due is not None and fu.due < today:
         return OVERDUE, (today - fu.due).days
     return OPEN, 0
+
+
+def tally(states: list[str]) -> str:
+    """``共 4 条批示：已办结 1 条，…``: one wording, so the command and the intranet page count alike."""
+    counts = "，".join(f"{state} {states.count(state)} 条" for state in (DONE, OPEN, OVERDUE, NO_FOLLOW_UP))
+    return f"共 {len(states)} 条批示：{counts}"
 
 
 def instruction_register(newsroom: Newsroom) -> list[InstructionRow]:
@@ -258,7 +270,7 @@ def followup_view(newsroom: Newsroom) -> FollowupView:
     rows = instruction_register(newsroom)
     instructions = [
         InstructionLine(row.instruction.date, row.instruction.leader, row.report.title, row.instruction.text,
-                        row.owner, row.due, row.state, row.state_text)
+                        row.owner_name(newsroom), row.due, row.state, row.state_text)
         for row in rows if row.report.id in visible
     ]
     chains = urgent_chains(newsroom)
@@ -322,12 +334,10 @@ def _hidden_note(count: int, what: str) -> list[str]:
 
 def instructions_page(view: FollowupView) -> str:
     shown = view.instructions
-    counts = {state: sum(row.state == state for row in shown) for state in (DONE, OPEN, OVERDUE)}
     lines = [
         "# 领导批示办理台账",
         "",
-        f"统计至{cn_date(view.today)}。共 {len(shown)} 条批示：已办结 {counts[DONE]} 条，"
-        f"办理中 {counts[OPEN]} 条，逾期 {counts[OVERDUE]} 条。",
+        f"统计至{cn_date(view.today)}。{tally([row.state for row in shown])}。",
         "",
     ]
     if shown:
