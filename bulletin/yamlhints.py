@@ -24,7 +24,6 @@ _FULL_DASH = re.compile(r"^(\s*)([－—–])\s*(\S.*)$")
 _LEADING = re.compile(r"^([ \u3000\t]*)")
 # A plain scalar cannot start with these; written first in a value they need quotes.
 _INDICATORS = "[]{}\"'*&!|>%@`"
-_FULL_BRACKETS = {"［": "[", "］": "]", "｛": "{", "｝": "}"}
 # Values that are free text: a " #" there is far more likely part of the text than a comment.
 FREE_TEXT_KEYS = frozenset({"title", "author", "signed_off_by", "reject_reason", "publication", "leader",
                             "text", "note", "reason", "owner", "name", "topic"})
@@ -85,10 +84,9 @@ def _line_hint(text: str, number: int) -> Hint | None:
 
 def _value_hint(number: int, prefix: str, key: str, value: str) -> Hint | None:
     value = value.rstrip()
-    if value and value[0] in _FULL_BRACKETS:
-        ascii_value = "".join(_FULL_BRACKETS.get(c, c) for c in value)
-        if not _parses(value):
-            return Hint("E300", number, f"{key} 的值以全角括号“{value[0]}”开头；列表要用半角方括号，请写成 {key}: {ascii_value}")
+    if value and value[0] in "'\"" and value.count(value[0]) == 1:
+        return Hint("E302", number, f"{key} 的值以引号“{value[0]}”开头，却没有结束的引号；请在末尾补上 {value[0]}，"
+                                    f"写成 {_written(prefix, key, value + value[0])}")
     if value and value[0] in _INDICATORS and not _parses(value):
         shown = _written(prefix, key, quoted(value))
         return Hint("E302", number, f"{key} 的值以“{value[0]}”开头，YAML 会把它当作特殊符号；请给整个值加引号：{shown}")
