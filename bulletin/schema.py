@@ -177,6 +177,8 @@ def _message(error) -> tuple[str, str, Path]:
         key = extras[0] if extras else ""
         if v == "propertyNames":
             return "E105", f"名称 {key} 只能用字母、数字、- 和 _", path + (key,)
+        if key.strip(" \u3000\t") in allowed and key != key.strip(" \u3000\t"):
+            return "E300", f"键 {key.strip()} 前后有全角空格“　”；YAML 的缩进只能用半角空格，请删去全角空格", path + (key,)
         guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         hint = f"您是否想写 {guess[0]}？" if guess else f"可用的键：{'、'.join(allowed)}"
         return "E104", f"未知的键 {key}：{hint}", path + (key,)

@@ -302,3 +302,15 @@ def test_json_check_output_carries_the_new_codes(newsroom):
     with_line(newsroom, "category: 动态", "category：动态")
     payload = json.loads(run_cli(newsroom.root, "check", "--format", "json").out)
     assert [(p["code"], p["line"]) for p in payload["problems"]] == [("E300", 8), ("E207", 9)]  # its issue item too
+
+
+def test_a_full_width_space_before_a_key_is_named(newsroom):
+    with_line(newsroom, "unit: nyj", "\u3000unit: nyj")
+    assert found(newsroom, "E300") == [f"{REPORT}:4: error[E300]: 键 unit 前后有全角空格“　”；"
+                                       "YAML 的缩进只能用半角空格，请删去全角空格"]
+
+
+def test_new_suggests_the_nearest_unit(newsroom):
+    result = run_cli(newsroom.root, "new", "--unit", "nyjj", "--title", "标题", today="2026-03-10")
+    assert result.err == ("bulletin: 用法错误：单位 nyjj 不在 units.yaml 中；您是否想写 nyj？"
+                          "可用的单位有：nyj（市农业农村局）、jyj（市教育局）、old（原市物价局）\n")

@@ -81,7 +81,9 @@ def unit_of(newsroom: Newsroom, uid: str) -> Unit:
     unit = newsroom.units.get(uid)
     if unit is None:
         names = "、".join(f"{u.id}（{u.name}）" for u in newsroom.units.values())
-        raise UsageError(f"单位 {uid} 不在 units.yaml 中；可用的单位有：{names or '（units.yaml 中没有单位）'}")
+        guess = difflib.get_close_matches(uid, list(newsroom.units), n=1, cutoff=0.6)
+        hint = f"您是否想写 {guess[0]}？" if guess else ""
+        raise UsageError(f"单位 {uid} 不在 units.yaml 中；{hint}可用的单位有：{names or '（units.yaml 中没有单位）'}")
     return unit
 
 
