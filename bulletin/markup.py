@@ -25,7 +25,8 @@ ALLOWED_ATTRIBUTES = {"img": {"src", "alt", "title"}, "a": {"href", "title", "cl
                       "sup": {"id"}, "li": {"id"}}  # footnote anchors (markdown's footnotes extension)
 # Footnotes: no visible back-link (a "↩" means nothing on paper or in Word; on a page the note's
 # number is the link); ids carry the report's name, so several items on one page keep their notes apart.
-_FOOTNOTES = {"BACKLINK_TEXT": "", "BACKLINK_TITLE": "返回正文", "SUPERSCRIPT_TEXT": "{}"}
+# The mark reads "[1]", so it stays a note mark where a renderer prints it as plain text (Word).
+_FOOTNOTES = {"BACKLINK_TEXT": "", "BACKLINK_TITLE": "返回正文", "SUPERSCRIPT_TEXT": "[{}]"}
 _FOOTNOTE_ID = re.compile(r'(id="|href="#)fn(ref)?:')
 _EXTENSIONS = ["tables", "sane_lists", "footnotes"]
 

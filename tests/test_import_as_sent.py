@@ -105,10 +105,10 @@ def test_a_word_file_as_sent_imports_into_the_expected_markdown(newsroom, tmp_pa
 
 def test_the_imported_footnote_renders_as_a_footnote_without_an_arrow(newsroom, tmp_path, monkeypatch):
     html = to_html(BODY, "content/2026/11/2026-11-nyj-001.md")
-    assert ('专项检查<sup id="fnref-2026-11-nyj-001-1"><a class="footnote-ref" href="#fn-2026-11-nyj-001-1">1</a>'
+    assert ('专项检查<sup id="fnref-2026-11-nyj-001-1"><a class="footnote-ref" href="#fn-2026-11-nyj-001-1">[1]</a>'
             "</sup>，排查隐患37处。") in html
     assert '<li id="fn-2026-11-nyj-001-1">\n<p>含国有林场3个&nbsp;<a class="footnote-backref"' in html
-    assert "↑" not in html and "↩" not in html and "\\[1\\]" not in html
+    assert "↑" not in html and "↩" not in html and "\\[1\\]" not in html and html.count("[1]") == 1
 
 
 def test_a_byline_naming_another_unit_is_a_warning(newsroom, tmp_path, monkeypatch):
