@@ -206,3 +206,25 @@ def test_doc_files_go_through_soffice_when_it_is_installed(newsroom, tmp_path, m
     args = (tmp_path / "args").read_text(encoding="utf-8").split()
     assert args[1:6] == ["--headless", "--norestore", "--convert-to", "docx", "--outdir"]
     assert args[-1].endswith("/in.doc") and args[0].startswith("-env:UserInstallation=file://")
+
+
+def test_a_bold_headline_below_a_styled_masthead_is_the_title(newsroom, tmp_path, monkeypatch):
+    """No font sizes set: the masthead in Word's Title style is still a masthead, the bold line the headline."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    d = docx.Document()
+    d.add_heading("教育工作简报", level=0)
+    d.add_paragraph("2026年第9期")
+    d.add_paragraph("报送：市政府办公室")
+    d.add_paragraph("————————————")
+    d.add_paragraph("说明")  # a short line before the headline that is not bold
+    d.add_paragraph().add_run("全市中小学开展冬季安全大检查").bold = True
+    d.add_paragraph("市教育局供稿")
+    d.add_paragraph("11月以来，全市各中小学校全面开展冬季安全检查。")
+    path = tmp_path / "简报.docx"
+    d.save(path)
+    result = run_cli(newsroom.root, "import", str(path), "--unit", "jyj", today="2026-11-05")
+    text = (newsroom.root / "content/2026/11/2026-11-jyj-001.md").read_text(encoding="utf-8")
+    assert "\ntitle: 全市中小学开展冬季安全大检查\n" in text
+    assert text.endswith("---\n\n11月以来，全市各中小学校全面开展冬季安全检查。\n")
+    assert "已去掉标题上方的报头：教育工作简报 / 2026年第9期 / 报送：市政府办公室 / ———————————— / 说明\n" in result.err
+    assert "已去掉标题下的署名：市教育局供稿\n" in result.err and "W310" not in result.err
