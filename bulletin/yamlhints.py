@@ -20,6 +20,7 @@ _KEY = r"[A-Za-z_][A-Za-z0-9_]*"
 _FULL_COLON = re.compile(rf"^(\s*(?:-\s+)?)({_KEY})\s*：\s*(.*)$")
 _NO_SPACE = re.compile(rf"^(\s*(?:-\s+)?)({_KEY}):(?![\s/])(.+)$")
 _KEY_VALUE = re.compile(rf"^(\s*(?:-\s+)?)({_KEY}):[ ]+(.*)$")
+_TAB_AFTER_KEY = re.compile(rf"^\s*(?:-\s+)?{_KEY}:\s*\t")
 _FULL_DASH = re.compile(r"^(\s*)([－—–])\s*(\S.*)$")
 _LEADING = re.compile(r"^([ \u3000\t]*)")
 # A plain scalar cannot start with these; written first in a value they need quotes.
@@ -59,10 +60,10 @@ def _parses(value: str) -> bool:
 
 def _line_hint(text: str, number: int) -> Hint | None:
     """The slip on one line, if it has one of the known kinds."""
-    if "\t" in _LEADING.match(text)[1] or re.match(rf"^\s*(?:-\s+)?{_KEY}:\s*\t", text):
+    leading = _LEADING.match(text)[1]
+    if "\t" in leading or _TAB_AFTER_KEY.match(text):
         fixed = text.replace("\t", "  ")
         return Hint("E301", number, f"这一行有制表符（Tab）；YAML 只能用空格，请把 Tab 换成空格：{fixed.strip()}")
-    leading = _LEADING.match(text)[1]
     if "\u3000" in leading:
         return Hint("E300", number, "行首有全角空格“　”；YAML 的缩进只能用半角空格，请删去全角空格或换成半角空格")
     full = _FULL_COLON.match(text)

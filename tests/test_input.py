@@ -314,3 +314,13 @@ def test_new_suggests_the_nearest_unit(newsroom):
     result = run_cli(newsroom.root, "new", "--unit", "nyjj", "--title", "标题", today="2026-03-10")
     assert result.err == ("bulletin: 用法错误：单位 nyjj 不在 units.yaml 中；您是否想写 nyj？"
                           "可用的单位有：nyj（市农业农村局）、jyj（市教育局）、old（原市物价局）\n")
+
+
+def test_the_reference_gives_an_example_of_every_new_message():
+    from bulletin.problems import CATALOGUE
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "reference.md").read_text(encoding="utf-8")
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in text.splitlines() if line.startswith("| E3") or
+            line.startswith("| W3")}
+    ours = [code for code in CATALOGUE if code[1] == "3"]
+    assert sorted(rows) == sorted(ours) and all("例：" in rows[code] for code in ours)
