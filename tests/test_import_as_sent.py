@@ -228,3 +228,19 @@ def test_a_bold_headline_below_a_styled_masthead_is_the_title(newsroom, tmp_path
     assert text.endswith("---\n\n11月以来，全市各中小学校全面开展冬季安全检查。\n")
     assert "已去掉标题上方的报头：教育工作简报 / 2026年第9期 / 报送：市政府办公室 / ———————————— / 说明\n" in result.err
     assert "已去掉标题下的署名：市教育局供稿\n" in result.err and "W310" not in result.err
+
+
+def test_a_sentence_after_a_picture_stays_a_paragraph_and_a_bold_sentence_is_no_headline(newsroom, tmp_path,
+                                                                                          monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    d = docx.Document()
+    d.add_paragraph("西川县防汛工作有序推进")
+    d.add_paragraph().add_run("11月4日，全县转移群众120人。").bold = True
+    d.add_picture(io.BytesIO(png()), width=Inches(1))
+    d.add_paragraph("全县无人员伤亡。")
+    path = tmp_path / "防汛.docx"
+    d.save(path)
+    run_cli(newsroom.root, "import", str(path), "--unit", "nyj", today="2026-11-05")
+    text = (newsroom.root / "content/2026/11/2026-11-nyj-001.md").read_text(encoding="utf-8")
+    assert "\ntitle: 西川县防汛工作有序推进\n" in text
+    assert text.endswith("11月4日，全县转移群众120人。\n\n![](2026-11-nyj-001-1.png)\n\n全县无人员伤亡。\n")

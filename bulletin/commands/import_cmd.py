@@ -435,7 +435,8 @@ def _headline(blocks: list[Block], sizes: dict[str, int]) -> int:
     for n, block in enumerate(blocks):
         if block.kind not in ("p", "h"):
             continue
-        if block.kind == "p" and (len(block.text) > HEADING_MAX * 2 or len(candidates) >= 8):
+        text_begins = candidates and _SENTENCE_MARK.search(block.text)  # a sentence: the body has begun
+        if block.kind == "p" and (len(block.text) > HEADING_MAX * 2 or len(candidates) >= 8 or text_begins):
             break
         if not masthead_line(block.text):
             candidates.append(n)
@@ -462,8 +463,9 @@ def caption_of(block: Block | None) -> bool:
         return False
     if block.caption:
         return True
-    plain = len(block.text) <= CAPTION_MAX and not _SIGNED.match(block.text) and not _CONTACT.match(block.text)
-    return plain and not heading_level(block) and not _ATTACHMENT.match(block.text) and "。" not in block.text[:-1]
+    text = block.text
+    plain = len(text) <= CAPTION_MAX and not _SENTENCE_MARK.search(text) and not _SIGNED.match(text)
+    return plain and not _CONTACT.match(text) and not heading_level(block) and not _ATTACHMENT.match(text)
 
 
 def _attachment_lines(blocks: list[Block], n: int, result: Converted) -> int:
