@@ -111,7 +111,7 @@ class ReportPlan:
 
 
 @dataclass
-class Chain:
+class ChainKeys:
     """What a 续报 takes from the report it follows (``--follows``), and the extra keys of ``new``."""
 
     follows: str | None = None
@@ -132,8 +132,8 @@ class Chain:
 
 
 def plan_report(ctx, newsroom: Newsroom, uid: str | None, title: str, category: str | None,
-                classification: str | None, signed_off_by: str = "", chain: Chain | None = None) -> ReportPlan:
-    chain = chain or Chain()
+                classification: str | None, signed_off_by: str = "", chain: ChainKeys | None = None) -> ReportPlan:
+    chain = chain or ChainKeys()
     uid = uid or chain.unit
     if uid is None:
         raise UsageError("请用 --unit 写报送单位 id（续报可用 --follows 沿用前一篇的单位）")
@@ -184,13 +184,13 @@ def event_time(text: str | None) -> str | None:
     return moment.isoformat()
 
 
-def chain_of(newsroom: Newsroom, args) -> Chain:
+def chain_of(newsroom: Newsroom, args) -> ChainKeys:
     """``--follows ID``: the chain's unit, category, classification, secrecy term and urgency."""
     assignment = args.assignment and known(newsroom.assignments, args.assignment, "约稿", " issues/assignments.yaml 中的约稿 id")
     if not args.follows:
-        return Chain(event_time=event_time(args.event_time), assignment=assignment)
+        return ChainKeys(event_time=event_time(args.event_time), assignment=assignment)
     previous = newsroom.reports.get(known(newsroom.reports, args.follows, "续报所接的稿件", " content/ 中的稿件 id"))
-    return Chain(
+    return ChainKeys(
         follows=previous.id,
         unit=previous.unit,
         category=previous.category,
@@ -198,7 +198,7 @@ def chain_of(newsroom: Newsroom, args) -> Chain:
         secrecy_term=previous.secrecy_term,
         urgency=previous.urgency,
         event_time=event_time(args.event_time),
-        assignment=assignment or previous.assignment,
+        assignment=assignment,
     )
 
 
