@@ -15,6 +15,11 @@ from dataclasses import dataclass
 
 import yaml
 
+try:  # as in bulletin.yamlsrc
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
 # key: the simple keys of newsroom files (ASCII names, optionally a list item "- ")
 _KEY = r"[A-Za-z_][A-Za-z0-9_]*"
 _FULL_COLON = re.compile(rf"^(\s*(?:-\s+)?)({_KEY})\s*：\s*(.*)$")
@@ -44,16 +49,23 @@ def quoted(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+SHOWN_MAX = 80  # characters of a line a message repeats; longer lines end in "…"
+
+
+def shortened(text: str) -> str:
+    return text if len(text) <= SHOWN_MAX else text[:SHOWN_MAX] + "…"
+
+
 def _written(prefix: str, key: str, value: str) -> str:
-    """The line as it should read: ``key: value``, or ``- key: value`` in a list."""
+    """The line as it should read: ``key: value``, or ``- key: value`` in a list (shortened)."""
     mark = prefix.strip()
-    return f"{mark} {key}: {value}" if mark else f"{key}: {value}"
+    return shortened(f"{mark} {key}: {value}" if mark else f"{key}: {value}")
 
 
 def _parses(value: str) -> bool:
     try:
-        yaml.safe_load(f"k: {value}")
-    except yaml.YAMLError:
+        yaml.compose(f"k: {value}", Loader=_Loader)
+    except (yaml.YAMLError, RecursionError):
         return False
     return True
 
@@ -63,7 +75,7 @@ def _line_hint(text: str, number: int) -> Hint | None:
     leading = _LEADING.match(text)[1]
     if "\t" in leading or _TAB_AFTER_KEY.match(text):
         fixed = text.replace("\t", "  ")
-        return Hint("E301", number, f"这一行有制表符（Tab）；YAML 只能用空格，请把 Tab 换成空格：{fixed.strip()}")
+        return Hint("E301", number, f"这一行有制表符（Tab）；YAML 只能用空格，请把 Tab 换成空格：{shortened(fixed.strip())}")
     if "\u3000" in leading:
         return Hint("E300", number, "行首有全角空格“　”；YAML 的缩进只能用半角空格，请删去全角空格或换成半角空格")
     full = _FULL_COLON.match(text)
@@ -72,7 +84,8 @@ def _line_hint(text: str, number: int) -> Hint | None:
         return Hint("E300", number, f"{key} 后面用了全角冒号“：”；YAML 要用半角冒号加空格“: ”，请写成 {_written(prefix, key, value)}")
     dash = _FULL_DASH.match(text)
     if dash:
-        return Hint("E300", number, f"列表项用了全角符号“{dash[2]}”；YAML 的列表项要用半角减号加空格“- ”，请写成 - {dash[3]}")
+        return Hint("E300", number, f"列表项用了全角符号“{dash[2]}”；YAML 的列表项要用半角减号加空格“- ”，"
+                                    f"请写成 - {shortened(dash[3])}")
     missing = _NO_SPACE.match(text)
     if missing:
         prefix, key, value = missing.groups()
@@ -151,6 +164,6 @@ def comment_warnings(text: str, first_line: int) -> list[Hint]:
         whole = line[len(prefix) + len(key) + 1 :].strip()
         shown = _written(prefix, key, quoted(whole))
         found.append(Hint("W300", i + first_line,
-                          f"{key} 的值在“#”处断开了：YAML 把“#{rest}”当作注释丢掉，只读到“{value}”；"
+                          f"{key} 的值在“#”处断开了：YAML 把“#{shortened(rest)}”当作注释丢掉，只读到“{shortened(value)}”；"
                           f"若“#”是内容的一部分，请给整个值加引号：{shown}"))
     return found

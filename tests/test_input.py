@@ -324,3 +324,9 @@ def test_the_reference_gives_an_example_of_every_new_message():
             line.startswith("| W3")}
     ours = [code for code in CATALOGUE if code[1] == "3"]
     assert sorted(rows) == sorted(ours) and all("例：" in rows[code] for code in ours)
+
+
+def test_a_long_line_is_shortened_in_the_message(newsroom):
+    with_line(newsroom, "title: 市农业农村局春耕备耕物资储备充足", "title: " + "[" * 5000)
+    (problem,) = [p for p in run_check(newsroom.root, TODAY).problems if p.path == REPORT]
+    assert problem.code == "E302" and problem.message.endswith("title: '" + "[" * 72 + "…")
