@@ -6,7 +6,6 @@ must refuse to work on a newsroom with errors (build, publish, issue).
 
 from __future__ import annotations
 
-import difflib
 import gc
 import re
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from bulletin.personal import check_problems as personal_problems
 from bulletin.problems import Problem, sorted_problems
 from bulletin.special import special_file_problems
 from bulletin.store import Store, load_store, locate, store_problems
+from bulletin.suggest import nearest
 from bulletin.write import ensure_build_dir
 
 ISSUE_PATH = re.compile(r"^issues/([^/]+)/(\d{4})/(\d{3,})\.yaml$")
@@ -186,12 +186,6 @@ def check_newsroom(newsroom: Newsroom, cache: DigestCache | None = None, lints: 
 def _unit_name_hint(newsroom: Newsroom) -> str:
     ids = list(newsroom.units)[:6]
     return "、".join(ids) + ("等" if len(newsroom.units) > 6 else "")
-
-
-def nearest(value: str, known) -> str:
-    """``您是否想写 xfj？`` for the closest known id (a typo's likely intent), else ""."""
-    guess = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
-    return f"您是否想写 {guess[0]}？" if guess else ""
 
 
 def _report_problems(newsroom: Newsroom, r: Report) -> list[Problem]:

@@ -330,3 +330,10 @@ def test_a_long_line_is_shortened_in_the_message(newsroom):
     with_line(newsroom, "title: 市农业农村局春耕备耕物资储备充足", "title: " + "[" * 5000)
     (problem,) = [p for p in run_check(newsroom.root, TODAY).problems if p.path == REPORT]
     assert problem.code == "E302" and problem.message.endswith("title: '" + "[" * 72 + "…")
+
+
+def test_issue_and_scores_suggest_the_nearest_series_unit_and_report(newsroom):
+    result = run_cli(newsroom.root, "issue", "--series", "zwx")
+    assert result.err == "bulletin: 用法错误：刊物 zwx 不在 issues/series.yaml 中；您是否想写 zwxx？可用的有：zwxx、xxzb、ldcy\n"
+    result = run_cli(newsroom.root, "scores", "--period", "2026-03", "--unit", "jyjj")
+    assert result.err == "bulletin: 用法错误：单位 jyjj 不在 units.yaml 中；您是否想写 jyj？可写：nyj、jyj、old\n"

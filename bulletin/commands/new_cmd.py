@@ -13,7 +13,6 @@ signed the item off, and check will not let the item through until it is written
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -30,6 +29,7 @@ from bulletin.load import load_sources
 from bulletin.model import Newsroom, Unit, build_newsroom
 from bulletin.schema import date_slip
 from bulletin.store import home_for, load_store, locate
+from bulletin.suggest import nearest
 from bulletin.write import atomic_write
 
 
@@ -81,9 +81,7 @@ def unit_of(newsroom: Newsroom, uid: str) -> Unit:
     unit = newsroom.units.get(uid)
     if unit is None:
         names = "、".join(f"{u.id}（{u.name}）" for u in newsroom.units.values())
-        guess = difflib.get_close_matches(uid, list(newsroom.units), n=1, cutoff=0.6)
-        hint = f"您是否想写 {guess[0]}？" if guess else ""
-        raise UsageError(f"单位 {uid} 不在 units.yaml 中；{hint}可用的单位有：{names or '（units.yaml 中没有单位）'}")
+        raise UsageError(f"单位 {uid} 不在 units.yaml 中；{nearest(uid, newsroom.units)}可用的单位有：{names or '（units.yaml 中没有单位）'}")
     return unit
 
 
@@ -168,8 +166,7 @@ def known(newsroom_ids, value: str, what: str, where: str) -> str:
     """``value`` when it is a known id; else a usage error naming the nearest one."""
     if value in newsroom_ids:
         return value
-    guess = difflib.get_close_matches(value, list(newsroom_ids), n=1, cutoff=0.6)
-    hint = f"您是否想写 {guess[0]}？" if guess else f"请核对{where}"
+    hint = nearest(value, newsroom_ids) or f"请核对{where}"
     raise UsageError(f"{what} {value} 不存在；{hint}")
 
 
