@@ -10,9 +10,9 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from bulletin.dates import cn_date
+from bulletin.dates import cn_date, local
 from bulletin.model import Assignment, Instruction, Newsroom, Report
 from bulletin.views import INTRANET, site_view
 
@@ -244,6 +244,7 @@ class ChainMember:
     label: str  # 首报, 第n次续报
     title: str | None  # None: not on the intranet (then no day either)
     day: date | None
+    event: datetime | None = None  # event_time: of the matter (首报) or of this development (续报)
 
 
 @dataclass
@@ -307,7 +308,8 @@ def _chain_block(newsroom: Newsroom, chain: Chain, visible: set[str]) -> ChainBl
     for n, report in enumerate(chain.members):
         label = "首报" if n == 0 else f"第{n}次续报"
         shown = report.id in visible
-        members.append(ChainMember(label, report.title if shown else None, report.submitted_day if shown else None))
+        members.append(ChainMember(label, report.title if shown else None, report.submitted_day if shown else None,
+                                   report.event_time if shown else None))
     return ChainBlock(chain.root.title, unit.name if unit else (chain.root.unit or ""), state, members)
 
 
@@ -326,6 +328,12 @@ def md_text(text: str | None) -> str:
 
 def _day(day: date | None) -> str:
     return cn_date(day) if day else "—"
+
+
+def _moment(moment: datetime) -> str:
+    """``3月10日 07:00``, Shanghai time."""
+    shown = local(moment)
+    return f"{shown.month}月{shown.day}日 {shown:%H:%M}"
 
 
 def _hidden_note(count: int, what: str) -> list[str]:
@@ -383,7 +391,8 @@ def urgent_page(view: FollowupView) -> str:
             if member.title is None:
                 lines.append(f"{n + 1}. {member.label}：未在内网发布的续报")
             else:
-                lines.append(f"{n + 1}. {_day(member.day)} {member.label}：{md_text(member.title)}")
+                event = f"（事件时间 {_moment(member.event)}）" if member.event else ""
+                lines.append(f"{n + 1}. {_day(member.day)} {member.label}：{md_text(member.title)}{event}")
         lines.append("")
     if not view.chains and not view.chains_withheld:
         lines.append("目前没有紧急信息。")

@@ -337,3 +337,18 @@ def test_issue_and_scores_suggest_the_nearest_series_unit_and_report(newsroom):
     assert result.err == "bulletin: 用法错误：刊物 zwx 不在 issues/series.yaml 中；您是否想写 zwxx？可用的有：zwxx、xxzb、ldcy\n"
     result = run_cli(newsroom.root, "scores", "--period", "2026-03", "--unit", "jyjj")
     assert result.err == "bulletin: 用法错误：单位 jyjj 不在 units.yaml 中；您是否想写 jyj？可写：nyj、jyj、old\n"
+
+
+def test_a_continuations_event_time_is_shown_on_the_urgent_page(urgent, monkeypatch):
+    from bulletin.followups import intranet_pages
+
+    urgent.report("2026-03-nyj-002", title="西川县发生山体滑坡", category="紧急", classification="内部",
+                  event_time="2026-03-09T14:00:00+08:00")
+    urgent.report("2026-03-nyj-003", title="续报：道路抢通", category="紧急", classification="内部",
+                  follows="2026-03-nyj-002", event_time="2026-03-11T06:30:00+08:00", submitted="2026-03-11T16:00:00+08:00")
+    text = (urgent.root / "issues/zwxx/2026/018.yaml").read_text(encoding="utf-8")
+    urgent.write("issues/zwxx/2026/018.yaml", text.replace("status: draft", "status: published")
+                 .replace("  - 2026-03-nyj-001\n", "  - 2026-03-nyj-002\n  - 2026-03-nyj-003\n"))
+    page = intranet_pages(run_check(urgent.root, TODAY).newsroom)["followups/urgent.md"]
+    assert ("1. 2026年3月9日 首报：西川县发生山体滑坡（事件时间 3月9日 14:00）\n"
+            "2. 2026年3月11日 第1次续报：续报：道路抢通（事件时间 3月11日 06:30）\n") in page
