@@ -9,6 +9,13 @@ Markdown tables; images are saved beside the report as ``<id>-1.png`` … and re
 such lines in the page header and footer — leave the body for a ``contact: {name, phone}`` entry
 that no site shows, so no officer's phone number reaches a website. Old .doc, encrypted and
 broken files get a clear error.
+
+Word files as units send them: the 报头 above the headline (publication name, 第N期, the unit
+and date line, 报送：) is dropped and the real headline (largest, else a Word heading, else bold)
+is the title; the byline under it is dropped (a warning when it names another unit); a caption,
+or a short line right after a picture, becomes the picture's alt text; footnotes become Markdown
+footnotes; ``附件：`` lines are dropped with a warning. Several files or folders import in one
+call; .doc and .wps go through LibreOffice's ``soffice`` when it is installed.
 """
 
 from __future__ import annotations
@@ -480,6 +487,8 @@ def _attachment_lines(blocks: list[Block], n: int, result: Converted) -> int:
 
 
 def to_report(blocks: list[Block], sizes: dict[str, int] | None = None) -> Converted:
+    """The report of a Word file's blocks: the headline as title, what sits above it (the 报头)
+    and the byline under it set aside, then the body, its footnotes last."""
     notes = [b for b in blocks if b.kind == "note"]
     blocks = [b for b in blocks if b.kind != "note"]
     if not any(b.kind in ("p", "h") for b in blocks):
@@ -491,8 +500,19 @@ def to_report(blocks: list[Block], sizes: dict[str, int] | None = None) -> Conve
     if rest and byline(rest[0]):
         result.byline = rest[0].text
         rest = rest[1:]
+    result.counts = {"段正文": 0, "个小标题": 0, "个表格": 0, "张图片": 0, "条脚注": 0}
+    out = _body(rest, result)
+    for note in notes:
+        result.counts["条脚注"] += 1
+        out.append(f"[^{'' if note.src == 'f' else 'e'}{note.level}]: {note.text}")
+    result.body = note_labels("\n\n".join(out))
+    return result
+
+
+def _body(rest: list[Block], result: Converted) -> list[str]:
+    """Markdown blocks of the body; sign-off, contact and attachment lines go to ``result``."""
     out: list[str] = []
-    counts = {"段正文": 0, "个小标题": 0, "个表格": 0, "张图片": 0, "条脚注": 0}
+    counts = result.counts
     n = 0
     while n < len(rest):
         block, n = rest[n], n + 1
@@ -520,12 +540,7 @@ def to_report(blocks: list[Block], sizes: dict[str, int] | None = None) -> Conve
         elif block.markdown:
             counts["个表格" if block.kind == "table" else "张图片" if block.kind == "image" else "段正文"] += 1
             out.append(block.markdown)
-    for note in notes:
-        counts["条脚注"] += 1
-        out.append(f"[^{'' if note.src == 'f' else 'e'}{note.level}]: {note.text}")
-    result.body = note_labels("\n\n".join(out))
-    result.counts = counts
-    return result
+    return out
 
 
 def font_sizes(data: bytes) -> dict[str, int]:
