@@ -45,7 +45,7 @@ RULES: dict[str, str] = {
     "quota_shortfall": "报送不足",
     "classified": "涉密信息",
 }
-LEVEL_NAMES = {"own": "本级", "city": "市级", "province": "省级", "national": "国家级"}
+LEVEL_NAMES = enums.LEVEL  # level key -> Chinese word, one table (bulletin.enums)
 _CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
 _PERIOD = re.compile(r"^(\d{4})(?:-(?:(\d{2})|[Qq]([1-4])))?$")
 
