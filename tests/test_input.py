@@ -352,3 +352,9 @@ def test_a_continuations_event_time_is_shown_on_the_urgent_page(urgent, monkeypa
     page = intranet_pages(run_check(urgent.root, TODAY).newsroom)["followups/urgent.md"]
     assert ("1. 2026年3月9日 首报：西川县发生山体滑坡（事件时间 3月9日 14:00）\n"
             "2. 2026年3月11日 第1次续报：续报：道路抢通（事件时间 3月11日 06:30）\n") in page
+
+
+def test_a_list_written_with_full_width_dashes_is_named(newsroom):
+    with_line(newsroom, "unit: nyj", "tags:\n  －春耕\n  －农资\nunit: nyj")
+    assert found(newsroom, "E300") == [f"{REPORT}:4: error[E300]: tags 的列表项用了全角符号“－”，YAML 读成了一段文字；"
+                                       "列表项要用半角减号加空格“- ”，或写成 tags: [春耕, 农资]"]
