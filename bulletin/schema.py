@@ -185,7 +185,7 @@ def _message(error) -> tuple[str, str, Path]:
     if v == "type":
         wanted = error.validator_value
         wanted = wanted if isinstance(wanted, list) else [wanted]
-        if "array" in wanted and isinstance(error.instance, str) and error.instance[:1] in "－—–":
+        if "array" in wanted and isinstance(error.instance, str) and error.instance[:1] in ("－", "—", "–"):
             items = [part.strip(" －—–") for part in error.instance.split() if part.strip(" －—–")]
             return "E300", (f"{name} 的列表项用了全角符号“{error.instance[0]}”，YAML 读成了一段文字；"
                             f"列表项要用半角减号加空格“- ”，或写成 {name.split('.')[-1]}: [{', '.join(items)}]"), path

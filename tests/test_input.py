@@ -358,3 +358,9 @@ def test_a_list_written_with_full_width_dashes_is_named(newsroom):
     with_line(newsroom, "unit: nyj", "tags:\n  －春耕\n  －农资\nunit: nyj")
     assert found(newsroom, "E300") == [f"{REPORT}:4: error[E300]: tags 的列表项用了全角符号“－”，YAML 读成了一段文字；"
                                        "列表项要用半角减号加空格“- ”，或写成 tags: [春耕, 农资]"]
+
+
+def test_an_empty_text_where_a_list_belongs_is_a_type_error(newsroom):
+    """Found by the fuzz test: "" starts with no dash (``"" in "－—–"`` is true in Python)."""
+    with_line(newsroom, "unit: nyj", "tags: ''\nunit: nyj")
+    assert found(newsroom, "E102", "E300") == [f'{REPORT}:4: error[E102]: tags 应为列表，例如 ["春耕", "农资"]']
