@@ -19,7 +19,7 @@ from typing import Any
 from bulletin import __version__
 from bulletin.write import atomic_write
 
-_FORMAT = 1
+_FORMAT = 2  # 2: a report's entry also holds its YAML warnings
 
 
 def digest(raw: bytes) -> bytes:

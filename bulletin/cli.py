@@ -132,16 +132,22 @@ OUTSIDE_NEWSROOM = {"schema", "doctor"}  # they read no newsroom and write nothi
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; a closed output pipe (``check --format json | head -1``) ends quietly."""
+    """Run one command; a closed output pipe (``check --format json | head -1``) ends any
+    command quietly with exit code 0."""
     try:
         code = _main(argv)
         sys.stdout.flush()
         return code
     except BrokenPipeError:
-        # Nobody reads any more: point stdout at /dev/null so the interpreter's last flush is silent.
+        # Nobody reads any more (``| head``), whichever command it was: point both outputs at
+        # /dev/null so the interpreter's last flush is silent, and end with 0, as ``head`` did.
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                os.dup2(devnull, stream.fileno())
+            except (OSError, ValueError):  # a stream replaced by one without a descriptor (tests)
+                pass
+        return 0
 
 
 def _main(argv: list[str] | None) -> int:

@@ -10,12 +10,13 @@ unpublished or rejected) are counted, never shown.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from bulletin.model import (  # the states are re-exported: the pages name them through the view
     DONE,
     LATE,
     MISSING,
+    NO_FOLLOW_UP,
     ON_TIME,
     OPEN,
     OVERDUE,
@@ -30,8 +31,8 @@ from bulletin.model import (  # the states are re-exported: the pages name them 
 )
 from bulletin.views import INTRANET, site_view
 
-__all__ = ["DONE", "LATE", "MISSING", "ON_TIME", "OPEN", "OVERDUE", "PENDING", "FollowupView", "followup_view",
-           "instruction_register"]
+__all__ = ["DONE", "LATE", "MISSING", "NO_FOLLOW_UP", "ON_TIME", "OPEN", "OVERDUE", "PENDING", "FollowupView",
+           "followup_view", "instruction_register", "tally"]
 
 # --- leader instructions ---------------------------------------------------------------------
 
@@ -54,6 +55,11 @@ class InstructionRow:
     def state_text(self) -> str:
         return f"{OVERDUE} {self.overdue_days} 天" if self.state == OVERDUE else self.state  # Instruction.state_text
 
+    def owner_name(self, newsroom: Newsroom) -> str | None:
+        """The owner as people read it: a unit id (``nyj``) becomes the unit's name."""
+        unit = newsroom.units.get(self.owner or "")
+        return unit.name if unit else self.owner
+
     def as_dict(self, newsroom: Newsroom) -> dict:
         ins = self.instruction
         unit = newsroom.units.get(self.report.unit or "")
@@ -68,11 +74,18 @@ class InstructionRow:
             "date": ins.date.isoformat() if ins.date else None,
             "text": ins.text,
             "owner": self.owner,
+            "owner_name": self.owner_name(newsroom),
             "due": self.due.isoformat() if self.due else None,
             "done": bool(ins.follow_up and ins.follow_up.done),
             "state": self.state,
             "overdue_days": self.overdue_days,
         }
+
+
+def tally(states: list[str]) -> str:
+    """``共 4 条批示：已办结 1 条，…``: one wording, so the command and the intranet page count alike."""
+    counts = "，".join(f"{state} {states.count(state)} 条" for state in (DONE, OPEN, OVERDUE, NO_FOLLOW_UP))
+    return f"共 {len(states)} 条批示：{counts}"
 
 
 def instruction_register(newsroom: Newsroom) -> list[InstructionRow]:
@@ -138,6 +151,7 @@ class ChainMember:
     label: str  # 首报, 第n次续报
     title: str | None  # None: not on the intranet (then no day either)
     day: date | None
+    event: datetime | None = None  # event_time: of the matter (首报) or of this development (续报)
 
 
 @dataclass
@@ -164,7 +178,7 @@ def followup_view(newsroom: Newsroom) -> FollowupView:
     rows = instruction_register(newsroom)
     instructions = [
         InstructionLine(row.instruction.date, row.instruction.leader, row.report.title, row.instruction.text,
-                        row.owner, row.due, row.state, row.state_text)
+                        row.owner_name(newsroom), row.due, row.state, row.state_text)
         for row in rows if row.report.id in visible
     ]
     chains = urgent_chains(newsroom)
@@ -198,5 +212,6 @@ def _chain_block(newsroom: Newsroom, chain: Chain, visible: set[str]) -> ChainBl
     for n, report in enumerate(chain.members):
         label = "首报" if n == 0 else f"第{n}次续报"
         shown = report.id in visible
-        members.append(ChainMember(label, report.title if shown else None, report.submitted_day if shown else None))
+        members.append(ChainMember(label, report.title if shown else None, report.submitted_day if shown else None,
+                                   report.event_time if shown else None))
     return ChainBlock(chain.root.title, unit.name if unit else (chain.root.unit or ""), state, members)

@@ -15,6 +15,7 @@ from typing import Any
 from bulletin.cache import DigestCache, digest
 from bulletin.problems import Problem
 from bulletin.special import SpecialFile, open_regular
+from bulletin.yamlhints import comment_warnings
 from bulletin.yamlsrc import KeyPath, YamlProblem
 from bulletin.yamlsrc import load as load_yaml
 
@@ -34,6 +35,7 @@ class Doc:
     digest_source: bytes = b""
     key: bytes = b""  # digest of the file's bytes, for caches
     origin: str = ""  # "" for the newsroom; the classified store's path prefix (bulletin.store)
+    warnings: list[Problem] = field(default_factory=list)  # slips that parse (bulletin.yamlhints)
 
 
 @dataclass
@@ -140,19 +142,38 @@ def load_report(root: Path, rel: str, cache: DigestCache | None = None) -> Doc:
     key = digest(raw) if cache is not None else b""
     hit = cache.get(key) if cache is not None else None
     if hit is not None:
-        data, lines, body, body_line = hit
-        return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key)
+        data, lines, body, body_line, hints = hit
+        warnings = [Problem(rel, line, code, message) for line, code, message in hints]
+        return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key, warnings=warnings)
     text = _decode(rel, raw)
     front, body, body_line = split_front_matter(rel, text)
     data, lines = _parse(rel, front, 2)
     if not isinstance(data, dict):
         raise LoadProblem(Problem(rel, 2, "E007", "front matter 应是“键: 值”的映射，例如 id: 2026-03-nyj-004"))
+    hints = [(h.line, h.code, h.message) for h in comment_warnings(front, 2)]
     if cache is not None:
-        cache.put(key, (data, lines, body, body_line))
-    return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key)
+        cache.put(key, (data, lines, body, body_line, hints))
+    warnings = [Problem(rel, line, code, message) for line, code, message in hints]
+    return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key, warnings=warnings)
 
 
-def _walk(root: Path, top: str, suffix: str) -> list[str]:
+# Text files an editor may have meant as reports: refused with the name to use.
+MISNAMED = (".markdown", ".txt", ".mdown", ".mkd")
+
+
+def misnamed(name: str) -> bool:
+    """``x.MD``, ``x.markdown``, ``x.txt``: not read as reports, so check says so. Editor
+    backups (``x.md~``, ``x.md.swp``, ``x.md.bak``, ``x.md.orig``) end otherwise and stay quiet."""
+    lower = name.lower()
+    return not name.startswith(".") and (lower.endswith(".md") and not name.endswith(".md") or lower.endswith(MISNAMED))
+
+
+def _misnamed_problem(rel: str) -> Problem:
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return Problem(rel, 1, "E307", f"扩展名须为 .md（小写），这个文件不会被当作稿件读取；请改名为 {stem}.md")
+
+
+def _walk(root: Path, top: str, suffix: str, refused: list[Problem] | None = None) -> list[str]:
     """Relative posix paths of files (and misplaced folders) ending in ``suffix`` under ``top``."""
     base = root / top
     found: list[str] = []
@@ -164,6 +185,8 @@ def _walk(root: Path, top: str, suffix: str) -> list[str]:
         for name in sorted(filenames):
             if name.endswith(suffix) and not name.startswith("."):
                 found.append(f"{rel_dir}/{name}")
+            elif refused is not None and misnamed(name):
+                refused.append(_misnamed_problem(f"{rel_dir}/{name}"))
         for name in dirnames:
             if name.endswith(suffix):  # a folder named like a file: report it, do not descend
                 found.append(f"{rel_dir}/{name}")
@@ -186,13 +209,16 @@ def load_records(sources: Sources, folder: Path, prefix: str = "", cache: Digest
         ("content", ".md", load_report, sources.reports),
         ("issues", ".yaml", load_yaml_file, sources.issues),
     ):
-        for rel in _walk(folder, top, suffix):
+        refused: list[Problem] = []
+        for rel in _walk(folder, top, suffix, refused if top == "content" else None):
             if rel in ("issues/series.yaml", "issues/assignments.yaml"):
                 continue
             doc = _try(sources, loader, prefix + rel, *((cache,) if loader is load_report else ()))
             if doc is not None:
                 doc.origin = prefix
+                sources.problems += doc.warnings
                 found.append(doc)
+        sources.problems += [Problem(prefix + p.path, p.line, p.code, p.message) for p in refused]
 
 
 def load_sources(root: Path, cache: DigestCache | None = None) -> Sources:

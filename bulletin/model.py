@@ -194,21 +194,25 @@ class Report:
     def published(self) -> bool:
         return bool(self.published_issues)
 
-    @cached_property
-    def submitted_day(self) -> date | None:
-        return local(self.submitted).date() if self.submitted else None
+    @property
+    def continues_chain(self) -> bool:
+        """A 续报: it follows an earlier report of the same matter."""
+        return self.follows is not None
 
     def late_hours(self, window_hours: float) -> float | None:
-        """Hours from the event to the submission when this report is late urgent, else None.
+        """Hours from event to submission when an urgent report came after the window, else None.
 
-        Late urgent is the first report of a matter (a 续报 has ``follows``), category 紧急,
-        submitted more than the window after its ``event_time``: check warns of it (W005),
-        scoring fines it and the notice lists it.
+        Only the first report of a chain is held to the window: a 续报's ``event_time`` (if it
+        gives one) is the time of its own development, shown but never fined.
         """
-        if self.category != "紧急" or self.follows is not None or self.event_time is None or self.submitted is None:
+        if self.category != "紧急" or self.continues_chain or self.event_time is None or self.submitted is None:
             return None
         late = self.submitted - self.event_time
         return late.total_seconds() / 3600 if late > timedelta(hours=window_hours) else None
+
+    @cached_property
+    def submitted_day(self) -> date | None:
+        return local(self.submitted).date() if self.submitted else None
 
 
 def chronological(report: Report) -> tuple:
@@ -427,7 +431,8 @@ def _report(doc: Doc) -> Report:
     d = doc.data
     given = enums.canonical(enums.CLASSIFICATION, d.get("classification"))
     adopted = [
-        Adoption(_str(a.get("level")), _str(a.get("publication")), to_date(a.get("date")), _str(a.get("kind")) or "default")
+        Adoption(enums.keyed(enums.LEVEL, a.get("level")), _str(a.get("publication")), to_date(a.get("date")),
+                 enums.keyed(enums.PUBLICATION_KIND, a.get("kind")) or "default")
         for a in _dicts(d.get("adopted"))
     ]
     instructions = []
@@ -437,7 +442,8 @@ def _report(doc: Doc) -> Report:
             FollowUp(_str(fu.get("owner")), to_date(fu.get("due")), fu.get("done") is True) if isinstance(fu, dict) else None
         )
         instructions.append(
-            Instruction(_str(raw.get("leader")), _str(raw.get("level")), to_date(raw.get("date")), str(raw.get("text") or ""), follow_up)
+            Instruction(_str(raw.get("leader")), enums.keyed(enums.LEVEL, raw.get("level")), to_date(raw.get("date")),
+                        str(raw.get("text") or ""), follow_up)
         )
     stem = doc.path.rsplit("/", 1)[-1][: -len(".md")]
     return Report(

@@ -23,6 +23,8 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from bulletin.yamlhints import diagnose, fallback
+
 MAX_DEPTH = 40
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -118,8 +120,10 @@ def load(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise YamlProblem("E003", _mark_line(exc, first_line), f"YAML 语法错误：{problem}；请检查缩进、冒号和引号") from None
+        # Never the parser's English: the editor's slip in Chinese, at the line where it is.
+        line = _mark_line(exc, first_line)
+        hint = diagnose(text, first_line, line) or fallback(getattr(exc, "problem", None), line)
+        raise YamlProblem(hint.code, hint.line, hint.message) from None
     except RecursionError:
         raise YamlProblem("E008", first_line, f"嵌套过深，请简化结构（不超过 {MAX_DEPTH} 层）") from None
     if node is None:

@@ -17,10 +17,12 @@ from pathlib import Path
 
 from bulletin import enums
 from bulletin.commands._common import shown, yaml_scalar
-from bulletin.dates import SHANGHAI
+from bulletin.dates import SHANGHAI, to_datetime
 from bulletin.errors import UsageError
 from bulletin.model import Newsroom, Unit
+from bulletin.schema import date_slip
 from bulletin.store import home_for, locate
+from bulletin.suggest import nearest
 from bulletin.write import atomic_write
 
 
@@ -44,7 +46,7 @@ def unit_of(newsroom: Newsroom, uid: str) -> Unit:
     unit = newsroom.units.get(uid)
     if unit is None:
         names = "、".join(f"{u.id}（{u.name}）" for u in newsroom.units.values())
-        raise UsageError(f"单位 {uid} 不在 units.yaml 中；可用的单位有：{names or '（units.yaml 中没有单位）'}")
+        raise UsageError(f"单位 {uid} 不在 units.yaml 中；{nearest(uid, newsroom.units)}可用的单位有：{names or '（units.yaml 中没有单位）'}")
     return unit
 
 
@@ -71,8 +73,33 @@ class ReportPlan:
         return "---\n" + "\n".join(lines) + "\n---\n\n" + (body.strip("\n") + "\n" if body.strip() else "")
 
 
-def plan_report(ctx, newsroom: Newsroom, uid: str, title: str, category: str | None,
-                classification: str | None, signed_off_by: str = "") -> ReportPlan:
+@dataclass
+class ChainKeys:
+    """What a 续报 takes from the report it follows (``--follows``), and the extra keys of ``new``."""
+
+    follows: str | None = None
+    unit: str | None = None
+    category: str | None = None
+    classification: str | None = None
+    secrecy_term: str | None = None
+    urgency: str | None = None
+    event_time: str | None = None
+    assignment: str | None = None
+
+    def front(self) -> list[tuple[str, str]]:
+        """The keys after ``classification``, in the order the schema documents them."""
+        keys = [("secrecy_term", self.secrecy_term), ("urgency", self.urgency), ("event_time", self.event_time),
+                ("follows", self.follows), ("assignment", self.assignment)]
+        # a time stays plain, as ``submitted`` is: check reads it as the same text either way
+        return [(key, value if key == "event_time" else yaml_scalar(value)) for key, value in keys if value]
+
+
+def plan_report(ctx, newsroom: Newsroom, uid: str | None, title: str, category: str | None,
+                classification: str | None, signed_off_by: str = "", chain: ChainKeys | None = None) -> ReportPlan:
+    chain = chain or ChainKeys()
+    uid = uid or chain.unit
+    if uid is None:
+        raise UsageError("请用 --unit 写报送单位 id（续报可用 --follows 沿用前一篇的单位）")
     unit = unit_of(newsroom, uid)
     title = " ".join(title.split())
     if not title:
@@ -81,7 +108,7 @@ def plan_report(ctx, newsroom: Newsroom, uid: str, title: str, category: str | N
     officer = unit.officer_on(ctx.today)
     if officer is None:
         raise UsageError(f"{unit.name}在 {ctx.today} 没有备案信息员；请先在 units.yaml 的 officers 中登记")
-    classification = choose(enums.CLASSIFICATION, classification, "密级", "内部")
+    classification = choose(enums.CLASSIFICATION, classification or chain.classification, "密级", "内部")
     home = home_for(ctx.root, locate(ctx.root, ctx.classified)[0], classification)  # 秘密 and above: the store
     rid = next_id(newsroom, home, ctx.today, uid)
     front = [
@@ -91,12 +118,32 @@ def plan_report(ctx, newsroom: Newsroom, uid: str, title: str, category: str | N
         ("author", yaml_scalar(officer.name)),
         ("signed_off_by", yaml_scalar(signed_off_by)),
         ("submitted", moment.isoformat()),
-        ("category", choose(enums.CATEGORY, category, "类别", "动态")),
+        ("category", choose(enums.CATEGORY, category or chain.category, "类别", "动态")),
         ("classification", classification),
+        *chain.front(),
         ("status", "已报送"),
     ]
     path = home / "content" / f"{ctx.today.year:04d}" / f"{ctx.today.month:02d}" / f"{rid}.md"
     return ReportPlan(rid, path, front)
+
+
+def known(newsroom_ids, value: str, what: str, where: str) -> str:
+    """``value`` when it is a known id; else a usage error naming the nearest one."""
+    if value in newsroom_ids:
+        return value
+    hint = nearest(value, newsroom_ids) or f"请核对{where}"
+    raise UsageError(f"{what} {value} 不存在；{hint}")
+
+
+def event_time(text: str | None) -> str | None:
+    """``--event-time`` as written to the file: ISO, with the zone when none was given."""
+    if text is None:
+        return None
+    moment = to_datetime(text)
+    if moment is None:
+        slip = date_slip("--event-time", text, with_time=True)
+        raise UsageError(slip[1] if slip else f"--event-time {text} 不是有效的时间；写成 2026-11-05T09:30:00+08:00")
+    return moment.isoformat()
 
 
 def write_report(plan: ReportPlan, body: str) -> None:

@@ -19,6 +19,7 @@ from bulletin.dates import cn_date, to_date
 from bulletin.errors import UsageError
 from bulletin.model import Issue, Newsroom, Report, Series
 from bulletin.store import home_for
+from bulletin.suggest import nearest
 from bulletin.write import atomic_write
 
 
@@ -52,7 +53,7 @@ def explicit_plan(newsroom: Newsroom, series: Series, ids: list[str], force: boo
     for rid in dict.fromkeys(ids):
         report = newsroom.reports.get(rid)
         if report is None:
-            plan.refused.append(f"稿件 {rid} 不存在；请核对 content/ 中的稿件 id")
+            plan.refused.append(f"稿件 {rid} 不存在；{nearest(rid, newsroom.reports)}请核对 content/ 中的稿件 id")
             continue
         blocks = []
         if report.status == "不采用":
@@ -169,7 +170,7 @@ def run(ctx, args) -> int:
     newsroom = result.newsroom
     series = newsroom.series.get(args.series)
     if series is None:
-        raise UsageError(f"刊物 {args.series} 不在 issues/series.yaml 中；可用的有：{'、'.join(newsroom.series) or '（无）'}")
+        raise UsageError(f"刊物 {args.series} 不在 issues/series.yaml 中；{nearest(args.series, newsroom.series)}可用的有：{'、'.join(newsroom.series) or '（无）'}")
     if refused(result, f"新闻室有 {len(result.errors)} 个错误，未新建期刊；请先改正，再运行 bulletin issue"):
         return 1
     ids = [part.strip() for part in args.items.replace("，", ",").replace("、", ",").split(",")] if args.items else None

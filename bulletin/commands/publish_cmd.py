@@ -69,6 +69,19 @@ def _relock(ctx, newsroom: Newsroom, issue: Issue, full: Path) -> int:
     return 0
 
 
+def earlier_drafts(newsroom: Newsroom, issue: Issue) -> list[Issue]:
+    """Drafts of the same series and year numbered before ``issue``: publishing out of order
+    leaves a gap readers notice (第18期 out, 第17期 not)."""
+    return [other for other in newsroom.issues_of(issue.series or "")
+            if not other.published and other.year == issue.year and other.number is not None
+            and issue.number is not None and other.number < issue.number]
+
+
+def warn_order(ctx, newsroom: Newsroom, issue: Issue) -> None:
+    for other in earlier_drafts(newsroom, issue):
+        print(f"{issue.src.path}:{issue.src.line('number')}: warning[W302]: 本期是第{issue.number}期，"
+              f"但第{other.number}期（{other.src.path}）还是草稿；请确认发布顺序，通常先发布第{other.number}期",
+              file=sys.stderr)
 def add_arguments(parser) -> None:
     """This command's own options (the global ones are added by ``bulletin.cli``)."""
     parser.add_argument("path")
@@ -89,6 +102,7 @@ def run(ctx, args) -> int:
             print(line, file=sys.stderr)
         ctx.say("未发布")
         return 1
+    warn_order(ctx, newsroom, issue)
     lock = new_lock(newsroom, issue, ctx.today)
     text = set_top_level(full.read_text(encoding="utf-8"), {"status": _published_value(full), "lock": lock})
     atomic_write(full, text)

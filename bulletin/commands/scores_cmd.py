@@ -24,6 +24,7 @@ from bulletin.scoring import (
     round_half_up,
     score_table,
 )
+from bulletin.suggest import nearest
 from bulletin.write import atomic_write
 
 
@@ -50,7 +51,7 @@ def run(ctx, args) -> int:
     if args.export_classified:
         return _export_classified(ctx, result, period)
     if args.unit is not None and args.unit not in newsroom.units:
-        raise UsageError(f"单位 {args.unit} 不在 units.yaml 中；可写：{'、'.join(newsroom.units)}")
+        raise UsageError(f"单位 {args.unit} 不在 units.yaml 中；{nearest(args.unit, newsroom.units)}可写：{'、'.join(newsroom.units)}")
     table = score_table(Ledger(newsroom), period)
     if args.format == "xlsx":
         return _xlsx(ctx, args, table)

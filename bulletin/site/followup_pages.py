@@ -4,15 +4,21 @@ assignment and the 续报 of each urgent matter, rendered from the follow-up vie
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from bulletin.dates import cn_date
+from bulletin.dates import cn_date, local
 from bulletin.escape import md_cell
-from bulletin.followups import DONE, LATE, MISSING, ON_TIME, OPEN, OVERDUE, PENDING, FollowupView
+from bulletin.followups import LATE, MISSING, ON_TIME, OVERDUE, PENDING, FollowupView, tally
 
 
 def _day(day: date | None) -> str:
     return cn_date(day) if day else "—"
+
+
+def _moment(moment: datetime) -> str:
+    """``3月10日 07:00``, Shanghai time."""
+    shown = local(moment)
+    return f"{shown.month}月{shown.day}日 {shown:%H:%M}"
 
 
 def _hidden_note(count: int, what: str) -> list[str]:
@@ -21,12 +27,10 @@ def _hidden_note(count: int, what: str) -> list[str]:
 
 def instructions_page(view: FollowupView) -> str:
     shown = view.instructions
-    counts = {state: sum(row.state == state for row in shown) for state in (DONE, OPEN, OVERDUE)}
     lines = [
         "# 领导批示办理台账",
         "",
-        f"统计至{cn_date(view.today)}。共 {len(shown)} 条批示：已办结 {counts[DONE]} 条，"
-        f"办理中 {counts[OPEN]} 条，逾期 {counts[OVERDUE]} 条。",
+        f"统计至{cn_date(view.today)}。{tally([row.state for row in shown])}。",
         "",
     ]
     if shown:
@@ -46,11 +50,11 @@ def assignments_page(view: FollowupView) -> str:
     if not view.assignments:
         lines.append("目前没有约稿。")
     for block in view.assignments:
-        tally = "，".join(f"{state} {sum(a.state == state for a in block.answers)}" for state in (ON_TIME, LATE, MISSING, PENDING))
+        answered = "，".join(f"{state} {sum(a.state == state for a in block.answers)}" for state in (ON_TIME, LATE, MISSING, PENDING))
         lines += [
             f"## {md_cell(block.topic)}（{md_cell(block.id)}）",
             "",
-            f"下发：{_day(block.issued)}；截止：{_day(block.due)}。应报 {len(block.answers)} 个单位：{tally}。",
+            f"下发：{_day(block.issued)}；截止：{_day(block.due)}。应报 {len(block.answers)} 个单位：{answered}。",
             "",
             "| 报送单位 | 情况 | 稿件 |",
             "|---|---|---|",
@@ -72,7 +76,8 @@ def urgent_page(view: FollowupView) -> str:
             if member.title is None:
                 lines.append(f"{n + 1}. {member.label}：未在内网发布的续报")
             else:
-                lines.append(f"{n + 1}. {_day(member.day)} {member.label}：{md_cell(member.title)}")
+                event = f"（事件时间 {_moment(member.event)}）" if member.event else ""
+                lines.append(f"{n + 1}. {_day(member.day)} {member.label}：{md_cell(member.title)}{event}")
         lines.append("")
     if not view.chains and not view.chains_withheld:
         lines.append("目前没有紧急信息。")

@@ -48,7 +48,7 @@ def site_config(view: SiteView, settings: SiteSettings, nav: list, docs: Path, o
             "palette": {"scheme": "default", "primary": "red", "accent": "red"},
         },
         "plugins": [{"search": {"lang": "zh"}}],
-        "markdown_extensions": ["tables"],
+        "markdown_extensions": ["tables", "footnotes"],
         "extra_css": [CSS],
         "nav": nav,
         "copyright": html.escape(f"{owner}　版权所有" if public else f"{owner}　内部资料　注意保管"),
