@@ -16,8 +16,8 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from docx.shared import Inches, Pt
+from helpers.workflow import run_cli
 from test_import import EPOCH, png
-from workflow_helpers import run_cli
 
 from bulletin.check import run_check
 from bulletin.markup import to_html
