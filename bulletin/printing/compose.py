@@ -16,12 +16,13 @@ from pathlib import Path
 
 from bulletin.dates import cn_date
 from bulletin.markup import image_target, to_html
+from bulletin.printing.balance import balanced_lines
 from bulletin.printing.pdf import MM, Meta, template
 from bulletin.special import read_regular
 from bulletin.views import PrintIssue
 
 COLOPHON_CHARS = 26  # full-width characters on one 报尾 line after its indents
-COPY_NUMBER = "000001"  # 份号 of the master copy; a numbered print run replaces it per copy
+COPY_NUMBER = "000001"  # 份号 of the master copy; a numbered print run (bulletin.printing.stamp) stamps each copy
 LEVEL_ONE = re.compile(r"^[一二三四五六七八九十百]+、")
 LEVEL_TWO = re.compile(r"^（[一二三四五六七八九十百]+）")
 _PARAGRAPH = re.compile(r"<p>([^<]*?)(</p>|<)", re.S)
@@ -36,6 +37,11 @@ class PrintedItem:
     body: str  # safe HTML
     markdown: str
     source_path: str
+
+    @property
+    def lines(self) -> list[str]:
+        """The headline as it prints: balanced lines when it wraps (GB/T 9704 7.3.3)."""
+        return balanced_lines(self.headline)
 
 
 @dataclass
@@ -100,11 +106,15 @@ def secrecy_mark(classification: str, term: str | None) -> str:
     return f"{classification}★{term}" if term else classification
 
 
-def marks_of(p: PrintIssue) -> list[dict[str, str]]:
-    """份号 and 密级★期限 for classified issues, then 特急/加急: the top-left lines of the 报头."""
+def marks_of(p: PrintIssue, copy_number: str = COPY_NUMBER) -> list[dict[str, str]]:
+    """份号 and 密级★期限 for classified issues, then 特急/加急: the top-left lines of the 报头.
+
+    A numbered print run renders its master with an empty 份号 line (``copy_number=""``), which
+    keeps the line's place; each copy's number is stamped into it afterwards.
+    """
     marks = []
     if p.classified:
-        marks.append({"cls": "copy-no", "text": COPY_NUMBER})
+        marks.append({"cls": "copy-no", "text": copy_number})
         marks.append({"cls": "secrecy", "text": secrecy_mark(p.classification, p.secrecy_term)})
     if p.urgency:
         marks.append({"cls": "urgency", "text": p.urgency})
@@ -149,8 +159,8 @@ def _unit_line(p: PrintIssue, unit: str | None, co_units: list[str]) -> str:
     return "　".join(names)
 
 
-def printed(p: PrintIssue) -> Printed:
-    """The printable record of one issue."""
+def printed(p: PrintIssue, copy_number: str = COPY_NUMBER) -> Printed:
+    """The printable record of one issue (``copy_number``: see ``marks_of``)."""
     issue = p.issue
     name = publication_name(p.series_name)
     items: list[PrintedItem] = []
@@ -177,12 +187,13 @@ def printed(p: PrintIssue) -> Printed:
         date=day,
         signer=issue.signer or "",
         editor=issue.editor or "",
-        marks=marks_of(p),
+        marks=marks_of(p, copy_number),
         items=items,
         colophon_rows=rows,
         copies=f"共印{issue.copies}份" if issue.copies else "",
         draft=p.draft,
-        meta=Meta(title=f"{name} {number}", author=p.publisher, subject=subject, day=issue.date),
+        meta=Meta(title=f"{name} {number}", author=p.publisher, subject=subject, day=issue.date,
+                  keywords=(p.series_name, f"{issue.year}年{number}" if issue.year else number)),
         images=sorted(set(images)),
         content_dirs=[f"{origin}content" for origin in dict.fromkeys(["", *(r.src.origin for _, r in p.items)])],
     )

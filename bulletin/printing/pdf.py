@@ -25,7 +25,8 @@ from bulletin.write import atomic_write
 
 MM = 72 / 25.4  # points per millimetre
 RED = "#e60012"
-CJK_EM_TOP = 0.88  # the ideographic em box spans 0.88 em above the baseline in CJK fonts
+CJK_EM_TOP = 0.88
+PDF_VARIANT = "pdf/a-2b"  # the ideographic em box spans 0.88 em above the baseline in CJK fonts
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ class Meta:
     author: str = ""
     subject: str = ""
     day: date | None = None
+    keywords: tuple[str, ...] = ()  # the series and the number, for an archive's catalogue
 
     @property
     def created(self) -> str:
@@ -312,5 +314,8 @@ def render_pdf_bytes(html: str, base_url: str | None, meta: Meta, allowed_dirs, 
     document.metadata.generator = "bulletin"
     document.metadata.created = meta.created or None
     document.metadata.modified = meta.created or None
-    data = document.write_pdf(pdf_identifier=False)
+    document.metadata.keywords = list(meta.keywords)
+    # PDF/A-2b for long-term keeping (电子档案): sRGB output intent, XMP metadata, and a file
+    # identifier that pydyf derives from the content, so equal input still gives equal bytes.
+    data = document.write_pdf(pdf_variant=PDF_VARIANT)
     return data, len(document.pages)
