@@ -76,6 +76,7 @@ COMMANDS: dict[str, str] = {
     "build": "构建网站、PDF 和通报",
     "scores": "考核得分表",
     "move-classified": "把涉密稿件和期刊移入涉密库",
+    "print": "按份号逐份印制一期（分份编号的 PDF 和登记表）",
 }
 
 
@@ -118,12 +119,16 @@ def _arguments(name: str, sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--quiet", action="store_true")
     elif name == "scores":
         sub.add_argument("--period", required=True, help="YYYY-MM、YYYY-Qn 或 YYYY")
-        sub.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
+        sub.add_argument("--format", choices=["table", "json", "xlsx", "csv"], default="table")
         sub.add_argument("--unit", default=None)
         sub.add_argument("--explain", action="store_true")
-        sub.add_argument("--output", default=None, help="xlsx 输出文件")
+        sub.add_argument("--output", default=None, help="xlsx 或 csv 输出文件")
         sub.add_argument("--export-classified", action="store_true",
                          help="在涉密库所在的计算机上写出涉密信息汇总 <涉密库>/classified-summary/<期间>.yaml")
+    elif name == "print":
+        sub.add_argument("path", help="期刊文件，如 issues/zwxx/2026/044.yaml")
+        sub.add_argument("--copies", default=None, metavar="N|A-B",
+                         help="印制份数 N（份号 000001 至 N），或份号范围 A-B；默认取期刊的 copies")
 
 
 def make_parser() -> argparse.ArgumentParser:
