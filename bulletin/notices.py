@@ -33,8 +33,11 @@ from bulletin.charts import bar_chart, trend_chart
 from bulletin.dates import cn_date, local
 from bulletin.markup import md_escape
 from bulletin.model import Newsroom, Report
+from bulletin.printing.balance import balanced_lines, width
+from bulletin.printing.compose import colophon_height_mm
+from bulletin.printing.config import notice_settings
 from bulletin.printing.fonts import resolve_fonts
-from bulletin.printing.pdf import Meta, page_html, print_css
+from bulletin.printing.pdf import Meta, geometry_for, page_html, print_css
 from bulletin.printing.pool import RenderJob
 from bulletin.printing.queue import PrintQueue
 from bulletin.scoring import Ledger, Period, ScoreTable, parse_period, round_half_up, score_table
@@ -134,10 +137,17 @@ class Concentration:
 
 @dataclass
 class Totals:
+    """The period's figures, each report counted once (a joint report is one report).
+
+    ``submitted`` is the one total every part of a notice uses; it counts the reports of units
+    since made inactive too, ``inactive`` of them.
+    """
+
     units_reporting: int
     submitted: int
     adopted: int
     instructions: int
+    inactive: int = 0
 
     @property
     def rate(self) -> Decimal:
@@ -159,6 +169,9 @@ class Notice:
     concentration: Concentration
     trend: list[tuple[str, int, int]]  # (month label, submitted, adopted)
     late_withheld: int = 0
+    doc_number: str = ""  # 发文字号, 江政办信〔2026〕11号; empty without extra.bulletin.notice_code
+    to: str = "各报送单位"  # 主送
+    cc: list[str] = field(default_factory=list)  # 抄送, in the 版记
 
     def for_audience(self, held: set[str]) -> Notice:
         """The notice as an audience holding only the reports ``held`` may read it.
@@ -243,7 +256,7 @@ class NoticeMaker:
             dormant=self._dormant(period),
             late=self._late(table),
             missed=self._missed(table),
-            concentration=self._concentration(table),
+            concentration=self._concentration(period, table),
             trend=self._trend(period),
         )
 
@@ -256,9 +269,19 @@ class NoticeMaker:
         facts = self.ledger.facts_in(period)
         instructions = sum(len(self._instruction_days.get(month, ())) for month in period.months())
         extra = self._classified(period)
-        return Totals(sum(1 for r in table.rows if r.submitted), len(facts) + sum(f.submitted for f in extra),
+        inactive = {uid for uid, u in self.newsroom.units.items() if not u.active}
+        return Totals(sum(1 for r in table.rows if r.submitted), self._submitted(period),
                       sum(f.adopted for f in facts) + sum(f.adopted for f in extra),
-                      instructions + sum(f.instructions for f in extra))
+                      instructions + sum(f.instructions for f in extra),
+                      sum(1 for f in facts if f.units and set(f.units) <= inactive))
+
+    def _submitted(self, period: Period, units: set[str] | None = None) -> int:
+        """Reports submitted in the period (by ``units`` when given), each counted once, with the
+        store's classified figures: the one total of a notice."""
+        facts = self.ledger.facts_in(period)
+        figures = self.ledger.classified.figures(period) if self.ledger.classified is not None else {}
+        own = sum(1 for f in facts if units is None or units & set(f.units))
+        return own + sum(fig.submitted for unit, fig in figures.items() if units is None or unit in units)
 
     def _classified(self, period: Period) -> list:
         """The store's per-unit figures for the period (bulletin.classified_summary), if any."""
@@ -326,13 +349,15 @@ class NoticeMaker:
                 found.append(Missed(a.topic, e.day, self.names.get(e.unit, e.unit), round_half_up(e.points, 2)))
         return sorted(found, key=lambda m: (m.due, m.topic))
 
-    def _concentration(self, table: ScoreTable) -> Concentration:
+    def _concentration(self, period: Period, table: ScoreTable) -> Concentration:
+        """The top fifth of active units by submissions, and their share of the notice's one total
+        (each report once, inactive units' reports included, as in the overview)."""
         active = [r for r in table.rows if r.active]
         top = math.ceil(len(active) / 5)
         order = {uid: i for i, uid in enumerate(self.newsroom.units)}
         ranked = sorted(active, key=lambda r: (-r.submitted, order[r.unit]))[:top]
-        return Concentration(len(active), top, [r.name for r in ranked], sum(r.submitted for r in ranked),
-                             sum(r.submitted for r in active))
+        return Concentration(len(active), top, [r.name for r in ranked],
+                             self._submitted(period, {r.unit for r in ranked}), self._submitted(period))
 
     def _trend(self, period: Period) -> list[tuple[str, int, int]]:
         """Submitted and adopted reports per month: up to 12 months ending with the period."""
@@ -411,9 +436,12 @@ def build_notices(newsroom: Newsroom, out_dir: Path, cache: Path, queue: PrintQu
     printed = NoticeMaker(newsroom, _print_title, issuer)
     periods = printed.periods()
     pdf = _PdfWriter(newsroom.root, cache / "notices", queue)
+    settings = notice_settings(newsroom.root)
+    numbers = doc_numbers(periods, settings["code"], settings["numbers"])
     pages: dict[str, str] = {}
     for period in periods:
-        notice = printed.notice(period)
+        notice = replace(printed.notice(period), doc_number=numbers.get(period.key, ""), to=settings["to"],
+                         cc=settings["cc"])
         pdf.used.add(_workbook(notice_sheets(notice), newsroom.today, out_dir / f"{period.key}.xlsx", cache / "notices"))
         pdf.write(notice_html(notice), out_dir / f"{period.key}.pdf", notice)
         pages[f"notices/{period.key}.md"] = notice_page(notice.for_audience(held))
@@ -421,6 +449,20 @@ def build_notices(newsroom: Newsroom, out_dir: Path, cache: Path, queue: PrintQu
     pdf.finish()
     pages["notices/index.md"] = index_page(periods, issuer, printed)  # counts only
     return pages
+
+
+def doc_numbers(periods: list[Period], code: str, register: dict[str, int]) -> dict[str, str]:
+    """发文字号 of each period's notice: ``<code>〔YYYY〕N号``, N counting the year's notices in order
+    (the months, then the quarters, then the year) unless the register gives the number."""
+    if not code:
+        return {}
+    rank = {"month": 0, "quarter": 1, "year": 2}
+    found: dict[str, str] = {}
+    for year in sorted({p.start.year for p in periods}):
+        ordered = sorted((p for p in periods if p.start.year == year), key=lambda p: (rank[p.kind], p.start))
+        for n, period in enumerate(ordered, start=1):
+            found[period.key] = f"{code}〔{year}〕{register.get(period.key, n)}号"
+    return found
 
 
 def _workbook(sheets: list[Sheet], day: date, out: Path, cache: Path) -> str:
@@ -437,13 +479,12 @@ def _workbook(sheets: list[Sheet], day: date, out: Path, cache: Path) -> str:
 
 def notice_html(notice: Notice) -> str:
     """The notice as an HTML fragment for the print stylesheet."""
-    return environment().get_template("notice.html").render(n=notice, cn_date=cn_date, title_line=_title_lines, printed=True)
-
-
-def _title_lines(title: str) -> list[str]:
-    """Break a long title before 政务信息 so the second line is not a lone fragment (GB/T 9704 7.3.3)."""
-    cut = title.find("政务信息")
-    return [title[:cut], title[cut:]] if len(title) > 18 and cut > 0 else [title]
+    cc = [f"抄送：{'，'.join(notice.cc)}。"] if notice.cc else []
+    # GB/T 9704 7.3.5.2: the 成文日期 starts two characters right of the first character of the 署名
+    indent = max(0.0, 2 + width(notice.issuer) - 2 - width(cn_date(notice.day)))
+    return environment().get_template("notice.html").render(
+        n=notice, cn_date=cn_date, title_line=balanced_lines, printed=True, date_indent=round(indent, 2),
+        colophon_mm=colophon_height_mm(cc))
 
 
 def notice_page(notice: Notice) -> str:
@@ -513,15 +554,18 @@ class _PdfWriter:
         self.root = root
         self.cache = cache
         self.fonts = resolve_fonts(root)
+        geometry = geometry_for(self.fonts)
         notice_css = environment().get_template("notice.css").render(
-            fonts={role: self.fonts.stack(role) for role in self.fonts.roles})
-        self.css = print_css(self.fonts) + "\n" + notice_css
+            fonts={role: self.fonts.stack(role) for role in self.fonts.roles}, pitch=geometry.pitch_pt,
+            char=geometry.body_pt + geometry.tracking_pt)
+        self.css = print_css(self.fonts, root) + "\n" + notice_css
         self.used: set[str] = set()
         self.own = queue is None
         self.queue = PrintQueue(self.fonts) if queue is None else queue
 
     def write(self, fragment: str, out: Path, notice: Notice) -> None:
-        meta = Meta(notice.title, notice.issuer, f"{notice.period.cn}政务信息考核通报", notice.day)
+        meta = Meta(notice.title, notice.issuer, f"{notice.period.cn}政务信息考核通报", notice.day,
+                    keywords=tuple(k for k in ("政务信息考核通报", notice.doc_number, notice.period.cn) if k))
         html = page_html(fragment, meta, css=self.css, body_class="notice")
         key = hashlib.sha256((html + "\n" + self.fonts.fingerprint() + "\n" + _engine_version()).encode()).hexdigest()
         cached = self.cache / f"{key}.pdf"

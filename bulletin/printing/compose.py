@@ -81,11 +81,14 @@ class Printed:
 
     @property
     def colophon_height_mm(self) -> float:
-        """Room the 报尾 needs (24 pt lines of 14 pt text, 27 characters a line, 2 mm padding per row),
-        plus one line of space above it."""
-        lines = sum(math.ceil(_width(row) / COLOPHON_CHARS) for row in self.colophon_rows) + 1
-        rows = len(self.colophon_rows) + 1
-        return round(lines * 24 / MM + rows * 2.0 + 1.0 + 8.0, 1)
+        return colophon_height_mm(self.colophon_rows)
+
+
+def colophon_height_mm(rows: list[str]) -> float:
+    """Room a 报尾 / 版记 needs: its ``rows`` and the last line (24 pt lines of 14 pt text, 26
+    characters a line, 2 mm padding per row), plus one line of space above it."""
+    lines = sum(math.ceil(_width(row) / COLOPHON_CHARS) for row in rows) + 1
+    return round(lines * 24 / MM + (len(rows) + 1) * 2.0 + 1.0 + 8.0, 1)
 
 
 def _width(text: str) -> float:
