@@ -41,12 +41,13 @@ from bulletin.printing.pdf import Meta, geometry_for, page_html, print_css
 from bulletin.printing.pool import RenderJob
 from bulletin.printing.queue import PrintQueue
 from bulletin.scoring import Ledger, Period, ScoreTable, parse_period, round_half_up, score_table
-from bulletin.sheets import Sheet, entries_sheet, score_sheet, workbook_bytes
+from bulletin.sheets import Sheet, entries_sheet, issue_labels, score_sheet, source_label, workbook_bytes
 from bulletin.site.settings import read_settings
 from bulletin.views import INTRANET, site_view
 from bulletin.write import atomic_write
 
 DORMANT_MONTHS = 3
+WORKBOOK_FORMAT = 2  # 2: title rows, print set-up, date cells (bulletin.sheets)
 TREND_MONTHS = 12
 
 
@@ -61,8 +62,9 @@ class Line:
     rule: str
     points: Decimal
     note: str
-    source: str
+    source: str  # file:line
     basis: str
+    where: str = ""  # the source as a reader names it: 《政务信息》2026年第44期, else what happened
 
 
 @dataclass
@@ -172,6 +174,7 @@ class Notice:
     doc_number: str = ""  # 发文字号, 江政办信〔2026〕11号; empty without extra.bulletin.notice_code
     to: str = "各报送单位"  # 主送
     cc: list[str] = field(default_factory=list)  # 抄送, in the 版记
+    labels: dict[str, str] = field(default_factory=dict)  # issue file -> 《政务信息》2026年第44期 (workbooks)
 
     def for_audience(self, held: set[str]) -> Notice:
         """The notice as an audience holding only the reports ``held`` may read it.
@@ -221,6 +224,7 @@ class NoticeMaker:
             for unit in f.units:
                 self.adoption_days[unit].extend(a.day for a in f.adoptions)
         self.first_month = min(((f.day.year, f.day.month) for f in self.ledger.facts), default=None)
+        self.labels = issue_labels(newsroom.issues, {sid: s.name for sid, s in newsroom.series.items()})
 
     @cached_property
     def _instruction_days(self) -> dict[tuple[int, int], list[date]]:
@@ -258,6 +262,7 @@ class NoticeMaker:
             missed=self._missed(table),
             concentration=self._concentration(period, table),
             trend=self._trend(period),
+            labels=self.labels,
         )
 
     # -- parts -----------------------------------------------------------------------------------
@@ -297,7 +302,8 @@ class NoticeMaker:
             other: list[Line] = []
             for e in entries:
                 line = Line(e.day, e.rule_name, round_half_up(e.points, 2),
-                            e.note + (f"（{e.split}家联合报送，均分）" if e.split > 1 else ""), e.source, e.basis)
+                            e.note + (f"（{e.split}家联合报送，均分）" if e.split > 1 else ""), e.source, e.basis,
+                            source_label(e, self.labels))
                 if e.report is None:
                     other.append(line)
                     continue
@@ -442,7 +448,8 @@ def build_notices(newsroom: Newsroom, out_dir: Path, cache: Path, queue: PrintQu
     for period in periods:
         notice = replace(printed.notice(period), doc_number=numbers.get(period.key, ""), to=settings["to"],
                          cc=settings["cc"])
-        pdf.used.add(_workbook(notice_sheets(notice), newsroom.today, out_dir / f"{period.key}.xlsx", cache / "notices"))
+        pdf.used.add(_workbook(notice_sheets(notice), newsroom.today, out_dir / f"{period.key}.xlsx", cache / "notices",
+                               f"{issuer}　{period.cn}"))
         pdf.write(notice_html(notice), out_dir / f"{period.key}.pdf", notice)
         pages[f"notices/{period.key}.md"] = notice_page(notice.for_audience(held))
     pdf.prune()
@@ -465,13 +472,13 @@ def doc_numbers(periods: list[Period], code: str, register: dict[str, int]) -> d
     return found
 
 
-def _workbook(sheets: list[Sheet], day: date, out: Path, cache: Path) -> str:
+def _workbook(sheets: list[Sheet], day: date, out: Path, cache: Path, caption: str) -> str:
     """Write a notice's workbook, reusing the cached file while its tables are unchanged
     (openpyxl takes about a third of a second per workbook of a city-year)."""
-    key = hashlib.sha256(repr((sheets, day, version("openpyxl"))).encode()).hexdigest()[:32]
+    key = hashlib.sha256(repr((WORKBOOK_FORMAT, sheets, day, caption, version("openpyxl"))).encode()).hexdigest()[:32]
     cached = cache / f"{key}.xlsx"
     if not cached.exists():
-        atomic_write(cached, workbook_bytes(sheets, day))
+        atomic_write(cached, workbook_bytes(sheets, day, caption))
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, out)
     return cached.name
@@ -524,26 +531,27 @@ def index_page(periods: list[Period], issuer: str, maker: NoticeMaker) -> str:
 def notice_sheets(notice: Notice) -> list[Sheet]:
     """The notice's tables as worksheets: ranking, items and point sources, and the named lists."""
     items = [
-        [s.name, i.report, i.title, line.day.isoformat(), line.rule, float(line.points), line.note, line.source, line.basis]
+        [s.name, i.report, i.title, line.day, line.rule, float(line.points), line.where, line.note, line.source,
+         line.basis]
         for s in notice.sections for i in s.items for line in i.lines
     ]
     c = notice.concentration
     return [
         score_sheet(notice.table),
-        Sheet("采用条目", ["单位", "稿件", "标题", "日期", "计分项", "分值", "说明", "来源", "计分依据"], items,
-              [30, 24, 48, 12, 14, 10, 46, 36, 16], {5: "0.00"}),
-        entries_sheet(notice.table, title="得分明细"),
+        Sheet("采用条目", ["单位", "稿件", "标题", "日期", "计分项", "分值", "来源", "说明", "文件位置", "计分依据"], items,
+              [10, 10, 16, 12, 8, 6, 12, 12, 12, 12], {5: "0.00"}),
+        entries_sheet(notice.table, title="得分明细", labels=notice.labels),
         Sheet("连续无采用单位", ["单位", "连续无采用月数", "最近一次采用"],
-              [[d.name, d.months, d.last.isoformat() if d.last else "无"] for d in notice.dormant], [34, 16, 16]),
+              [[d.name, d.months, d.last if d.last else "无"] for d in notice.dormant], [10, 10, 12]),
         Sheet("紧急信息迟报", ["稿件", "标题", "报送单位", "事件时间", "收稿时间", "间隔（小时）", "扣分"],
-              [[x.report, x.title, x.units, x.event.strftime("%Y-%m-%d %H:%M"), x.submitted.strftime("%Y-%m-%d %H:%M"),
+              [[x.report, x.title, x.units, x.event.replace(tzinfo=None), x.submitted.replace(tzinfo=None),
                 float(x.hours), float(x.points)] for x in notice.late],
-              [24, 48, 34, 18, 18, 14, 10], {6: "0.00"}),
+              [10, 16, 10, 18, 18, 8, 6], {5: "0.0", 6: "0.00"}),
         Sheet("约稿未报", ["约稿选题", "截止日期", "单位", "扣分"],
-              [[m.topic, m.due.isoformat(), m.unit, float(m.points)] for m in notice.missed], [48, 14, 34, 10], {3: "0.00"}),
-        Sheet("报送集中度", ["参评单位数", "前五分之一单位数", "前五分之一单位", "其报送条数", "全部报送条数", "占比"],
+              [[m.topic, m.due, m.unit, float(m.points)] for m in notice.missed], [16, 12, 10, 6], {3: "0.00"}),
+        Sheet("报送集中度", ["参评单位数", "前五分之一单位数", "前五分之一单位", "其报送条数", "全市报送总数", "占比"],
               [[c.active, c.top, "、".join(c.names), c.top_count, c.total, float(c.share) / 100]],
-              [12, 18, 60, 12, 14, 10], {5: "0.00%"}),
+              [8, 8, 16, 8, 8, 8], {5: "0.00%"}),
     ]
 
 
