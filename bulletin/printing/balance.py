@@ -58,7 +58,7 @@ def _best(parts: list[str], lines: int, limit: float) -> list[str] | None:
     best: tuple[float, float, list[str]] | None = None
     for cuts in combinations(range(1, len(parts)), lines - 1):
         bounds = (0, *cuts, len(parts))
-        chunk = ["".join(parts[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+        chunk = ["".join(parts[a:b]).strip() for a, b in zip(bounds, bounds[1:], strict=False)]
         widths = [width(c) for c in chunk]
         if max(widths) > limit:
             continue
