@@ -90,6 +90,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "W108": ("warning", "更正后尚未重新锁定"),
     "W109": ("warning", "正文为空"),
     "W120": ("warning", "单位或刊物在发布后改名"),
+    # docs
+    "E380": ("error", "编号印制的份数未定"),
+    "E381": ("error", "草稿不能编号印制"),
 }
 
 
