@@ -173,10 +173,11 @@ def score_sheet(table: ScoreTable, title: str = "得分排名") -> Sheet:
 
 def issue_labels(issues, series_names: dict[str, str]) -> dict[str, str]:
     """``issues/zwxx/2026/044.yaml`` → ``《政务信息》2026年第44期``: issues as readers name them."""
-    return {
-        i.src.path: f"{series_names.get(i.series or '', i.series or '')}{i.year}年第{i.number}期"
-        for i in issues if i.number is not None and i.year is not None
-    }
+    def name(series: str | None) -> str:
+        return "《" + series_names.get(series or "", series or "").strip().strip("《》") + "》"
+
+    return {i.src.path: f"{name(i.series)}{i.year}年第{i.number}期"
+            for i in issues if i.number is not None and i.year is not None}
 
 
 def source_label(entry: Entry, labels: dict[str, str]) -> str:

@@ -8,10 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import seal_published
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from PIL import Image, ImageChops
-from conftest import seal_published
 from print_helpers import make_newsroom, prints_of
 from pypdf import PdfReader
 from workflow_helpers import run_cli
@@ -143,8 +143,8 @@ def test_copies_register_and_reproducible_bytes(copies, newsroom):
     register = copies.with_name("003-份号.csv").read_bytes()
     assert register.startswith(b"\xef\xbb\xbf")
     assert register.decode("utf-8-sig").splitlines() == [
-        "份号,刊物,期号,日期", "000001,信息专报,2026年第3期,2026-03-10",
-        "000002,信息专报,2026年第3期,2026-03-10", "000003,信息专报,2026年第3期,2026-03-10"]
+        "份号,刊物,期号,日期", "000001,《信息专报》,2026年第3期,2026-03-10",
+        "000002,《信息专报》,2026年第3期,2026-03-10", "000003,《信息专报》,2026年第3期,2026-03-10"]
     before = copies.read_bytes()
     assert run_cli(newsroom, "print", SPECIAL, "--copies", "3", today="2026-03-20").code == 0
     assert copies.read_bytes() == before

@@ -75,6 +75,6 @@ def _print(ctx, result, issue: Issue, numbers: range):
     out = out / "print" / f"{issue.key}.pdf"
     atomic_write(out, stamp(run, numbers))
     year = f"{issue.year}年" if issue.year else ""
-    atomic_write(register_path(out), register_csv(numbers, doc.series_name, year + doc.number,
+    atomic_write(register_path(out), register_csv(numbers, f"《{doc.name}》", year + doc.number,
                                                   issue.date.isoformat() if issue.date else ""))
     return out

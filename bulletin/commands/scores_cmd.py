@@ -80,7 +80,13 @@ def _export_classified(ctx, result, period: Period) -> int:
 def _sheet_file(ctx, args, table: ScoreTable, newsroom) -> int:
     """The table as a workbook (ranking and entries, ready to print), or as CSV with a BOM: the
     ranking, or with ``--explain`` every entry."""
-    from bulletin.sheets import csv_bytes, entries_sheet, issue_labels, score_sheet, workbook_bytes  # openpyxl loads slowly
+    from bulletin.sheets import (  # openpyxl loads slowly
+        csv_bytes,
+        entries_sheet,
+        issue_labels,
+        score_sheet,
+        workbook_bytes,
+    )
     from bulletin.site.settings import read_settings
 
     suffix = args.format
