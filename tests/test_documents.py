@@ -280,3 +280,25 @@ def test_word_headline_lines_are_balanced(newsroom):
     word = Document(io.BytesIO(docx_bytes(doc, newsroom, resolve_fonts(newsroom))))
     heading = next(p for p in word.paragraphs if p.style.name == "Heading 1")
     assert heading.text == "市农业农村局推动高标准\n农田建设与重点企业对接"
+
+
+def test_no_heading_stands_alone_at_a_page_foot(newsroom, tmp_path):
+    """n one-line paragraphs, an 一、 heading, then a 3-line paragraph: for n = 21 the heading would be the
+    last line of page 1; it goes over to page 2 with its paragraph (and so for 19 and 20: widows, orphans 2)."""
+    import pdfplumber
+
+    from bulletin.printing.pdf import html_to_pdf
+
+    line = "<p>全市春耕备耕工作全面展开各地抢抓农时组织农机</p>"  # 24 characters: one line after the indent
+    fonts = resolve_fonts(newsroom)
+    for n in (18, 19, 20, 21):
+        out = tmp_path / f"{n}.pdf"
+        html_to_pdf(line * n + "<h2>一、下一步打算</h2>" + "<p>" + "全市春耕备耕工作全面展开。" * 6 + "</p>", out,
+                    str(newsroom), fonts=fonts)
+        with pdfplumber.open(out) as pdf:
+            first = [c for c in pdf.pages[0].chars if abs(c["size"] - 16) < 0.2]
+            last_top = max(c["top"] for c in first)
+            foot = "".join(c["text"] for c in sorted(first, key=lambda c: c["x0"]) if c["top"] == last_top)
+            heading_page = next(i for i, p in enumerate(pdf.pages) if "一、下一步打算" in (p.extract_text() or ""))
+        assert foot != "一、下一步打算"
+        assert heading_page == (0 if n == 18 else 1)  # 19, 20: the 3-line paragraph would split 2+1 or 1+2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -133,3 +133,17 @@ def test_scores_csv_has_a_bom_and_excel_columns(built, tmp_path, capsys):
     header = out.read_text(encoding="utf-8-sig").splitlines()[0]
     assert code == 0 and header == "单位,日期,计分项,稿件,分值,来源,说明,文件位置,计分依据"
 
+
+
+def test_a_changed_notice_code_rebuilds_the_notices(built):
+    from bulletin.check import run_check
+    from bulletin.fingerprint import notices_digest
+
+    newsroom = run_check(built, date(2026, 4, 10)).newsroom
+    before = notices_digest(newsroom)
+    text = (built / "mkdocs.yml").read_text(encoding="utf-8")
+    try:
+        (built / "mkdocs.yml").write_text(text.replace("江政办信", "江政办通"), encoding="utf-8")
+        assert notices_digest(newsroom) != before
+    finally:
+        (built / "mkdocs.yml").write_text(text, encoding="utf-8")
