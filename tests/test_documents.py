@@ -302,3 +302,13 @@ def test_no_heading_stands_alone_at_a_page_foot(newsroom, tmp_path):
             heading_page = next(i for i, p in enumerate(pdf.pages) if "一、下一步打算" in (p.extract_text() or ""))
         assert foot != "一、下一步打算"
         assert heading_page == (0 if n == 18 else 1)  # 19, 20: the 3-line paragraph would split 2+1 or 1+2
+
+
+def test_an_unclassified_issue_keeps_line_one_for_the_number(newsroom):
+    """Numbered copies of an unclassified issue: line 1 is the 份号's, 特急/加急 follow it."""
+    views = {p.issue.key: p for p in prints_of(newsroom)}
+    bulletin = views["zwxx/2026/018"]
+    assert printed(bulletin).marks == []  # the build's PDF: no 份号 line for an unclassified issue
+    assert printed(bulletin, copy_number="").marks == [{"cls": "copy-no", "text": ""}]
+    special = views["xxzb/2026/003"]
+    assert [m["cls"] for m in printed(special, copy_number="").marks] == ["copy-no", "secrecy", "urgency"]

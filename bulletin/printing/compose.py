@@ -113,11 +113,13 @@ def marks_of(p: PrintIssue, copy_number: str = COPY_NUMBER) -> list[dict[str, st
     """份号 and 密级★期限 for classified issues, then 特急/加急: the top-left lines of the 报头.
 
     A numbered print run renders its master with an empty 份号 line (``copy_number=""``), which
-    keeps the line's place; each copy's number is stamped into it afterwards.
+    keeps the line's place, for any issue (an unclassified one's 特急 moves to the next line);
+    each copy's number is stamped into it afterwards.
     """
     marks = []
-    if p.classified:
+    if p.classified or copy_number == "":
         marks.append({"cls": "copy-no", "text": copy_number})
+    if p.classified:
         marks.append({"cls": "secrecy", "text": secrecy_mark(p.classification, p.secrecy_term)})
     if p.urgency:
         marks.append({"cls": "urgency", "text": p.urgency})
