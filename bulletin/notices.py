@@ -33,9 +33,9 @@ from bulletin.charts import bar_chart, trend_chart
 from bulletin.dates import cn_date, local
 from bulletin.markup import md_escape
 from bulletin.model import Newsroom, Report
+from bulletin.notice_settings import notice_settings
 from bulletin.printing.balance import balanced_lines, width
 from bulletin.printing.compose import colophon_height_mm
-from bulletin.printing.config import notice_settings
 from bulletin.printing.fonts import resolve_fonts
 from bulletin.printing.pdf import Meta, geometry_for, page_html, print_css
 from bulletin.printing.pool import RenderJob

@@ -93,6 +93,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # docs
     "E380": ("error", "编号印制的份数未定"),
     "E381": ("error", "草稿不能编号印制"),
+    "W380": ("warning", "通报设置写法不对"),
 }
 
 

@@ -147,3 +147,30 @@ def test_a_changed_notice_code_rebuilds_the_notices(built):
         assert notices_digest(newsroom) != before
     finally:
         (built / "mkdocs.yml").write_text(text, encoding="utf-8")
+
+
+def test_notice_settings_written_wrongly_are_warned_and_ignored(tmp_path):
+    from bulletin.check import run_check
+    from bulletin.notice_settings import notice_settings
+
+    root = make_notice_example(tmp_path / "n")
+    write(root, "mkdocs.yml", """\
+site_name: 测试
+extra:
+  bulletin:
+    notice_code: 江政办信〔2026〕
+    notice_cc: 17
+    notice_numbers: {2026-13: 3}
+""")
+    found = [p.format() for p in run_check(root, date(2026, 4, 10)).problems if p.code == "W380"]
+    assert found == [
+        "mkdocs.yml:4: warning[W380]: extra.bulletin.notice_code 应写机关代字（不超过 20 字，不带年份和括号），"
+        "例如 notice_code: 江政办信；现按未设置处理",
+        "mkdocs.yml:5: warning[W380]: extra.bulletin.notice_cc 应写单位名称，例如 notice_cc: [市委办公室, 市人大常委会办公室]"
+        "；现按未设置处理",
+        "mkdocs.yml:6: warning[W380]: extra.bulletin.notice_numbers 应写已印发通报的期间和文号序号，"
+        "例如 notice_numbers: {2026-11: 12, 2026-Q3: 10}；现按未设置处理"]
+    assert notice_settings(root) == {"code": "", "to": "各报送单位", "cc": [], "numbers": {}}
+    assert main(["build", "--root", str(root), "--today", "2026-04-10", "--only", "notices", "--quiet"]) == 0
+    first = pages(root / "build/notices/2026-04.pdf")[0]
+    assert "〔" not in first and "抄送" not in "\n".join(pages(root / "build/notices/2026-04.pdf"))

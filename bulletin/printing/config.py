@@ -30,31 +30,3 @@ def brief_size(root: Path) -> float:
         return float(value)
     return 18.0
 
-
-def _names(value: object) -> list[str]:
-    """A list of names from a YAML list or a 、/，-separated string; anything else gives none."""
-    if isinstance(value, str):
-        value = value.replace("，", "、").replace(",", "、").split("、")
-    if not isinstance(value, list):
-        return []
-    return [item.strip() for item in value if isinstance(item, str) and item.strip()]
-
-
-def notice_settings(root: Path) -> dict:
-    """What the monthly notice's 公文 parts read from ``extra.bulletin``.
-
-    ``notice_code`` (机关代字, e.g. 江政办信) gives the 发文字号 ``江政办信〔2026〕11号``; without it the
-    notice prints no 发文字号. ``notice_to`` is the 主送 (default 各报送单位), ``notice_cc`` the 抄送
-    list of the 版记, ``notice_numbers`` ({period: number}) the register of numbers already issued,
-    which win over the numbers counted in order of the year's notices.
-    """
-    extra = bulletin_extra(root)
-    code = extra.get("notice_code")
-    numbers = extra.get("notice_numbers")
-    return {
-        "code": code.strip() if isinstance(code, str) else "",
-        "to": "、".join(_names(extra.get("notice_to"))) or "各报送单位",
-        "cc": _names(extra.get("notice_cc")),
-        "numbers": {str(k): v for k, v in numbers.items() if isinstance(v, int) and not isinstance(v, bool) and v > 0}
-        if isinstance(numbers, dict) else {},
-    }
