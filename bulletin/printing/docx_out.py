@@ -175,14 +175,16 @@ class _Styles:
 
     def __init__(self, word, fonts: dict[str, str], g: Geometry, body_pt: float, pitch: float):
         self.word, self.fonts, self.g, self.body_pt, self.pitch = word, fonts, g, body_pt, pitch
+        self.by_name = {s.name: s for s in word.styles}  # python-docx looks names up by scanning every style
 
     def paragraph_style(self, name: str, role: str, size: float, *, align=None, exact: float | None = None,
                         before: float = 0, after: float = 0, indent_chars: int = 0, keep_next: bool = False,
                         color: RGBColor | None = None):
         styles = self.word.styles
-        style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style = self.by_name.get(name) or styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        self.by_name[name] = style
         if style.base_style is None and name != "Normal":
-            style.base_style = styles["Normal"]
+            style.base_style = self.by_name["Normal"]
         p_pr = style.element.get_or_add_pPr()
         border = p_pr.find(qn("w:pBdr"))
         if border is not None:  # the template's Title has a blue rule
@@ -204,6 +206,10 @@ class _Styles:
         fmt.keep_with_next = keep_next or None
         fmt.widow_control = True  # no single line of a paragraph alone at a page's foot or head
         return style
+
+    def ids(self) -> dict[str, str]:
+        """Style name → style id, to set on paragraphs directly (a name lookup scans every style)."""
+        return {name: style.style_id for name, style in self.by_name.items()}
 
     def define(self) -> None:
         g, body = self.g, self.body_pt
@@ -228,7 +234,8 @@ class _Styles:
         """公文表格: the grid of Table Grid, 4号 text on single lines, header row repeated."""
         styles = self.word.styles
         style = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
-        style.base_style = styles["Table Grid"]
+        style.base_style = self.by_name["Table Grid"]
+        self.by_name[TABLE_STYLE] = style
         _set_fonts(style.element, self.fonts["body"])
         style.font.size = Pt(14)
         fmt = style.paragraph_format
@@ -267,7 +274,8 @@ class _Writer:
 
     def styled(self, style: str, text: str = "", role: str | None = None):
         """A paragraph in ``style`` (its font, size, indent and spacing come from the style)."""
-        p = self.word.add_paragraph(style=style)
+        p = self.word.add_paragraph()
+        p._p.get_or_add_pPr().style = self.style_ids[style]
         if text:
             run = p.add_run(text)
             if role is not None:
@@ -342,7 +350,10 @@ class _Writer:
             section._sectPr.append(grid)
         grid.set(qn("w:type"), "lines")
         grid.set(qn("w:linePitch"), str(round(self.g.pitch_pt * 20)))
-        _Styles(self.word, self.fonts, self.g, self.body_pt, self.pitch).define()
+        styles = _Styles(self.word, self.fonts, self.g, self.body_pt, self.pitch)
+        styles.define()
+        self.style_ids = styles.ids()
+        self.list_num_id = styles.by_name[LIST_STYLES["ol"]].element.pPr.numPr.numId.val
         for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
             p = footer.paragraphs[0]
             p.alignment = align
@@ -434,7 +445,7 @@ class _Writer:
             return
         numbering = self.word.part.numbering_part.element
         if block["list_id"] not in self.numbering:
-            style_num = self.word.styles[LIST_STYLES["ol"]].element.pPr.numPr.numId.val
+            style_num = self.list_num_id
             abstract = numbering.num_having_numId(style_num).abstractNumId.val
             num = numbering.add_num(abstract)
             override = num.add_lvlOverride(ilvl=0)
@@ -447,7 +458,7 @@ class _Writer:
     def table(self, rows: list[list[str]]) -> None:
         width = max(len(r) for r in rows)
         table = self.word.add_table(rows=len(rows), cols=width)
-        table.style = TABLE_STYLE
+        table._tbl.tblPr.style = self.style_ids[TABLE_STYLE]
         header = table.rows[0]._tr.get_or_add_trPr()
         repeat = OxmlElement("w:tblHeader")  # the header row repeats on each page the table runs onto
         header.append(repeat)
