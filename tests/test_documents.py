@@ -312,3 +312,15 @@ def test_an_unclassified_issue_keeps_line_one_for_the_number(newsroom):
     assert printed(bulletin, copy_number="").marks == [{"cls": "copy-no", "text": ""}]
     special = views["xxzb/2026/003"]
     assert [m["cls"] for m in printed(special, copy_number="").marks] == ["copy-no", "secrecy", "urgency"]
+
+
+def test_streams_deflated_once_give_the_same_bytes(newsroom):
+    """The finisher that deflates each stream once (not twice, for the PDF/A identifier) changes no byte."""
+    import weasyprint
+
+    from bulletin.printing.pdf import _compress_once, print_css
+
+    html = f"<html><head><style>{print_css(resolve_fonts(newsroom), newsroom)}</style></head><body><p>春耕备耕。</p></body></html>"
+    document = weasyprint.HTML(string=html).render()
+    plain = document.write_pdf(pdf_variant="pdf/a-2b")
+    assert document.write_pdf(pdf_variant="pdf/a-2b", finisher=_compress_once) == plain
