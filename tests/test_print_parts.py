@@ -228,7 +228,9 @@ def test_docs_images_takes_one_pdf_of_each_kind(tmp_path):
     }
     out = tmp_path / "images"
     assert docs_images.main(["--root", str(root), "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["brief.png", "bulletin-body.png", "bulletin.png", "special.png"]
+    # and copy 000002 of the classified special report, as `bulletin print` stamps it (no notices here)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "brief.png", "bulletin-body.png", "bulletin.png", "special-copy.png", "special.png"]
     assert (out / "bulletin.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
