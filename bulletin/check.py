@@ -23,6 +23,7 @@ from bulletin.load import Doc, Sources, load_sources
 from bulletin.lock import lock_problems
 from bulletin.mkdocs_yml import mkdocs_problems
 from bulletin.model import Issue, Newsroom, Report, build_newsroom
+from bulletin.notice_settings import notice_problems
 from bulletin.personal import check_problems as personal_problems
 from bulletin.problems import Problem, sorted_problems
 from bulletin.special import special_file_problems
@@ -72,7 +73,7 @@ def run_check(root: Path, today: date, use_cache: bool = True, lints: bool = Tru
         cache = DigestCache(build_dir / ".cache" / "check.marshal" if use_cache else None, schema.fingerprint())
         sources = load_sources(root, cache)
         load_store(sources, store, cache)
-        problems += sources.problems + special_file_problems(root) + mkdocs_problems(root)
+        problems += sources.problems + special_file_problems(root) + mkdocs_problems(root) + notice_problems(root)
         problems += _schema_problems(sources, cache)
         newsroom = build_newsroom(sources, today)
         problems += _duplicate_ids(sources)

@@ -76,6 +76,7 @@ COMMANDS: dict[str, str] = {
     "scores": "考核得分表",
     "move-classified": "把涉密稿件和期刊移入涉密库",
     "deploy": "把网站发布到网站目录，或核对网站是否被改动",
+    "print": "按份号逐份印制一期（分份编号的 PDF 和登记表）",
 }
 
 

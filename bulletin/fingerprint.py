@@ -72,6 +72,13 @@ def _bytes(path: Path) -> bytes:
         return b"\0unreadable"
 
 
+def _mkdocs_bytes(root: Path) -> bytes:
+    try:
+        return read_regular(root / "mkdocs.yml")
+    except OSError:
+        return b""
+
+
 def _combine(*parts: bytes | str) -> str:
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
@@ -102,9 +109,11 @@ def pdf_digest(newsroom: Newsroom, assets: bytes, fonts: str) -> str:
 
 def notices_digest(newsroom: Newsroom, fonts: str) -> str:
     """Scores read every report, the published issues, the rules and the day of the build; the
-    notices print with ``fonts`` as the issues do."""
+    notices print with ``fonts`` as the issues do; the notice's head and 版记 (office,
+    notice_code, notice_cc, notice_numbers) come from mkdocs.yml."""
     published = [i for i in newsroom.issues if i.published]
     configs = [newsroom.config_sources[p] for p in sorted(newsroom.config_sources)]
+    configs.append(_mkdocs_bytes(newsroom.root))
     reports = [r.src.path.encode() + b"\0" + r.digest_source for r in newsroom.reports.values()]
     return _combine(code_digest(), newsroom.today.isoformat(), fonts, *configs, *reports,
                     *_issue_sources(newsroom, published))

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from bulletin.dates import local
 from bulletin.model import Newsroom, Report
-from bulletin.scoring import Ledger, Period, ScoreTable, parse_period, round_half_up, score_table
+from bulletin.notice_settings import notice_settings
+from bulletin.scoring import Entry, Ledger, Period, ScoreTable, parse_period, round_half_up, score_table
 from bulletin.views import INTRANET, site_view
 
 DORMANT_MONTHS = 3
@@ -39,8 +40,9 @@ class Line:
     rule: str
     points: Decimal
     note: str
-    source: str
+    source: str  # file:line
     basis: str
+    where: str = ""  # the source as a reader names it: 《政务信息》2026年第44期, else what happened
 
 
 @dataclass
@@ -116,10 +118,17 @@ class Concentration:
 
 @dataclass
 class Totals:
+    """The period's figures, each report counted once (a joint report is one report).
+
+    ``submitted`` is the one total every part of a notice uses; it counts the reports of units
+    since made inactive too, ``inactive`` of them.
+    """
+
     units_reporting: int
     submitted: int
     adopted: int
     instructions: int
+    inactive: int = 0
 
     @property
     def rate(self) -> Decimal:
@@ -141,6 +150,10 @@ class Notice:
     concentration: Concentration
     trend: list[tuple[str, int, int]]  # (month label, submitted, adopted)
     late_withheld: int = 0
+    doc_number: str = ""  # 发文字号, 江政办信〔2026〕11号; empty without extra.bulletin.notice_code
+    to: str = "各报送单位"  # 主送
+    cc: list[str] = field(default_factory=list)  # 抄送, in the 版记
+    labels: dict[str, str] = field(default_factory=dict)  # issue file -> 《政务信息》2026年第44期 (workbooks)
 
     def for_audience(self, held: set[str]) -> Notice:
         """The notice as an audience holding only the reports ``held`` may read it.
@@ -190,6 +203,7 @@ class NoticeMaker:
             for unit in f.units:
                 self.adoption_days[unit].extend(a.day for a in f.adoptions)
         self.first_month = min(((f.day.year, f.day.month) for f in self.ledger.facts), default=None)
+        self.labels = issue_labels(newsroom.issues, {sid: s.name for sid, s in newsroom.series.items()})
 
     @cached_property
     def _instruction_days(self) -> dict[tuple[int, int], list[date]]:
@@ -225,8 +239,9 @@ class NoticeMaker:
             dormant=self._dormant(period),
             late=self._late(table),
             missed=self._missed(table),
-            concentration=self._concentration(table),
+            concentration=self._concentration(period, table),
             trend=self._trend(period),
+            labels=self.labels,
         )
 
     # -- parts -----------------------------------------------------------------------------------
@@ -238,9 +253,19 @@ class NoticeMaker:
         facts = self.ledger.facts_in(period)
         instructions = sum(len(self._instruction_days.get(month, ())) for month in period.months())
         extra = self._classified(period)
-        return Totals(sum(1 for r in table.rows if r.submitted), len(facts) + sum(f.submitted for f in extra),
+        inactive = {uid for uid, u in self.newsroom.units.items() if not u.active}
+        return Totals(sum(1 for r in table.rows if r.submitted), self._submitted(period),
                       sum(f.adopted for f in facts) + sum(f.adopted for f in extra),
-                      instructions + sum(f.instructions for f in extra))
+                      instructions + sum(f.instructions for f in extra),
+                      sum(1 for f in facts if f.units and set(f.units) <= inactive))
+
+    def _submitted(self, period: Period, units: set[str] | None = None) -> int:
+        """Reports submitted in the period (by ``units`` when given), each counted once, with the
+        store's classified figures: the one total of a notice."""
+        facts = self.ledger.facts_in(period)
+        figures = self.ledger.classified.figures(period) if self.ledger.classified is not None else {}
+        own = sum(1 for f in facts if units is None or units & set(f.units))
+        return own + sum(fig.submitted for unit, fig in figures.items() if units is None or unit in units)
 
     def _classified(self, period: Period) -> list:
         """The store's per-unit figures for the period (bulletin.classified_summary), if any."""
@@ -256,7 +281,7 @@ class NoticeMaker:
             other: list[Line] = []
             for e in entries:
                 line = Line(e.day, e.rule_name, round_half_up(e.points, 2),
-                            e.explained, e.source, e.basis)
+                            e.explained, e.source, e.basis, source_label(e, self.labels))
                 if e.report is None:
                     other.append(line)
                     continue
@@ -309,13 +334,15 @@ class NoticeMaker:
                 found.append(Missed(a.topic, e.day, self.names.get(e.unit, e.unit), round_half_up(e.points, 2), state))
         return sorted(found, key=lambda m: (m.due, m.topic))
 
-    def _concentration(self, table: ScoreTable) -> Concentration:
+    def _concentration(self, period: Period, table: ScoreTable) -> Concentration:
+        """The top fifth of active units by submissions, and their share of the notice's one total
+        (each report once, inactive units' reports included, as in the overview)."""
         active = [r for r in table.rows if r.active]
         top = math.ceil(len(active) / 5)
         order = {uid: i for i, uid in enumerate(self.newsroom.units)}
         ranked = sorted(active, key=lambda r: (-r.submitted, order[r.unit]))[:top]
-        return Concentration(len(active), top, [r.name for r in ranked], sum(r.submitted for r in ranked),
-                             sum(r.submitted for r in active))
+        return Concentration(len(active), top, [r.name for r in ranked],
+                             self._submitted(period, {r.unit for r in ranked}), self._submitted(period))
 
     def _trend(self, period: Period) -> list[tuple[str, int, int]]:
         """Submitted and adopted reports per month: up to 12 months ending with the period."""
@@ -342,6 +369,36 @@ class NoticeMaker:
 
 
 # -- outputs -------------------------------------------------------------------------------------
+
+
+def issue_labels(issues, series_names: dict[str, str]) -> dict[str, str]:
+    """``issues/zwxx/2026/044.yaml`` → ``《政务信息》2026年第44期``: issues as readers name them."""
+    def name(series: str | None) -> str:
+        return "《" + series_names.get(series or "", series or "").strip().strip("《》") + "》"
+
+    return {i.src.path: f"{name(i.series)}{i.year}年第{i.number}期"
+            for i in issues if i.number is not None and i.year is not None}
+
+
+def source_label(entry: Entry, labels: dict[str, str]) -> str:
+    """Where a point came from, as a reader names it: ``《政务信息》2026年第44期`` for an issue's
+    item, else what happened (the entry's note); the file and line go to their own column."""
+    path = entry.source.rsplit(":", 1)[0]
+    return labels.get(path) or entry.note
+
+
+def doc_numbers(periods: list[Period], code: str, register: dict[str, int]) -> dict[str, str]:
+    """发文字号 of each period's notice: ``<code>〔YYYY〕N号``, N counting the year's notices in order
+    (the months, then the quarters, then the year) unless the register gives the number."""
+    if not code:
+        return {}
+    rank = {"month": 0, "quarter": 1, "year": 2}
+    found: dict[str, str] = {}
+    for year in sorted({p.start.year for p in periods}):
+        ordered = sorted((p for p in periods if p.start.year == year), key=lambda p: (rank[p.kind], p.start))
+        for n, period in enumerate(ordered, start=1):
+            found[period.key] = f"{code}〔{year}〕{register.get(period.key, n)}号"
+    return found
 
 
 def issuer_of(newsroom: Newsroom, office: str) -> str:
@@ -375,7 +432,10 @@ def notice_view(newsroom: Newsroom, office: str) -> NoticeView:
     held = set(site_view(newsroom, INTRANET).items)
     maker = NoticeMaker(newsroom, print_title, issuer)
     periods = maker.periods()
-    printed = {p.key: maker.notice(p) for p in periods}
+    settings = notice_settings(newsroom.root)
+    numbers = doc_numbers(periods, settings["code"], settings["numbers"])
+    printed = {p.key: replace(maker.notice(p), doc_number=numbers.get(p.key, ""), to=settings["to"], cc=settings["cc"])
+               for p in periods}
     latest = max((p for p in periods if p.kind == "month"), key=lambda p: p.start, default=None)
     return NoticeView(issuer, newsroom.today, newsroom.root, periods, printed,
                       {key: notice.for_audience(held) for key, notice in printed.items()},

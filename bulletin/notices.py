@@ -23,11 +23,15 @@ from bulletin.charts import bar_chart, trend_chart
 from bulletin.dates import cn_date
 from bulletin.escape import md_text
 from bulletin.notice_view import Notice, NoticeView, Period, notice_title
+from bulletin.printing.balance import balanced_lines, width
+from bulletin.printing.compose import colophon_height_mm
 from bulletin.printing.fonts import resolve_fonts
-from bulletin.printing.pdf import Meta, page_html, print_css
+from bulletin.printing.pdf import Meta, geometry_for, page_html, print_css
 from bulletin.printing.queue import PrintQueue
 from bulletin.printing.worker import RenderJob, cache_key
 from bulletin.sheets import Sheet, entries_sheet, score_sheet, workbook_bytes
+
+WORKBOOK_FORMAT = 2  # 2: title rows, print set-up, date cells (bulletin.sheets)
 
 _CN_DIGITS = "零一二三四五六七八九"
 
@@ -62,7 +66,8 @@ def build_notices(view: NoticeView, out_dir: Path, cache: Path, queue: PrintQueu
     pages: dict[str, str] = {}
     for period in view.periods:
         notice = view.printed[period.key]
-        _workbook(notice_sheets(notice), view.today, out_dir / f"{period.key}.xlsx", store)
+        _workbook(notice_sheets(notice), view.today, out_dir / f"{period.key}.xlsx", store,
+                  f"{view.issuer}　{period.cn}")
         pdf.write(notice_html(notice), out_dir / f"{period.key}.pdf", notice)
         pages[f"notices/{period.key}.md"] = notice_page(view.intranet[period.key])
     store.prune()
@@ -71,24 +76,23 @@ def build_notices(view: NoticeView, out_dir: Path, cache: Path, queue: PrintQueu
     return pages
 
 
-def _workbook(sheets: list[Sheet], day: date, out: Path, store: FileStore) -> None:
+def _workbook(sheets: list[Sheet], day: date, out: Path, store: FileStore, caption: str) -> None:
     """Write a notice's workbook, reusing the stored file while its tables are unchanged
     (openpyxl takes about a third of a second per workbook of a city-year)."""
-    key = hashlib.sha256(repr((sheets, day, version("openpyxl"))).encode()).hexdigest()[:32]
-    cached = store.get_or_make(key, ".xlsx", lambda: workbook_bytes(sheets, day))
+    key = hashlib.sha256(repr((WORKBOOK_FORMAT, sheets, day, caption, version("openpyxl"))).encode()).hexdigest()[:32]
+    cached = store.get_or_make(key, ".xlsx", lambda: workbook_bytes(sheets, day, caption))
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(cached, out)
 
 
 def notice_html(notice: Notice) -> str:
     """The notice as an HTML fragment for the print stylesheet."""
-    return environment().get_template("notice.html").render(n=notice, cn_date=cn_date, title_line=_title_lines, printed=True)
-
-
-def _title_lines(title: str) -> list[str]:
-    """Break a long title before 政务信息 so the second line is not a lone fragment (GB/T 9704 7.3.3)."""
-    cut = title.find("政务信息")
-    return [title[:cut], title[cut:]] if len(title) > 18 and cut > 0 else [title]
+    cc = [f"抄送：{'，'.join(notice.cc)}。"] if notice.cc else []
+    # GB/T 9704 7.3.5.2: the 成文日期 starts two characters right of the first character of the 署名
+    indent = max(0.0, 2 + width(notice.issuer) - 2 - width(cn_date(notice.day)))
+    return environment().get_template("notice.html").render(
+        n=notice, cn_date=cn_date, title_line=balanced_lines, printed=True, date_indent=round(indent, 2),
+        colophon_mm=colophon_height_mm(cc))
 
 
 def notice_page(notice: Notice) -> str:
@@ -126,27 +130,28 @@ def index_page(periods: list[Period], issuer: str, trend_months: list[tuple[str,
 def notice_sheets(notice: Notice) -> list[Sheet]:
     """The notice's tables as worksheets: ranking, items and point sources, and the named lists."""
     items = [
-        [s.name, i.report, i.title, line.day.isoformat(), line.rule, float(line.points), line.note, line.source, line.basis]
+        [s.name, i.report, i.title, line.day, line.rule, float(line.points), line.where, line.note, line.source,
+         line.basis]
         for s in notice.sections for i in s.items for line in i.lines
     ]
     c = notice.concentration
     return [
         score_sheet(notice.table),
-        Sheet("采用条目", ["单位", "稿件", "标题", "日期", "计分项", "分值", "说明", "来源", "计分依据"], items,
-              [30, 24, 48, 12, 14, 10, 46, 36, 16], {5: "0.00"}),
-        entries_sheet(notice.table, title="得分明细"),
+        Sheet("采用条目", ["单位", "稿件", "标题", "日期", "计分项", "分值", "来源", "说明", "文件位置", "计分依据"], items,
+              [10, 10, 16, 12, 8, 6, 12, 12, 12, 12], {5: "0.00"}),
+        entries_sheet(notice.table, title="得分明细", labels=notice.labels),
         Sheet("连续无采用单位", ["单位", "连续无采用月数", "最近一次采用"],
-              [[d.name, d.months, d.last.isoformat() if d.last else "无"] for d in notice.dormant], [34, 16, 16]),
+              [[d.name, d.months, d.last if d.last else "无"] for d in notice.dormant], [10, 10, 12]),
         Sheet("紧急信息迟报", ["稿件", "标题", "报送单位", "事件时间", "收稿时间", "间隔（小时）", "扣分"],
-              [[x.report, x.title, x.units, x.event.strftime("%Y-%m-%d %H:%M"), x.submitted.strftime("%Y-%m-%d %H:%M"),
+              [[x.report, x.title, x.units, x.event.replace(tzinfo=None), x.submitted.replace(tzinfo=None),
                 float(x.hours), float(x.points)] for x in notice.late],
-              [24, 48, 34, 18, 18, 14, 10], {6: "0.00"}),
+              [10, 16, 10, 18, 18, 8, 6], {5: "0.0", 6: "0.00"}),
         Sheet("约稿未报", ["约稿选题", "截止日期", "单位", "情况", "扣分"],
-              [[m.topic, m.due.isoformat(), m.unit, m.state, float(m.points)] for m in notice.missed],
-              [48, 14, 34, 12, 10], {4: "0.00"}),
-        Sheet("报送集中度", ["参评单位数", "前五分之一单位数", "前五分之一单位", "其报送条数", "全部报送条数", "占比"],
+              [[m.topic, m.due, m.unit, m.state, float(m.points)] for m in notice.missed],
+              [16, 12, 10, 8, 6], {4: "0.00"}),
+        Sheet("报送集中度", ["参评单位数", "前五分之一单位数", "前五分之一单位", "其报送条数", "全市报送总数", "占比"],
               [[c.active, c.top, "、".join(c.names), c.top_count, c.total, float(c.share) / 100]],
-              [12, 18, 60, 12, 14, 10], {5: "0.00%"}),
+              [8, 8, 16, 8, 8, 8], {5: "0.00%"}),
     ]
 
 
@@ -157,14 +162,17 @@ class _PdfWriter:
         self.root = root
         self.store = store
         self.fonts = resolve_fonts(root)
+        geometry = geometry_for(self.fonts)
         notice_css = environment().get_template("notice.css").render(
-            fonts={role: self.fonts.stack(role) for role in self.fonts.roles})
-        self.css = print_css(self.fonts) + "\n" + notice_css
+            fonts={role: self.fonts.stack(role) for role in self.fonts.roles}, pitch=geometry.pitch_pt,
+            char=geometry.body_pt + geometry.tracking_pt)
+        self.css = print_css(self.fonts, root) + "\n" + notice_css
         self.own = queue is None
         self.queue = PrintQueue(self.fonts) if queue is None else queue
 
     def write(self, fragment: str, out: Path, notice: Notice) -> None:
-        meta = Meta(notice.title, notice.issuer, f"{notice.period.cn}政务信息考核通报", notice.day)
+        meta = Meta(notice.title, notice.issuer, f"{notice.period.cn}政务信息考核通报", notice.day,
+                    keywords=tuple(k for k in ("政务信息考核通报", notice.doc_number, notice.period.cn) if k))
         html = page_html(fragment, meta, css=self.css, body_class="notice")
         cached = self.store.path(cache_key(html, self.fonts, ""), ".pdf")  # the issue PDFs' key: same inputs
         allowed = (str(self.root / "fonts"), *sorted({str(Path(f).parent) for f in self.fonts.files()}))

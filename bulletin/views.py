@@ -260,6 +260,7 @@ class PrintIssue:
     items: list[PrintItem]
     unit_names: dict[str, str]
     root: Path  # the newsroom folder: images and licensed fonts are read from inside it only
+    year: int | None = None  # the numbering year (the PDF's keywords)
 
     @property
     def classified(self) -> bool:
@@ -296,6 +297,7 @@ def print_view(newsroom: Newsroom, issue: Issue) -> PrintIssue:
                for r in issue.reports],
         unit_names={**{uid: u.name for uid, u in newsroom.units.items()}, **recorded_names(issue)[1]},
         root=newsroom.root,
+        year=issue.year,
     )
 
 

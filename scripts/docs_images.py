@@ -3,7 +3,10 @@
 For each kind of publication (bulletin, special, brief, feature) it takes one built PDF from
 build/pdf — a published issue, preferring one with markings and several items — and writes
 page 1 as docs/images/<kind>.png (and, for the bulletin, a body page as bulletin-body.png)
-with poppler's pdftoppm. Run ``make docs-images`` after ``make build``.
+with poppler's pdftoppm. It also shows the latest monthly notice (notice.png: its first page,
+notice-annex.png: 附件1, notice-colophon.png: the last page with the 版记) and copy 000002 of the
+special report's numbered print run (special-copy.png; made in memory, nothing is written to
+build/print). Run ``make docs-images`` after ``make build``.
 """
 
 from __future__ import annotations
@@ -87,7 +90,45 @@ def main(argv: list[str] | None = None) -> int:
     if "bulletin" in chosen and _pages(chosen["bulletin"]) >= 2:
         page_png(chosen["bulletin"], 2, out / "bulletin-body.png")
         print(f"{out / 'bulletin-body.png'} ← {chosen['bulletin'].relative_to(root)} 第 2 页", file=sys.stderr)
+    _notice_images(root, out)
+    _copy_image(root, out)
     return 0
+
+
+def _notice_images(root: Path, out: Path) -> None:
+    """The latest month's notice: first page, 附件1, and the last page (版记)."""
+    months = sorted(p for p in (root / "build" / "notices").glob("*.pdf") if re.fullmatch(r"\d{4}-\d{2}", p.stem))
+    if not months:
+        return
+    pdf = months[-1]
+    count = _pages(pdf)
+    annex = next((n for n in range(1, count + 1) if _page_text(pdf, n).lstrip().startswith("附件1")), None)
+    for name, page in (("notice", 1), ("notice-annex", annex), ("notice-colophon", count)):
+        if page:
+            page_png(pdf, page, out / f"{name}.png")
+            print(f"{out / f'{name}.png'} ← {pdf.relative_to(root)} 第 {page} 页", file=sys.stderr)
+
+
+def _page_text(pdf: Path, page: int) -> str:
+    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                          capture_output=True, text=True, check=False).stdout
+
+
+def _copy_image(root: Path, out: Path) -> None:
+    """Copy 000002 of the chosen special report, as ``bulletin print`` stamps it."""
+    from bulletin.commands.print_cmd import numbered_copies
+
+    result = run_check(root, build_day(None))
+    specials = [i for i in result.newsroom.issues if i.published and print_view(result.newsroom, i).kind == "special"
+                and print_view(result.newsroom, i).classified]
+    if not specials:
+        return
+    issue = max(specials, key=lambda i: i.key)
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "copies.pdf"
+        pdf.write_bytes(numbered_copies(root, result, issue, range(2, 3)))
+        page_png(pdf, 1, out / "special-copy.png")
+    print(f"{out / 'special-copy.png'} ← bulletin print {issue.src.path} 第 000002 份第 1 页", file=sys.stderr)
 
 
 if __name__ == "__main__":

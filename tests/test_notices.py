@@ -78,9 +78,9 @@ def test_pdf_has_title_and_tables(built):
     root, _ = built
     path = root / "build" / "notices" / "2026-04.pdf"
     text = pdf_text(path)
-    assert "关于2026年4月份\n政务信息报送采用情况的通报" in text
-    for heading in ["一、总体情况", "二、得分排名", "三、各单位采用条目及得分来源", "四、连续三个月以上无采用的单位",
-                    "五、紧急信息迟报情况", "六、约稿未报送情况", "七、报送集中度"]:
+    assert "关于2026年4月份政务信息\n报送采用情况的通报" in text  # balanced: 12 and 9 characters
+    for heading in ["一、总体情况", "二、连续三个月以上无采用的单位", "三、紧急信息迟报情况", "四、约稿未报送情况",
+                    "五、报送集中度", "附件1\n2026年4月份各单位得分排名", "附件2\n2026年4月份采用条目及得分来源"]:
         assert heading in text
     tables = pdf_tables(path)
     score = next(t for t in tables if t[0][:2] == ["名次", "单位"])
@@ -144,9 +144,11 @@ def test_notice_numbers(tmp_path):
     # adopted by 04-10: a-1, b-1, j-1, c-2, s-1, x-1 = 6 → 60.00%; from units a, b, c, d, x
     assert (n.totals.units_reporting, n.totals.submitted, n.totals.adopted, str(n.totals.rate)) == (5, 10, 6, "60.00")
     assert n.totals.instructions == 1
-    # top fifth of 4 active units = 1 unit; submissions a 3, b 3, c 4 (with s-1), d 1 → c: 4 of 11
+    assert n.totals.inactive == 1  # x-1, of the inactive unit x, is one of the 10
+    # top fifth of 4 active units = 1 unit; submissions a 3, b 3, c 4 (with s-1), d 1 → c: 4 of the
+    # notice's one total, 10 (each report once, x-1 included), not of the 11 the units' counts add up to
     c = n.concentration
-    assert (c.active, c.top, c.names, c.top_count, c.total, str(c.share)) == (4, 1, ["丙局"], 4, 11, "36.36")
+    assert (c.active, c.top, c.names, c.top_count, c.total, str(c.share)) == (4, 1, ["丙局"], 4, 10, "40.00")
     # 乙局 answered 春耕备耕 after its due date: fined like no answer, and named as the intranet names it
     assert [(m.topic, m.due, m.unit, m.state) for m in n.missed] == [
         ("春耕备耕", date(2026, 3, 20), "乙局", "逾期报送"), ("一季度经济运行", date(2026, 3, 31), "丁局", "未报送")]
@@ -177,17 +179,19 @@ def test_workbook(built):
     wb = openpyxl.load_workbook(root / "build" / "notices" / "2026-04.xlsx")
     assert wb.sheetnames == ["得分排名", "采用条目", "得分明细", "连续无采用单位", "紧急信息迟报", "约稿未报", "报送集中度"]
     ws = wb["得分排名"]
-    assert [c.value for c in ws[1]] == ["名次", "单位", "报送条数", "采用条数", "采用率", "批示条数", "得分"]
-    assert [c.value for c in ws[2]] == [1, "甲局", 1, 0, 0, 2, 14.67]
-    assert [c.value for c in ws[6]] == ["停用", "戊局", 0, 0, 0, 0, 0]
-    assert ws.freeze_panes == "A2"
-    assert (ws.column_dimensions["A"].width, ws.column_dimensions["B"].width) == (8, 34)
-    assert ws["E2"].number_format == "0.00%"
+    assert ws["A1"].value == "江城市人民政府办公室　2026年4月份　得分排名"
+    assert [c.value for c in ws[2]] == ["名次", "单位", "报送条数", "采用条数", "采用率", "批示条数", "得分"]
+    assert [c.value for c in ws[3]] == [1, "甲局", 1, 0, 0, 2, 14.67]
+    assert [c.value for c in ws[7]] == ["停用", "戊局", 0, 0, 0, 0, 0]
+    assert (ws.column_dimensions["A"].width, ws.column_dimensions["B"].width) == (6, 10)
+    assert ws["E3"].number_format == "0.00%"
     for sheet in wb.worksheets:
-        assert sheet.freeze_panes == "A2"
-        assert sheet["A1"].font.bold
+        assert (sheet.freeze_panes, sheet.print_title_rows) == ("A3", "$2:$2")
+        assert sheet["A1"].font.bold and sheet["A2"].font.bold
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
     items = wb["采用条目"]
-    assert [c.value for c in items[1]] == ["单位", "稿件", "标题", "日期", "计分项", "分值", "说明", "来源", "计分依据"]
+    assert [c.value for c in items[2]] == ["单位", "稿件", "标题", "日期", "计分项", "分值", "来源", "说明", "文件位置",
+                                           "计分依据"]
 
 
 def test_outputs_are_reproducible(tmp_path):

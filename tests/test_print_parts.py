@@ -175,13 +175,16 @@ def test_docx_structure_and_fonts(docs):
                           "发：各县区人民政府，市政府各部门", "编辑：李静\t共印120份"]
     assert "一、主要做法" in texts and "（一）加强组织领导" in texts
 
-    def east_asia(text: str) -> str:
+    def east_asia(text: str) -> tuple[str, str]:
+        """The paragraph's style and the East Asian font its first run prints in (its own, else the style's)."""
         paragraph = next(p for p in word.paragraphs if p.text == text)
-        return paragraph.runs[0]._element.rPr.rFonts.get(
-            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+        key = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+        run = paragraph.runs[0]._element.rPr
+        own = run.rFonts.get(key) if run is not None and run.rFonts is not None else None
+        return paragraph.style.name, own or paragraph.style.element.rPr.rFonts.get(key)
 
     assert [east_asia(t) for t in ("政务信息", "一、主要做法", "（一）加强组织领导", "市教育局")] == [
-        "方正小标宋简体", "黑体", "楷体_GB2312", "楷体_GB2312"]
+        ("Title", "方正小标宋简体"), ("Heading 2", "黑体"), ("Heading 3", "楷体_GB2312"), ("署名单位", "楷体_GB2312")]
     section = word.sections[0]
     sizes = (section.page_width, section.page_height, section.top_margin, section.left_margin, section.right_margin)
     assert [round(s.mm, 1) for s in sizes] == [210.0, 297.0, 37.0, 28.0, 26.0]
@@ -225,7 +228,9 @@ def test_docs_images_takes_one_pdf_of_each_kind(tmp_path):
     }
     out = tmp_path / "images"
     assert docs_images.main(["--root", str(root), "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["brief.png", "bulletin-body.png", "bulletin.png", "special.png"]
+    # and copy 000002 of the classified special report, as `bulletin print` stamps it (no notices here)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "brief.png", "bulletin-body.png", "bulletin.png", "special-copy.png", "special.png"]
     assert (out / "bulletin.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -346,15 +346,15 @@ def test_xlsx_output(example, tmp_path, capsys):
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["得分排名", "得分明细"]
     ws = wb["得分排名"]
-    assert [c.value for c in ws[1]] == ["名次", "单位", "报送条数", "采用条数", "采用率", "批示条数", "得分"]
-    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [
+    assert [c.value for c in ws[2]] == ["名次", "单位", "报送条数", "采用条数", "采用率", "批示条数", "得分"]
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=3)] == [
         [1, "甲局", 1, 0, 0, 2, 14.67], [2, "乙局", 0, 0, 0, 1, 8.67], [2, "丙局", 1, 0, 0, 1, 8.67],
         [4, "丁局", 1, 0, 0, 0, -3], ["停用", "戊局", 0, 0, 0, 0, 0]]
-    assert ws.freeze_panes == "A2" and wb["得分明细"].freeze_panes == "A2"
-    assert [ws.column_dimensions[c].width for c in "ABCDEFG"] == [8, 34, 10, 10, 10, 10, 10]
+    assert ws.freeze_panes == "A3" and wb["得分明细"].freeze_panes == "A3"
+    assert [ws.column_dimensions[c].width for c in "ABCDEFG"] == [6, 10, 10, 10, 8, 10, 8]  # fitted to the text
     detail = wb["得分明细"]
-    assert [c.value for c in detail[1]] == ["单位", "日期", "计分项", "稿件", "分值", "说明", "来源", "计分依据"]
-    assert detail.max_row - 1 == len(score_table(Ledger(run_check(example, TODAY).newsroom),
+    assert [c.value for c in detail[2]] == ["单位", "日期", "计分项", "稿件", "分值", "来源", "说明", "文件位置", "计分依据"]
+    assert detail.max_row - 2 == len(score_table(Ledger(run_check(example, TODAY).newsroom),
                                                  parse_period("2026-Q2")).entries)
     # the default file is build/scores-<period>.xlsx in the newsroom
     code, _, err = run_cli(capsys, "scores", "--root", str(example), "--today", "2026-04-10",

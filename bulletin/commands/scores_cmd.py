@@ -1,4 +1,4 @@
-"""``bulletin scores``: the assessment table for a period, as text, JSON or Excel.
+"""``bulletin scores``: the assessment table for a period, as text, JSON, Excel or CSV.
 
 ``--unit U --explain`` lists every point of one unit with its report, rule, date and source line,
 so that any figure in a notice can be traced back to the file an editor wrote.
@@ -31,10 +31,10 @@ from bulletin.write import atomic_write
 def add_arguments(parser) -> None:
     """This command's own options (the global ones are added by ``bulletin.cli``)."""
     parser.add_argument("--period", required=True, help="YYYY-MM、YYYY-Qn 或 YYYY")
-    parser.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
+    parser.add_argument("--format", choices=["table", "json", "xlsx", "csv"], default="table")
     parser.add_argument("--unit", default=None)
     parser.add_argument("--explain", action="store_true")
-    parser.add_argument("--output", default=None, help="xlsx 输出文件")
+    parser.add_argument("--output", default=None, help="xlsx 或 csv 输出文件")
     parser.add_argument("--export-classified", action="store_true",
                         help="在涉密库所在的计算机上写出涉密信息汇总 <涉密库>/classified-summary/<期间>.yaml")
 
@@ -53,8 +53,8 @@ def run(ctx, args) -> int:
     if args.unit is not None and args.unit not in newsroom.units:
         raise UsageError(f"单位 {args.unit} 不在 units.yaml 中；{nearest(args.unit, newsroom.units)}可写：{'、'.join(newsroom.units)}")
     table = score_table(Ledger(newsroom), period)
-    if args.format == "xlsx":
-        return _xlsx(ctx, args, table)
+    if args.format in ("xlsx", "csv"):
+        return _sheet_file(ctx, args, table, newsroom)
     if args.explain:
         print(_explain_json(table, args.unit) if args.format == "json" else _explain_text(table, args.unit))
     elif args.format == "json":
@@ -86,17 +86,37 @@ def _export_classified(ctx, result, period: Period) -> int:
     return 0
 
 
-def _xlsx(ctx, args, table: ScoreTable) -> int:
-    from bulletin.sheets import entries_sheet, score_sheet, workbook_bytes  # openpyxl loads slowly
+def _sheet_file(ctx, args, table: ScoreTable, newsroom) -> int:
+    """The table as a workbook (ranking and entries, ready to print), or as CSV with a BOM: the
+    ranking, or with ``--explain`` every entry."""
+    from bulletin.notice_view import issue_labels
+    from bulletin.sheets import csv_bytes, entries_sheet, score_sheet, workbook_bytes  # openpyxl loads slowly
+    from bulletin.site.settings import read_settings
 
-    output = Path(args.output) if args.output else ctx.root / "build" / f"scores-{table.period.key}.xlsx"
-    sheets = [score_sheet(table), entries_sheet(table, args.unit)]
+    suffix = args.format
+    output = Path(args.output) if args.output else ctx.root / "build" / f"scores-{table.period.key}.{suffix}"
+    labels = issue_labels(newsroom.issues, {sid: s.name for sid, s in newsroom.series.items()})
+    entries = entries_sheet(table, args.unit, labels=labels)
+    if suffix == "csv":
+        data = csv_bytes(entries if args.explain else _only(score_sheet(table), table, args.unit))
+    else:
+        publishers = [s.publisher for s in newsroom.series.values() if s.publisher]
+        office = read_settings(ctx.root).office or (publishers[0] if publishers else "")
+        data = workbook_bytes([score_sheet(table), entries], ctx.today, f"{office}　{table.period.cn}".strip("　"))
     try:
-        atomic_write(output, workbook_bytes(sheets, ctx.today))
+        atomic_write(output, data)
     except OSError as exc:
         raise UsageError(f"无法写入 {output}（{exc.strerror}）；请用 --output 指定可写的文件") from None
     ctx.say(f"已写入 {output}")
     return 0
+
+
+def _only(sheet, table: ScoreTable, unit: str | None):
+    """The ranking of one unit (``--unit``), or of all."""
+    if unit is not None:
+        names = {r.unit: r.name for r in table.rows}
+        sheet.rows = [row for row in sheet.rows if row[1] == names.get(unit)]
+    return sheet
 
 
 # -- text ----------------------------------------------------------------------------------------

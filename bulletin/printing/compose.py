@@ -16,12 +16,13 @@ from pathlib import Path
 from bulletin import textwidth
 from bulletin.dates import cn_date
 from bulletin.markup import image_target, to_html
+from bulletin.printing.balance import balanced_lines
 from bulletin.printing.pdf import MM, Meta, template
 from bulletin.special import read_regular
 from bulletin.views import PrintIssue
 
 COLOPHON_CHARS = 26  # full-width characters on one 报尾 line after its indents
-COPY_NUMBER = "000001"  # 份号 of the master copy; a numbered print run replaces it per copy
+COPY_NUMBER = "000001"  # 份号 of the master copy; a numbered print run (bulletin.printing.stamp) stamps each copy
 LEVEL_ONE = re.compile(r"^[一二三四五六七八九十百]+、")
 LEVEL_TWO = re.compile(r"^（[一二三四五六七八九十百]+）")
 _PARAGRAPH = re.compile(r"<p>([^<]*?)(</p>|<)", re.S)
@@ -36,6 +37,11 @@ class PrintedItem:
     body: str  # safe HTML
     markdown: str
     source_path: str
+
+    @property
+    def lines(self) -> list[str]:
+        """The headline as it prints: balanced lines when it wraps (GB/T 9704 7.3.3)."""
+        return balanced_lines(self.headline)
 
 
 @dataclass
@@ -75,11 +81,14 @@ class Printed:
 
     @property
     def colophon_height_mm(self) -> float:
-        """Room the 报尾 needs (24 pt lines of 14 pt text, 27 characters a line, 2 mm padding per row),
-        plus one line of space above it."""
-        lines = sum(math.ceil(_width(row) / COLOPHON_CHARS) for row in self.colophon_rows) + 1
-        rows = len(self.colophon_rows) + 1
-        return round(lines * 24 / MM + rows * 2.0 + 1.0 + 8.0, 1)
+        return colophon_height_mm(self.colophon_rows)
+
+
+def colophon_height_mm(rows: list[str]) -> float:
+    """Room a 报尾 / 版记 needs: its ``rows`` and the last line (24 pt lines of 14 pt text, 26
+    characters a line, 2 mm padding per row), plus one line of space above it."""
+    lines = sum(math.ceil(_width(row) / COLOPHON_CHARS) for row in rows) + 1
+    return round(lines * 24 / MM + (len(rows) + 1) * 2.0 + 1.0 + 8.0, 1)
 
 
 def _width(text: str) -> float:
@@ -100,11 +109,17 @@ def secrecy_mark(classification: str, term: str | None) -> str:
     return f"{classification}★{term}" if term else classification
 
 
-def marks_of(p: PrintIssue) -> list[dict[str, str]]:
-    """份号 and 密级★期限 for classified issues, then 特急/加急: the top-left lines of the 报头."""
+def marks_of(p: PrintIssue, copy_number: str = COPY_NUMBER) -> list[dict[str, str]]:
+    """份号 and 密级★期限 for classified issues, then 特急/加急: the top-left lines of the 报头.
+
+    A numbered print run renders its master with an empty 份号 line (``copy_number=""``), which
+    keeps the line's place, for any issue (an unclassified one's 特急 moves to the next line);
+    each copy's number is stamped into it afterwards.
+    """
     marks = []
+    if p.classified or copy_number == "":
+        marks.append({"cls": "copy-no", "text": copy_number})
     if p.classified:
-        marks.append({"cls": "copy-no", "text": COPY_NUMBER})
         marks.append({"cls": "secrecy", "text": secrecy_mark(p.classification, p.secrecy_term)})
     if p.urgency:
         marks.append({"cls": "urgency", "text": p.urgency})
@@ -149,8 +164,8 @@ def _unit_line(p: PrintIssue, unit: str | None, co_units: list[str]) -> str:
     return "　".join(names)
 
 
-def printed(p: PrintIssue) -> Printed:
-    """The printable record of one p."""
+def printed(p: PrintIssue, copy_number: str = COPY_NUMBER) -> Printed:
+    """The printable record of one issue (``copy_number``: see ``marks_of``)."""
     name = publication_name(p.series_name)
     items: list[PrintedItem] = []
     images: list[str] = []
@@ -175,12 +190,13 @@ def printed(p: PrintIssue) -> Printed:
         date=day,
         signer=p.signer or "",
         editor=p.editor or "",
-        marks=marks_of(p),
+        marks=marks_of(p, copy_number),
         items=items,
         colophon_rows=rows,
         copies=f"共印{p.copies}份" if p.copies else "",
         draft=p.draft,
-        meta=Meta(title=f"{name} {number}", author=p.publisher, subject=subject, day=p.date),
+        meta=Meta(title=f"{name} {number}", author=p.publisher, subject=subject, day=p.date,
+                  keywords=(p.series_name, f"{p.year}年{number}" if p.year else number)),
         images=sorted(set(images)),
         content_dirs=[f"{origin}content" for origin in dict.fromkeys(["", *(i.origin for i in p.items)])],
     )

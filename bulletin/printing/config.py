@@ -29,3 +29,4 @@ def brief_size(root: Path) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool) and float(value) in BRIEF_SIZES:
         return float(value)
     return 18.0
+

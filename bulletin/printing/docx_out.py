@@ -1,8 +1,13 @@
 """The Word file of an issue (python-docx): the same 报头, 要目, items and 报尾 as the PDF.
 
 Offices that finish layout in Word or WPS get the GB/T 9704 page (A4, margins 37/35/28/26 mm,
-22 lines of 3号), each role's font named, heading levels as styles, odd/even page numbers, and
-a TOC whose page numbers Word fills in on opening. Where the PDF printed a free default font,
+22 lines of 3号), each role's font named, odd/even ``— N —`` page numbers (a PAGE field on the
+outer side), and a TOC whose page numbers Word fills in on opening. The document is built on
+python-docx's template with its styles redefined for the office (``_Styles``): Title for the
+publication's name, Heading 1 for item titles, Heading 2/3 for the 一、/（一） levels, Body Text
+(仿宋, two-character first-line indent, the print grid's fixed line spacing), List Number / List
+Bullet with real numbering, and a table style; so Word's navigation pane lists the items and an
+editor restyles the whole issue by changing a style, not every paragraph. Where the PDF printed a free default font,
 the Word file names the GB/T face (仿宋_GB2312 …) that Word and WPS installations carry.
 The file is byte-reproducible: dates come from the issue and the ZIP entries carry a fixed time.
 """
@@ -17,6 +22,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
@@ -55,14 +61,14 @@ class _Blocks(HTMLParser):
         self.role: list[str] = []
         self.table: list[list[str]] | None = None
         self.list_kind: list[str] = []
-        self.counters: list[int] = []
+        self.counters: list[int] = []  # the id of each open list
+        self.lists_opened = 0
 
     def _open(self, kind: str) -> None:
         self.current = {"kind": kind, "runs": []}
         if kind == "li" and self.list_kind:
-            self.counters[-1] += 1
-            marker = f"{self.counters[-1]}. " if self.list_kind[-1] == "ol" else "• "
-            self.current["runs"].append((marker, False, False, None))
+            # Word numbers the list itself (List Number / List Bullet); each list restarts at 1
+            self.current.update(list=self.list_kind[-1], list_id=self.counters[-1], level=len(self.list_kind) - 1)
 
     def _close(self) -> None:
         if self.current is None:
@@ -77,7 +83,8 @@ class _Blocks(HTMLParser):
         attrs = dict(attrs)
         if tag in ("ul", "ol"):
             self.list_kind.append(tag)
-            self.counters.append(0)
+            self.lists_opened += 1
+            self.counters.append(self.lists_opened)
         elif tag == "table":
             self.table = []
         elif tag == "tr" and self.table is not None:
@@ -134,6 +141,109 @@ def html_blocks(html: str) -> list[dict]:
     return parser.blocks
 
 
+BODY_STYLE = "Body Text"
+TABLE_STYLE = "公文表格"
+UNIT_STYLE = "署名单位"
+LIST_STYLES = {"ol": "List Number", "ul": "List Bullet"}
+
+
+def _set_fonts(element, family: str) -> None:
+    """Name ``family`` for every script of a style or run, dropping the template's theme fonts
+    (a theme font attribute wins over a named one in Word)."""
+    r_pr = element.get_or_add_rPr()
+    old = r_pr.find(qn("w:rFonts"))
+    if old is not None:
+        r_pr.remove(old)
+    fonts = OxmlElement("w:rFonts")
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), family)
+    r_pr.insert(0, fonts)
+
+
+def _chars_indent(fmt_element, chars: int) -> None:
+    """First-line indent in characters (w:firstLineChars), which Word keeps when the size changes."""
+    p_pr = fmt_element.get_or_add_pPr()
+    ind = p_pr.find(qn("w:ind"))
+    if ind is None:
+        ind = OxmlElement("w:ind")
+        p_pr.append(ind)
+    ind.set(qn("w:firstLineChars"), str(chars * 100))
+
+
+class _Styles:
+    """The document's styles, redefined on python-docx's template for the office's print grid."""
+
+    def __init__(self, word, fonts: dict[str, str], g: Geometry, body_pt: float, pitch: float):
+        self.word, self.fonts, self.g, self.body_pt, self.pitch = word, fonts, g, body_pt, pitch
+        self.by_name = {s.name: s for s in word.styles}  # python-docx looks names up by scanning every style
+
+    def paragraph_style(self, name: str, role: str, size: float, *, align=None, exact: float | None = None,
+                        before: float = 0, after: float = 0, indent_chars: int = 0, keep_next: bool = False,
+                        color: RGBColor | None = None):
+        styles = self.word.styles
+        style = self.by_name.get(name) or styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        self.by_name[name] = style
+        if style.base_style is None and name != "Normal":
+            style.base_style = self.by_name["Normal"]
+        p_pr = style.element.get_or_add_pPr()
+        border = p_pr.find(qn("w:pBdr"))
+        if border is not None:  # the template's Title has a blue rule
+            p_pr.remove(border)
+        _set_fonts(style.element, self.fonts[role])
+        font = style.font
+        font.size = Pt(size)
+        font.bold = False
+        font.italic = False
+        font.color.rgb = color or RGBColor(0, 0, 0)
+        fmt = style.paragraph_format
+        fmt.alignment = align
+        fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(exact or self.pitch)
+        fmt.first_line_indent = Pt(indent_chars * size) if indent_chars else Pt(0)
+        if indent_chars:
+            _chars_indent(style.element, indent_chars)
+        fmt.keep_with_next = keep_next or None
+        fmt.widow_control = True  # no single line of a paragraph alone at a page's foot or head
+        return style
+
+    def ids(self) -> dict[str, str]:
+        """Style name → style id, to set on paragraphs directly (a name lookup scans every style)."""
+        return {name: style.style_id for name, style in self.by_name.items()}
+
+    def define(self) -> None:
+        g, body = self.g, self.body_pt
+        self.paragraph_style("Normal", "body", body)
+        self.paragraph_style("Title", "title", g.name_pt, align=WD_ALIGN_PARAGRAPH.CENTER, exact=g.name_pt * 1.15,
+                             before=6, color=RED_RGB)
+        self.paragraph_style("Heading 1", "title", g.title_pt, align=WD_ALIGN_PARAGRAPH.CENTER,
+                             exact=g.title_pitch_pt, before=g.pitch_pt, keep_next=True)
+        self.paragraph_style("Heading 2", "heading", body, indent_chars=2, keep_next=True)
+        self.paragraph_style("Heading 3", "kai", body, indent_chars=2, keep_next=True)
+        self.paragraph_style("Heading 4", "body", body, indent_chars=2, keep_next=True)
+        self.paragraph_style(BODY_STYLE, "body", body, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent_chars=2)
+        self.paragraph_style(UNIT_STYLE, "kai", 16, align=WD_ALIGN_PARAGRAPH.CENTER, after=g.pitch_pt, keep_next=True)
+        self.paragraph_style("TOC Heading", "heading", 16, align=WD_ALIGN_PARAGRAPH.CENTER, before=g.pitch_pt)
+        for name in LIST_STYLES.values():
+            style = self.paragraph_style(name, "body", body, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+            style.paragraph_format.left_indent = Pt(4 * body)
+            style.paragraph_format.first_line_indent = Pt(-2 * body)
+        self.table_style()
+
+    def table_style(self) -> None:
+        """公文表格: the grid of Table Grid, 4号 text on single lines, header row repeated."""
+        styles = self.word.styles
+        style = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE)
+        style.base_style = self.by_name["Table Grid"]
+        self.by_name[TABLE_STYLE] = style
+        _set_fonts(style.element, self.fonts["body"])
+        style.font.size = Pt(14)
+        fmt = style.paragraph_format
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        fmt.first_line_indent = Pt(0)
+        fmt.space_before = fmt.space_after = Pt(0)
+
+
 class _Writer:
     """Builds one Word document; each method adds one part of the issue."""
 
@@ -144,6 +254,8 @@ class _Writer:
         self.g = Geometry()
         self.word = Document()
         self.body_pt = brief_size(root) if doc.kind == "brief" else self.g.body_pt
+        self.pitch = self.g.pitch_pt if doc.kind != "brief" else round(self.body_pt * 1.75, 2)
+        self.numbering: dict[int, int] = {}  # list id in the item HTML -> w:num id
 
     # -- low-level helpers -------------------------------------------------------------
     def run(self, paragraph, text: str, role: str = "body", size: float | None = None, bold: bool = False,
@@ -159,6 +271,16 @@ class _Writer:
         if color is not None:
             run.font.color.rgb = color
         return run
+
+    def styled(self, style: str, text: str = "", role: str | None = None):
+        """A paragraph in ``style`` (its font, size, indent and spacing come from the style)."""
+        p = self.word.add_paragraph()
+        p._p.get_or_add_pPr().style = self.style_ids[style]
+        if text:
+            run = p.add_run(text)
+            if role is not None:
+                _set_fonts(run._element, self.fonts[role])
+        return p
 
     def paragraph(self, align=None, indent: bool = False, exact: float | None = None, before: float = 0, after: float = 0):
         p = self.word.add_paragraph()
@@ -228,10 +350,10 @@ class _Writer:
             section._sectPr.append(grid)
         grid.set(qn("w:type"), "lines")
         grid.set(qn("w:linePitch"), str(round(self.g.pitch_pt * 20)))
-        normal = self.word.styles["Normal"]
-        normal.font.name = self.fonts["body"]
-        normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), self.fonts["body"])
-        normal.font.size = Pt(self.body_pt)
+        styles = _Styles(self.word, self.fonts, self.g, self.body_pt, self.pitch)
+        styles.define()
+        self.style_ids = styles.ids()
+        self.list_num_id = styles.by_name[LIST_STYLES["ol"]].element.pPr.numPr.numId.val
         for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
             p = footer.paragraphs[0]
             p.alignment = align
@@ -254,7 +376,7 @@ class _Writer:
             p = self.paragraph(exact=pitch)
             if text:
                 self.run(p, text, role="heading", size=16, color=RED_RGB if text in ("特急", "加急") and doc.kind == "special" else None)
-        p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER, exact=self.g.name_pt * 1.15, before=6)
+        p = self.styled("Title")
         self.run(p, doc.name, role="title", size=self.g.name_pt if len(doc.name) <= 6 else self.g.name_pt * 0.7, color=RED_RGB)
         p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER, exact=pitch, before=6)
         self.run(p, doc.number, size=16)
@@ -266,8 +388,7 @@ class _Writer:
         self.border(p, "bottom", 16, RED.lstrip("#"))
 
     def toc(self) -> None:
-        p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER, before=self.g.pitch_pt)
-        self.run(p, "本期要目", role="heading", size=16)
+        self.styled("TOC Heading", "本期要目")
         for index, item in enumerate(self.doc.items, start=1):
             p = self.paragraph()
             self.right_tab(p, leader=True)
@@ -279,12 +400,14 @@ class _Writer:
         doc = self.doc
         if doc.kind == "brief" and not (first and not doc.toc):
             self.word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER, exact=self.g.title_pitch_pt, before=self.g.pitch_pt)
-        self.run(p, item.headline, role="title", size=self.g.title_pt)  # 小标宋 is heavy by design: never faked bold
+        p = self.styled("Heading 1")  # 小标宋 is heavy by design: never faked bold
+        for number, line in enumerate(item.lines):  # balanced lines (bulletin.printing.balance)
+            run = p.add_run(line)
+            if number < len(item.lines) - 1:
+                run.add_break()
         self.bookmark(p, f"item{index}", index)
         if item.unit:
-            p = self.paragraph(WD_ALIGN_PARAGRAPH.CENTER, after=self.g.pitch_pt)
-            self.run(p, item.unit, role="kai", size=16)
+            self.styled(UNIT_STYLE, item.unit)
         for block in html_blocks(item.body):
             self.block(block)
         if doc.signer_in_header:
@@ -303,22 +426,47 @@ class _Writer:
         if kind == "img":
             self.picture(block)
             return
-        role = {"h2": "heading", "h3": "kai"}.get(kind, "body")
-        p = self.paragraph(indent=kind not in ("li",))
+        style = {"h2": "Heading 2", "h3": "Heading 3", "h4": "Heading 4", "h5": "Heading 4", "h6": "Heading 4"}.get(kind)
         if kind == "li":
-            p.paragraph_format.left_indent = Pt(2 * self.body_pt)
+            p = self.styled(LIST_STYLES[block.get("list", "ul")])
+            self.number(p, block)
+        else:
+            p = self.styled(style or BODY_STYLE)
         for text, bold, italic, run_role in block["runs"]:
-            self.run(p, text, role=run_role or ("heading" if bold and role == "body" else role), italic=italic)
+            run = p.add_run(text)
+            role = run_role or ("heading" if bold and style is None else None)
+            if role is not None:  # 一、 in 黑体, （一） in 楷体, bold as 黑体 (GB/T 9704 fakes no bold)
+                _set_fonts(run._element, self.fonts[role])
+            run.font.italic = italic or None
+
+    def number(self, paragraph, block: dict) -> None:
+        """Put a list item on its list's own numbering, so that every numbered list starts at 1."""
+        if block.get("list") != "ol":
+            return
+        numbering = self.word.part.numbering_part.element
+        if block["list_id"] not in self.numbering:
+            style_num = self.list_num_id
+            abstract = numbering.num_having_numId(style_num).abstractNumId.val
+            num = numbering.add_num(abstract)
+            override = num.add_lvlOverride(ilvl=0)
+            override.add_startOverride(1)
+            self.numbering[block["list_id"]] = num.numId
+        num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = min(block.get("level", 0), 8)
+        num_pr.get_or_add_numId().val = self.numbering[block["list_id"]]
 
     def table(self, rows: list[list[str]]) -> None:
         width = max(len(r) for r in rows)
         table = self.word.add_table(rows=len(rows), cols=width)
-        table.style = "Table Grid"
+        table._tbl.tblPr.style = self.style_ids[TABLE_STYLE]
+        header = table.rows[0]._tr.get_or_add_trPr()
+        repeat = OxmlElement("w:tblHeader")  # the header row repeats on each page the table runs onto
+        header.append(repeat)
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
-                cell = table.cell(r, c)
-                cell.paragraphs[0].paragraph_format.first_line_indent = Pt(0)
-                self.run(cell.paragraphs[0], text, size=14, bold=r == 0)
+                run = table.cell(r, c).paragraphs[0].add_run(text)
+                if r == 0:
+                    _set_fonts(run._element, self.fonts["heading"])
 
     def picture(self, block: dict) -> None:
         path = (self.root / block["image"]).resolve()

@@ -26,7 +26,8 @@ from bulletin.write import atomic_write
 
 MM = 72 / 25.4  # points per millimetre
 RED = "#e60012"
-CJK_EM_TOP = 0.88  # the ideographic em box spans 0.88 em above the baseline in CJK fonts
+CJK_EM_TOP = 0.88
+PDF_VARIANT = "pdf/a-2b"  # the ideographic em box spans 0.88 em above the baseline in CJK fonts
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,7 @@ class Meta:
     author: str = ""
     subject: str = ""
     day: date | None = None
+    keywords: tuple[str, ...] = ()  # the series and the number, for an archive's catalogue
 
     @property
     def created(self) -> str:
@@ -290,6 +292,26 @@ def _font_configuration(pid: int, faces: tuple[str, ...]):
     return weasyprint.text.fonts.FontConfiguration()
 
 
+def _compress_once(document, pdf) -> None:
+    """Deflate each stream once (a WeasyPrint finisher, run just before pydyf writes the file).
+
+    pydyf deflates a stream every time it serialises it, and a PDF/A file identifier is a hash of
+    every serialised object, so each stream would be deflated twice (≈ 5 % of a PDF's CPU). A
+    stream deflated here is written with the same bytes (the same /Filter, level 9, then /Length).
+    """
+    import zlib
+
+    import pydyf
+
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and obj.compress:
+            raw = b"\n".join(pydyf._to_bytes(item) for item in obj.stream)
+            packer = zlib.compressobj(level=9)
+            obj.stream = [packer.compress(raw) + packer.flush()]
+            obj.extra["Filter"] = "/FlateDecode"
+            obj.compress = False
+
+
 def render_pdf_bytes(html: str, base_url: str | None, meta: Meta, allowed_dirs, fonts: FontSet | None = None) -> tuple[bytes, int]:
     """The PDF bytes and page count of a complete HTML document."""
     import weasyprint
@@ -306,5 +328,8 @@ def render_pdf_bytes(html: str, base_url: str | None, meta: Meta, allowed_dirs, 
     document.metadata.generator = "bulletin"
     document.metadata.created = meta.created or None
     document.metadata.modified = meta.created or None
-    data = document.write_pdf(pdf_identifier=False)
+    document.metadata.keywords = list(meta.keywords)
+    # PDF/A-2b for long-term keeping (电子档案): sRGB output intent, XMP metadata, and a file
+    # identifier that pydyf derives from the content, so equal input still gives equal bytes.
+    data = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_compress_once)
     return data, len(document.pages)

@@ -26,7 +26,7 @@ from bulletin.printing.pdf import Meta, render_pdf_bytes
 from bulletin.write import atomic_write
 
 WORKERS = 2
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"  # 2: PDF/A-2b with keywords
 
 
 @dataclass(frozen=True)
