@@ -14,6 +14,8 @@ from pathlib import Path
 
 from conftest import Newsroom, report_text, seal_published
 
+from bulletin.site import pairs
+
 TODAY = date(2026, 4, 1)
 
 # Items the public site shows.
@@ -121,14 +123,29 @@ def plant(newsroom: Newsroom) -> Newsroom:
 
 
 def readable(path: Path) -> str:
-    """A file's text as a crawler could read it: gzip opened, JSON escapes and jieba's U+200B removed."""
+    """A file's text as a crawler could read it: gzip opened (Pagefind's files are gzip whatever
+    their name), JSON escapes decoded, and Chinese split into pairs joined back (the search index)."""
     raw = path.read_bytes()
-    if path.suffix == ".gz":
+    if raw.startswith(b"\x1f\x8b"):
         raw = gzip.decompress(raw)
     text = raw.decode("utf-8", errors="ignore")
     if path.suffix == ".json":
         text = json.dumps(json.loads(text), ensure_ascii=False)
-    return text.replace("\u200b", "")
+    return text + "\n" + pairs.join(text) if path.suffix == ".pf_fragment" else text
+
+
+def fragments(site: Path) -> dict[str, dict]:
+    """Pagefind's fragments of a built site: URL -> the fragment (content, meta), each decoded."""
+    found = {}
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found[data["url"]] = data | {"file": path.relative_to(site).as_posix()}
+    return found
+
+
+def fragment_of(site: Path, item_id: str) -> str:
+    """The site-relative path of the search fragment of one item's page."""
+    return fragments(site)[f"/items/{item_id}/"]["file"]
 
 
 def files_containing(folder: Path, needle: str) -> list[str]:

@@ -5,6 +5,11 @@ everything a site must NOT hold (every text field of other items — short ones 
 of one report's strings — and officers' phone numbers), it reads every file under a folder the way a reader or a crawler could see it
 (gzip opened, JSON and JavaScript ``\\uXXXX`` escapes decoded, HTML entities and percent-escapes
 undone, tags and whitespace dropped, file names included) and fails if any string appears.
+
+The search index (Pagefind) is gzip-compressed whatever its files are called, and holds Chinese
+as overlapping pairs (``bulletin.site.pairs``): every gzip stream is opened by its first bytes,
+one that cannot be opened stops the build, and each forbidden string is also looked for in its
+pair form and lower-cased (Pagefind's words are lower-case).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import ahocorasick
 from bulletin import enums, personal
 from bulletin.markup import to_html
 from bulletin.model import Newsroom, Report
+from bulletin.site import pairs
 
 MIN_LENGTH = 8  # a string this long is distinctive alone: one occurrence is a leak
 TITLE_MIN = 6  # a title is written to be recognised: six characters suffice
@@ -72,13 +78,22 @@ def _decode_escapes(text: str) -> str:
     return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
 def _readable(path: Path) -> str:
+    """A file's text; a gzip stream (by its first bytes, whatever the name) opened, or refused."""
     if path.stat().st_size > MAX_FILE:
         raise LeakError([(str(path), "文件过大，无法检查")])
     raw = path.read_bytes()
-    if path.suffix == ".gz":
-        with gzip.open(path) as handle:
-            raw = handle.read(MAX_FILE)
+    if raw.startswith(GZIP_MAGIC) or path.suffix == ".gz":
+        try:
+            with gzip.open(path) as handle:
+                raw = handle.read(MAX_FILE + 1)
+        except (OSError, EOFError) as exc:  # fail closed: what cannot be read cannot be proved clean
+            raise LeakError([(str(path), f"压缩文件无法解开，无法检查（{exc}）")]) from exc
+        if len(raw) > MAX_FILE:
+            raise LeakError([(str(path), "文件解压后过大，无法检查")])
     text = raw.decode("utf-8", errors="ignore")
     return text + "\n" + urllib.parse.unquote(text) if "%" in text else text
 
@@ -88,9 +103,9 @@ def _automaton(forbidden: list[Forbidden]) -> ahocorasick.Automaton | None:
     keyed: dict[str, list[tuple[Forbidden, str]]] = {}
     for entry in dict.fromkeys(forbidden):
         for part in entry if isinstance(entry, tuple) else (entry,):
-            key = normalise(part)
-            if key and (entry, part) not in keyed.setdefault(key, []):
-                keyed[key].append((entry, part))
+            for key in _forms(part):
+                if (entry, part) not in keyed.setdefault(key, []):
+                    keyed[key].append((entry, part))
     if not keyed:
         return None
     automaton = ahocorasick.Automaton()
@@ -98,6 +113,14 @@ def _automaton(forbidden: list[Forbidden]) -> ahocorasick.Automaton | None:
         automaton.add_word(key, values)
     automaton.make_automaton()
     return automaton
+
+
+def _forms(part: str) -> set[str]:
+    """How a string can appear in a site: as written, in the search index's pair form
+    (spaces are dropped by ``normalise``, so 营商环境 is looked for as 营商商环环境), and each of
+    those lower-cased."""
+    forms = {normalise(part), normalise(pairs.split(part))}
+    return {f for form in forms for f in (form, form.lower()) if f}
 
 
 def _found(automaton: ahocorasick.Automaton, haystack: str) -> list[str]:
@@ -238,7 +261,8 @@ def forbidden_strings(newsroom: Newsroom, site: str) -> list[Forbidden]:
 
 # -- personal data (个人信息): registered phones in any form; unlisted patterns on the public site ---
 
-_TEXT_SUFFIXES = (".html", ".htm", ".md", ".json", ".xml", ".txt", ".gz")
+_TEXT_SUFFIXES = (".html", ".htm", ".md", ".json", ".xml", ".txt", ".gz",
+                  ".pf_fragment", ".pf_meta", ".pf_index", ".pf_filter")  # Pagefind's, gzip-compressed
 _BLANKS = re.compile(r"\s+")
 
 
