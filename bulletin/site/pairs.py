@@ -10,7 +10,8 @@ The encoding can be read back, so the browser shows the real text in excerpts: P
 only spaces between words (it turns any whitespace into one space), so every run is fenced by
 spaces and its pairs are joined by spaces; ``X X`` (the same hanzi either side of one space) then
 only occurs inside a run, and every other space next to a hanzi is a fence. For that, spaces
-between two hanzi in the text itself are dropped first (Chinese puts none there).
+between two hanzi on one line of the text itself are dropped first (Chinese puts none there);
+a line break keeps two runs apart, so no pair spans two paragraphs.
 ``bulletin/templates/site/bulletin-search.js`` holds the same functions in JavaScript;
 ``tests/test_search_pairs.py`` checks both on the same cases.
 """
@@ -22,7 +23,7 @@ import re
 # CJK unified ideographs (basic, extension A, compatibility) and extensions B–F.
 HANZI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _RUN = re.compile(f"[{HANZI}]+")
-_INNER_SPACE = re.compile(f"(?<=[{HANZI}])\\s+(?=[{HANZI}])")
+_INNER_SPACE = re.compile(f"(?<=[{HANZI}])[ \\t\\u3000]+(?=[{HANZI}])")  # line breaks stay: paragraphs apart
 _SPACES = re.compile(r"\s+")
 _OVERLAP = re.compile(f"([{HANZI}]) \\1")
 _FENCE = re.compile(f"(?<=[{HANZI}]) | (?=[{HANZI}])")

@@ -36,6 +36,7 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "page
 _TAG = re.compile(r"<[^<>]*>")  # linear: a run never crosses the next "<"
 _BLANK = re.compile(r"[ \t\r\f\v]+")
 _LINES = re.compile(r"\n\s*\n+")
+FIELD = " ｜ "  # between the body and each other field: no pair spans two fields; excerpts stop at it
 
 
 class SearchIndexError(SiteBuildError):
@@ -62,17 +63,17 @@ def item_record(item: ItemView) -> Record:
     category and tags, so each of them finds the item."""
     units = "、".join([item.unit_name, *item.co_unit_names])
     day = cn_date(item.day)
-    about = " ".join([item.title, units, day, item.day.isoformat(), item.category, *item.tags])
-    text = plain_text(to_html(item.body, item.source_path)) + "\n" + about
+    about = [item.title, units, day, item.day.isoformat(), item.category, *item.tags]
+    text = FIELD.join([plain_text(to_html(item.body, item.source_path)), *about])
     return Record("/" + urls.url_of(urls.item(item.id)), text,
                   {"title": item.title, "unit": units, "date": day, "kind": "条目"})
 
 
 def issue_record(issue: IssueView) -> Record:
-    """An issue: its name, date and publisher, and the headlines it printed."""
+    """An issue: the headlines it printed (its excerpt), then its name, date and publisher."""
     name = f"《{issue.series_name.strip('《》')}》{issue.year}年第{issue.number}期"
     day = cn_date(issue.date)
-    text = "\n".join([" ".join([name, day, issue.publisher]), *(headline for headline, _ in issue.items)])
+    text = FIELD.join(["；".join(headline for headline, _ in issue.items), name, day, issue.publisher])
     return Record("/" + urls.url_of(urls.issue(issue.key)), text,
                   {"title": name, "unit": issue.publisher, "date": day, "kind": "期刊"})
 

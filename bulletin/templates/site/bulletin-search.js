@@ -10,7 +10,7 @@
 
   var HANZI = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2fa1f}";
   var RUN = new RegExp("[" + HANZI + "]+", "gu");
-  var INNER_SPACE = new RegExp("(?<=[" + HANZI + "])\\s+(?=[" + HANZI + "])", "gu");
+  var INNER_SPACE = new RegExp("(?<=[" + HANZI + "])[ \\t\u3000]+(?=[" + HANZI + "])", "gu");
   var OVERLAP = new RegExp("([" + HANZI + "]) \\1", "gu");
   var FENCE = new RegExp("(?<=[" + HANZI + "]) | (?=[" + HANZI + "])", "gu");
   var SHOWN = 10;        // results under the header box
@@ -53,9 +53,10 @@
     });
   }
 
-  /* A short passage of the real text around the first match, each match marked. */
+  /* A short passage of the body around the first match (its opening if the match is in the title
+   * or another field: the body comes first, the fields after "｜"), each match marked. */
   function excerpt(text, query) {
-    var flat = text.replace(/\s+/g, " ");
+    var flat = text.split("｜")[0].replace(/\s+/g, " ").trim();
     var lower = flat.toLowerCase();
     var words = needles(query).map(function (w) { return w.toLowerCase(); });
     var first = -1;
@@ -82,7 +83,19 @@
   function pagefind() {
     if (!loading) {
       loading = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
-        return pf.options({baseUrl: root.pathname, excerptLength: 0}).then(function () { return pf; });
+        return pf.options({baseUrl: root.pathname, excerptLength: 0}).then(function () {
+          // Pagefind takes its language from <html lang> when it starts, and for zh splits the
+          // query again with Intl.Segmenter: the pairs would be cut into single hanzi. It starts
+          // synchronously inside init(), so the page says "und" (the index's language) only then.
+          var html = document.documentElement;
+          var lang = html.getAttribute("lang");
+          html.setAttribute("lang", "und");
+          var started;
+          try { started = pf.init(); } finally {
+            if (lang === null) html.removeAttribute("lang"); else html.setAttribute("lang", lang);
+          }
+          return started;
+        }).then(function () { return pf; });
       });
     }
     return loading;
