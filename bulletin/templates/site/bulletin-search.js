@@ -110,6 +110,38 @@
     });
   }
 
+  /* Whether a result's real text holds every word of the query. Pagefind answers a word it does
+   * not hold with the longest word it holds that begins it (信 for 信访, b for briefing): then no
+   * result holds the query, and each is dropped here; so is a page holding the pairs apart. */
+  function matches(data, query) {
+    var text = (join(data.content || "") + " " + ((data.meta || {}).title || "")).toLowerCase();
+    return needles(query).every(function (w) { return text.indexOf(w.toLowerCase()) >= 0; });
+  }
+
+  /* Results from ``from`` on, loaded in batches, until ``count`` hold the query or none are left:
+   * resolves to {shown: [data], next: where to go on from}. When the first batch holds none,
+   * Pagefind answered a word it does not hold (no result can hold it): the rest is not loaded. */
+  function verified(results, query, from, count, all) {
+    var shown = [];
+    function batch(at) {
+      if (shown.length >= count || at >= results.length) return Promise.resolve({shown: shown, next: at});
+      var take = results.slice(at, at + Math.min(count - shown.length, PAGE));
+      return Promise.all(take.map(function (r) { return r.data(); })).then(function (datas) {
+        datas.forEach(function (d) { if (matches(d, query)) shown.push(d); });
+        if (!all && at === 0 && !shown.length) return {shown: shown, next: results.length};
+        return batch(at + take.length);
+      });
+    }
+    return batch(from);
+  }
+
+  /* Every result that holds the query (all fragments loaded: for tests and small result sets). */
+  function findAll(query) {
+    return find(query).then(function (found) {
+      return verified(found.results, query, 0, Infinity, true).then(function (v) { return v.shown; });
+    });
+  }
+
   function resultHtml(data, query) {
     var meta = data.meta || {};
     var about = [meta.unit, meta.date].filter(Boolean).map(escapeHtml).join(" · ");
@@ -119,16 +151,22 @@
       "<span class=\"bl-result__excerpt\">" + excerpt(join(data.content || ""), query) + "</span></a>";
   }
 
+  /* Add up to ``count`` results that hold the query, from ``from`` on; resolves to where it stopped. */
   function render(list, results, query, from, count) {
-    return Promise.all(results.slice(from, from + count).map(function (r) { return r.data(); }))
-      .then(function (datas) {
-        datas.forEach(function (data) {
-          var li = document.createElement("li");
-          li.className = "bl-result";
-          li.innerHTML = resultHtml(data, query);
-          list.appendChild(li);
-        });
+    return verified(results, query, from, count).then(function (v) {
+      v.shown.forEach(function (data) {
+        var li = document.createElement("li");
+        li.className = "bl-result";
+        li.innerHTML = resultHtml(data, query);
+        list.appendChild(li);
       });
+      return v;
+    });
+  }
+
+  function countText(n, shown, query, page) {
+    if (!shown) return "没有找到符合条件的结果";
+    return (page ? "“" + query + "”：" : "") + "找到 " + n + " 条结果";
   }
 
   function searchUrl(query) {
@@ -165,12 +203,18 @@
       if (!query) { output.hidden = true; return; }
       find(query).then(function (found) {
         if (query !== asked) return;
-        list.innerHTML = "";
-        count.textContent = found.count ? "找到 " + found.count + " 条结果" : "没有找到符合条件的结果";
-        all.hidden = found.count <= SHOWN;
-        all.href = searchUrl(query);
-        output.hidden = false;
-        return render(list, found.results, query, 0, SHOWN);
+        var fresh = document.createElement("ol");
+        fresh.className = list.className;
+        return render(fresh, found.results, query, 0, SHOWN).then(function (v) {
+          if (query !== asked) return;
+          list.replaceWith(fresh);
+          list = fresh;
+          // a count Pagefind gave for a word it does not hold is no count: nothing shown, none found
+          count.textContent = countText(found.count, v.shown.length, query, false);
+          all.hidden = v.next >= found.count;
+          all.href = searchUrl(query);
+          output.hidden = false;
+        });
       });
     }
 
@@ -192,12 +236,12 @@
     input.value = query;
     if (!query) { count.textContent = "请输入要搜索的字词"; return; }
     find(query).then(function (found) {
-      count.textContent = found.count ? "“" + query + "”：找到 " + found.count + " 条结果" : "没有找到符合条件的结果";
-      var shown = 0;
+      var at = 0;
       function next() {
-        return render(list, found.results, query, shown, PAGE).then(function () {
-          shown += PAGE;
-          more.hidden = shown >= found.count;
+        return render(list, found.results, query, at, PAGE).then(function (v) {
+          if (at === 0) count.textContent = countText(found.count, v.shown.length, query, true);
+          at = v.next;
+          more.hidden = at >= found.count;
         });
       }
       more.addEventListener("click", next);
@@ -205,7 +249,8 @@
     });
   }
 
-  window.bulletinSearch = {split: split, join: join, queryTerms: queryTerms, excerpt: excerpt, find: find};
+  window.bulletinSearch = {split: split, join: join, queryTerms: queryTerms, excerpt: excerpt, find: find,
+                          matches: matches, findAll: findAll};
   function start() {
     headerBox();
     var page = document.getElementById("bl-search-page");
