@@ -1,7 +1,7 @@
 """A newsroom with canary strings planted in everything a website must not show.
 
-Each canary is an ASCII token (found by a plain byte search even inside a jieba-segmented
-search index) placed in the body of one item; titles carry Chinese canaries too.
+Each canary is an ASCII token (found by a plain byte search even inside the search index,
+where Chinese is split into pairs) placed in the body of one item; titles carry Chinese canaries too.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ WITHDRAWN = {"id": "2026-03-jyj-015", "title": "已撤稿金丝雀稿件标题",
              "tag": "撤稿金丝雀标签", "reason": "所涉事项已调整WITHDRAWREASON1717"}
 # The public item 2026-03-nyj-001 publishes a hotline (public_contacts) and has an internal correction.
 HOTLINE = {"id": "2026-03-nyj-001", "phone": "0571-87052110", "internal_note": "内部更正INTERNALNOTE1818"}
-SEARCH_WORD = "猕猴桃"  # occurs in one body only; jieba keeps it as one word
+SEARCH_WORD = "猕猴桃"  # occurs in one body only
 XSS_ID = "2026-03-nyj-010"
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
