@@ -5,7 +5,6 @@ Both sites are built once per module (mkdocs takes a few seconds).
 
 from __future__ import annotations
 
-import json
 import re
 from html import unescape
 from html.parser import HTMLParser

@@ -14,8 +14,8 @@ from bulletin import media
 from bulletin.site.leakgate import LeakError, PersonalGuard, assert_no_leaks, assert_no_personal_data
 from bulletin.site.mkdocs_run import SiteBuildError, run_mkdocs, site_config, write_config
 from bulletin.site.pages import TEMPLATES, Stage, stage_pages
-from bulletin.site.settings import SiteSettings, read_settings
 from bulletin.site.search import SearchIndexError, write_index
+from bulletin.site.settings import SiteSettings, read_settings
 from bulletin.site.urls import CSS, SEARCH_JS
 from bulletin.views import SiteView
 
