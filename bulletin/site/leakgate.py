@@ -37,6 +37,8 @@ _TAG = re.compile(r"<[^<>]*>")  # linear: a run never crosses the next "<"
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff\u3000]+")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
+_HANZI = re.compile(f"[{pairs.HANZI}]")
+_LATIN = re.compile(r"[A-Z]")
 
 
 # A forbidden entry is a string (a leak wherever it appears) or a tuple of one report's short
@@ -98,12 +100,13 @@ def _readable(path: Path) -> str:
     return text + "\n" + urllib.parse.unquote(text) if "%" in text else text
 
 
-def _automaton(forbidden: list[Forbidden]) -> ahocorasick.Automaton | None:
-    """One automaton over every string; each key maps to the (entry, part) pairs it stands for."""
+def _automaton(forbidden: list[Forbidden], forms: bool = True) -> ahocorasick.Automaton | None:
+    """One automaton over every string (with ``forms``: in every form it can take in a site);
+    each key maps to the (entry, part) pairs it stands for."""
     keyed: dict[str, list[tuple[Forbidden, str]]] = {}
     for entry in dict.fromkeys(forbidden):
         for part in entry if isinstance(entry, tuple) else (entry,):
-            for key in _forms(part):
+            for key in _forms(part) if forms else (normalise(part),):
                 if (entry, part) not in keyed.setdefault(key, []):
                     keyed[key].append((entry, part))
     if not keyed:
@@ -119,8 +122,9 @@ def _forms(part: str) -> set[str]:
     """How a string can appear in a site: as written, in the search index's pair form
     (spaces are dropped by ``normalise``, so 营商环境 is looked for as 营商商环环境), and each of
     those lower-cased."""
-    forms = {normalise(part), normalise(pairs.split(part))}
-    return {f for form in forms for f in (form, form.lower()) if f}
+    plain = normalise(part)
+    forms = {plain, _SPACE.sub("", pairs.split(plain))} if _HANZI.search(plain) else {plain}
+    return {f for form in forms for f in ((form, form.lower()) if form.isascii() or _LATIN.search(form) else (form,)) if f}
 
 
 def _found(automaton: ahocorasick.Automaton, haystack: str) -> list[str]:
@@ -139,9 +143,22 @@ def _found(automaton: ahocorasick.Automaton, haystack: str) -> list[str]:
     return ["、".join(groups[e]) if isinstance(e, tuple) else e for e in found]
 
 
+_LAST: list = [None, None]  # [the forbidden list last seen, its automaton]
+
+
+def _automaton_of(forbidden: list[Forbidden]) -> ahocorasick.Automaton | None:
+    """The automaton of ``forbidden``, built once for the stage and the site a build searches
+    with the same list (the same object, unchanged in length)."""
+    seen, automaton = _LAST
+    if seen is None or seen[0] is not forbidden or seen[1] != len(forbidden):
+        automaton = _automaton(forbidden)
+        _LAST[:] = [(forbidden, len(forbidden)), automaton]
+    return automaton
+
+
 def find_leaks(folder: Path, forbidden: list[Forbidden]) -> list[tuple[str, str]]:
     """Every (file, forbidden string) found under ``folder``, file names included."""
-    automaton = _automaton(forbidden)
+    automaton = _automaton_of(forbidden)
     if automaton is None or not folder.exists():
         return []
     leaks: list[tuple[str, str]] = []
@@ -243,7 +260,7 @@ def forbidden_strings(newsroom: Newsroom, site: str) -> list[Forbidden]:
             per_report.append((report.title.strip(), _distinctive(_fields(report), SHORT_MIN)))
         elif site == "public":
             per_report.append(("", _distinctive(_intranet_fields(report), SHORT_MIN)))
-    automaton = _automaton([t for _, texts in per_report for t in texts])
+    automaton = _automaton([t for _, texts in per_report for t in texts], forms=False)  # shown text is real text
     shared = set()
     if automaton is not None:
         shared = {part for _, values in automaton.iter(_shown(newsroom, held, site)) for _, part in values}

@@ -218,7 +218,7 @@
       });
     }
 
-    function soon() { clearTimeout(timer); timer = setTimeout(update, 150); }
+    function soon() { clearTimeout(timer); timer = setTimeout(update, 100); }
     input.addEventListener("input", soon);
     input.addEventListener("keyup", soon);
     input.addEventListener("focus", function () { pagefind(); if (asked) output.hidden = false; });
