@@ -197,6 +197,22 @@ def test_search_index_holds_items_and_issues_as_pairs(built):
     assert not (built / "site" / "search" / "search_index.json").exists()  # no lunr index any more
     assert sorted(p.name for p in (built / "site" / "pagefind").iterdir() if p.is_file())[:3] == [
         "pagefind-entry.json", "pagefind-worker.js", "pagefind.js"]
+    assert [p for p in (built / "site" / "pagefind").rglob("*") if p.is_file() and not p.stat().st_size] == []
+
+
+def test_an_incomplete_search_bundle_stops_the_build(tmp_path, monkeypatch):
+    """What the library's service did when killed mid-write: an empty file. The build refuses it."""
+    from bulletin.site import search
+
+    bundle = tmp_path / "pagefind"
+    bundle.mkdir()
+    for name in search.NEEDED:
+        (bundle / name).write_text("x")
+    (bundle / "pagefind.und_1.pf_meta").write_text("x")
+    search._check_bundle(bundle)
+    (bundle / "wasm.unknown.pagefind").write_bytes(b"")
+    with pytest.raises(search.SearchIndexError, match="网站搜索索引不完整（pagefind）：缺少或为空：wasm.unknown.pagefind"):
+        search._check_bundle(bundle)
 
 
 def test_offline_no_remote_assets(built):
@@ -230,7 +246,7 @@ def test_build_is_reproducible(built, tmp_path, part, name):
     first = {p.relative_to(built / part): p.read_bytes() for p in (built / part).rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
-    assert [k for k in first if first[k] != second[k]] == []
+    assert [str(k) for k in first if first[k] != second[k]] == []
 
 
 def test_sitemap_dates_are_the_build_day(built):

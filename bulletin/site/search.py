@@ -84,6 +84,7 @@ def records(view: SiteView) -> list[Record]:
 
 
 BATCH = 256  # records in flight to the Pagefind service at once
+SERVICE_EXIT = 120  # seconds the service may take to finish writing and exit
 
 
 def _service_class():
@@ -110,6 +111,21 @@ def _service_class():
                 else:
                     future.set_result(payload)
 
+        async def close(self) -> None:
+            """End the service by closing its input and waiting for it to exit. The library sends
+            SIGTERM as soon as the write is answered, and a file still being written is then left
+            empty (seen: a 0-byte ``wasm.unknown.pagefind``)."""
+            assert self._backend.stdin is not None
+            self._backend.stdin.close()
+            try:
+                await asyncio.wait_for(self._backend.wait(), timeout=SERVICE_EXIT)
+            except TimeoutError:
+                self._backend.kill()
+                await self._backend.wait()
+                raise SearchIndexError("pagefind 服务未能按时结束") from None
+            finally:
+                self._poll_task.cancel()
+
     return Service
 
 
@@ -134,3 +150,16 @@ def write_index(view: SiteView, out: Path) -> None:
         raise SearchIndexError(f"网站搜索索引生成失败（pagefind）：{exc}") from exc
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
+    _check_bundle(bundle)
+
+
+NEEDED = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.unknown.pagefind")
+
+
+def _check_bundle(bundle: Path) -> None:
+    """Every file the browser needs is there and not empty, or the build stops: a half-written
+    bundle would be a site whose search silently finds nothing."""
+    empty = sorted({*(n for n in NEEDED if not (bundle / n).is_file()),
+                    *(p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file() and not p.stat().st_size)})
+    if empty or not list(bundle.glob("pagefind.*.pf_meta")):
+        raise SearchIndexError(f"网站搜索索引不完整（pagefind）：缺少或为空：{'、'.join(empty) or 'pf_meta'}")
