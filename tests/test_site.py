@@ -200,7 +200,7 @@ def test_search_index_holds_items_and_issues_as_pairs(built):
     assert [p for p in (built / "site" / "pagefind").rglob("*") if p.is_file() and not p.stat().st_size] == []
 
 
-def test_an_incomplete_search_bundle_stops_the_build(tmp_path, monkeypatch):
+def test_an_incomplete_search_bundle_stops_the_build(tmp_path):
     """What the library's service did when killed mid-write: an empty file. The build refuses it."""
     from bulletin.site import search
 
@@ -312,3 +312,13 @@ def test_extra_pages_cannot_replace_or_escape(built, doc):
     newsroom = run_check(built.parent, TODAY).newsroom
     with pytest.raises(ValueError, match="内网附加页面路径无效或与网站页面重复"):
         stage_pages(site_view(newsroom, INTRANET), SiteSettings(), {doc: "# x\n"})
+
+
+def test_a_search_service_that_dies_fails_the_build_and_does_not_hang(built, tmp_path, monkeypatch):
+    from bulletin.site import SiteBuildError
+
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")  # starts, reads nothing, exits at once
+    newsroom = run_check(built.parent, TODAY).newsroom
+    with pytest.raises(SiteBuildError, match=r"^网站搜索索引生成失败（pagefind）：pagefind 服务意外结束（连接中断）；"
+                                             r"请用 make build 重新安装依赖（pagefind\[extended\]），或运行 make doctor 查看原因$"):
+        build_site(site_view(newsroom, PUBLIC), tmp_path / "site", tmp_path / "cache", {}, root=built.parent)

@@ -92,24 +92,35 @@ def _service_class():
 
     The library's reader sleeps 0.1 s before reading every response, so it takes one record
     a tenth of a second: 15 minutes for a city-year. This reader is the library's loop without
-    that sleep (responses are matched to requests by message id, as there).
+    that sleep (responses are matched to requests by message id, as there), and one that fails
+    every waiting request when the service dies instead of leaving it waiting for ever.
     """
     from pagefind.service import PagefindService
 
     class Service(PagefindService):
         async def _wait_for_responses(self) -> None:
             assert self._backend.stdout is not None
-            while True:
-                output = await self._backend.stdout.readuntil(b",")
-                response = json.loads(base64.b64decode(output[:-1]))
-                future = self._responses.pop(response.get("message_id"), None) if response else None
-                if future is None or future.done():
-                    continue
-                payload = response["payload"]
-                if payload["type"] == "Error":
-                    future.set_exception(SearchIndexError(payload.get("message", "")))
-                else:
-                    future.set_result(payload)
+            try:
+                while True:
+                    output = await self._backend.stdout.readuntil(b",")
+                    self._answer(json.loads(base64.b64decode(output[:-1])))
+            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as exc:
+                # the service died or spoke nonsense: every request still waiting fails, none hangs
+                why = LOST if isinstance(exc, asyncio.IncompleteReadError) else "pagefind 服务的回应无法解读"
+                for future in self._responses.values():
+                    if not future.done():
+                        future.set_exception(SearchIndexError(why))
+                        future.exception()  # the sender may have failed first: no "never retrieved" noise
+
+        def _answer(self, response: dict | None) -> None:
+            future = self._responses.pop(response.get("message_id"), None) if response else None
+            if future is None or future.done():
+                return
+            payload = response["payload"]
+            if payload["type"] == "Error":
+                future.set_exception(SearchIndexError(payload.get("message", "")))
+            else:
+                future.set_result(payload)
 
         async def close(self) -> None:
             """End the service by closing its input and waiting for it to exit. The library sends
@@ -146,11 +157,21 @@ def write_index(view: SiteView, out: Path) -> None:
         shutil.rmtree(bundle)
     try:
         asyncio.run(_index(records(view), bundle.resolve()))
-    except Exception as exc:  # the service reports its failures as plain exceptions
-        raise SearchIndexError(f"网站搜索索引生成失败（pagefind）：{exc}") from exc
+    except (ConnectionError, SearchIndexError) as exc:
+        raise SearchIndexError(f"网站搜索索引生成失败（pagefind）：{_said(exc)}；{FIX}") from exc
+    except Exception as exc:  # the service reports its own failures as plain exceptions
+        raise SearchIndexError(f"网站搜索索引生成失败（pagefind）：{exc}；{FIX}") from exc
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
     _check_bundle(bundle)
+
+
+LOST = "pagefind 服务意外结束（连接中断）"
+FIX = "请用 make build 重新安装依赖（pagefind[extended]），或运行 make doctor 查看原因"
+
+
+def _said(exc: Exception) -> str:
+    return LOST if isinstance(exc, ConnectionError) else str(exc)
 
 
 NEEDED = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.unknown.pagefind")
