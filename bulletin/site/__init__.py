@@ -14,7 +14,7 @@ from bulletin import media
 from bulletin.site.leakgate import LeakError, PersonalGuard, assert_no_leaks, assert_no_personal_data
 from bulletin.site.mkdocs_run import SiteBuildError, run_mkdocs, site_config, write_config
 from bulletin.site.pages import TEMPLATES, Stage, stage_pages
-from bulletin.site.search import SearchIndexError, write_index
+from bulletin.site.search import Indexing, SearchIndexError
 from bulletin.site.settings import SiteSettings, read_settings
 from bulletin.site.urls import CSS, SEARCH_JS
 from bulletin.views import SiteView
@@ -81,12 +81,17 @@ def build_site(view: SiteView, out: Path, cache: Path, extra_pages: dict[str, st
     root = root or _root_of(cache)
     work = stage_dir(cache, view.name)
     config = write_stage(view, read_settings(root), extra_pages, root, work, out)
-    for tree in (work, None, out):
-        if tree is None:
-            run_mkdocs(config, view.today, cache)  # the stage is searched before mkdocs sees anything
-            write_index(view, out)  # the gate reads the search index with the rest of the site
-            continue
-        if personal is not None:
-            assert_no_personal_data(tree, personal)
-        if forbidden:
-            assert_no_leaks(tree, forbidden)
+    indexing = Indexing(view, cache / "site-search" / view.name)  # Pagefind works while mkdocs does
+    try:
+        for tree in (work, None, out):
+            if tree is None:
+                run_mkdocs(config, view.today, cache)  # the stage is searched before mkdocs sees anything
+                indexing.place(out)  # the gate reads the search index with the rest of the site
+                continue
+            if personal is not None:
+                assert_no_personal_data(tree, personal)
+            if forbidden:
+                assert_no_leaks(tree, forbidden)
+    finally:
+        indexing.wait()  # never leave the service writing after the build has stopped
+        shutil.rmtree(indexing.folder, ignore_errors=True)  # nothing of a refused build stays behind

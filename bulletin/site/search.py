@@ -19,6 +19,7 @@ import html
 import json
 import re
 import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,6 +165,43 @@ def write_index(view: SiteView, out: Path) -> None:
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
     _check_bundle(bundle)
+
+
+class Indexing:
+    """The search index of a view, built in a thread while the site build goes on (mkdocs).
+
+    Pagefind runs in its own process, so on two cores the index costs the site build little
+    wall time. The bundle is written under ``folder`` (outside the staged tree the leak gate
+    reads, and outside mkdocs' site folder, which mkdocs empties) and moved into the site by
+    ``place`` once mkdocs is done.
+    """
+
+    def __init__(self, view: SiteView, folder: Path):
+        self.folder = folder
+        self.error: BaseException | None = None
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        self.thread = threading.Thread(target=self._run, args=(view,), name="pagefind", daemon=True)
+        self.thread.start()
+
+    def _run(self, view: SiteView) -> None:
+        try:
+            write_index(view, self.folder)
+        except BaseException as exc:  # handed to the build's own thread by place()
+            self.error = exc
+
+    def wait(self) -> None:
+        self.thread.join()
+
+    def place(self, out: Path) -> None:
+        """Wait for the index, then move it into ``out/pagefind``; raise what indexing raised."""
+        self.wait()
+        if self.error is not None:
+            raise self.error
+        if (out / BUNDLE).exists():
+            shutil.rmtree(out / BUNDLE)
+        shutil.move(self.folder / BUNDLE, out / BUNDLE)
 
 
 LOST = "pagefind 服务意外结束（连接中断）"
