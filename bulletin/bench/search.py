@@ -107,6 +107,9 @@ def bench_step(bench) -> None:
         out = bench.root / "build" / f"bench-search-{view}"
         bench.record(f"search_index_{view}", [bench.python, "-m", "bulletin.bench.search", "index", str(bench.root),
                                               view, str(out), bench.size.today])
+        built = (out / "pagefind").is_dir()
+        bench.run.results.append(Result(f"search_index_size_{view}", bench.size.label, None, None, built,
+                                        f"{_size(out / 'pagefind') / 1e6:.2f} MB" if built else "未生成"))
         site = bench.root / "build" / part
         if not (site / "pagefind").is_dir():
             bench.skip(f"search_browse_{view}", f"没有已构建的网站 {site}（需先完成 build_cold）")
@@ -119,9 +122,6 @@ def bench_step(bench) -> None:
             FIGURES[(bench.size.label, view)] = figures
             result.note = (f"首页另载 {figures['home_kb']} KB；首次查询 {figures['query_kb']} KB、"
                            f"{figures['first_result_s']} 秒出结果；索引 {figures['index_mb']} MB")
-        bench.run.results.append(Result(f"search_index_size_{view}", bench.size.label, None, None,
-                                        (out / "pagefind").is_dir(), f"{_size(out / 'pagefind') / 1e6:.2f} MB"
-                                        if (out / "pagefind").is_dir() else "未生成"))
 
 
 def search_targets(sizes: list) -> list:
