@@ -186,3 +186,24 @@ def test_the_browser_splits_and_joins_as_python_does(served, browser):
                         " bulletinSearch.queryTerms(t)])", SPLITS)
     assert got == [[pairs.split(t), pairs.join(pairs.split(t)), pairs.query_terms(t)] for t in SPLITS]
     page.close()
+
+
+def test_a_site_with_no_item_has_no_index_and_finds_nothing(tmp_path, browser):
+    root = tmp_path / "newsroom"
+    Newsroom(root)
+    newsroom = run_check(root, TODAY).newsroom
+    view = site_view(newsroom, PUBLIC)
+    assert view.items == {} and view.issues == []
+    out = root / "build" / "site"
+    build_site(view, out, root / "build" / ".cache", {}, root=root)
+    assert not (out / "pagefind").exists()
+    base, server = serve(out)
+    try:
+        page = browser.new_page()
+        page.goto(base)
+        _type(page, SEARCH_WORD)
+        expect(page.locator(".bl-search__count")).to_have_text("没有找到符合条件的结果", timeout=15000)
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()

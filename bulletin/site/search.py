@@ -152,12 +152,15 @@ async def _index(found: list[Record], bundle: Path) -> None:
 
 
 def write_index(view: SiteView, out: Path) -> None:
-    """Write the Pagefind bundle of ``view`` into ``out/pagefind``."""
+    """Write the Pagefind bundle of ``view`` into ``out/pagefind`` (none when it has no page to find)."""
     bundle = out / BUNDLE
     if bundle.exists():
         shutil.rmtree(bundle)
+    found = records(view)
+    if not found:
+        return  # a site with no item: no bundle (Pagefind would write one without an index); nothing is found
     try:
-        asyncio.run(_index(records(view), bundle.resolve()))
+        asyncio.run(_index(found, bundle.resolve()))
     except (ConnectionError, SearchIndexError) as exc:
         raise SearchIndexError(f"网站搜索索引生成失败（pagefind）：{_said(exc)}；{FIX}") from exc
     except Exception as exc:  # the service reports its own failures as plain exceptions
@@ -201,7 +204,8 @@ class Indexing:
             raise self.error
         if (out / BUNDLE).exists():
             shutil.rmtree(out / BUNDLE)
-        shutil.move(self.folder / BUNDLE, out / BUNDLE)
+        if (self.folder / BUNDLE).exists():
+            shutil.move(self.folder / BUNDLE, out / BUNDLE)
 
 
 LOST = "pagefind 服务意外结束（连接中断）"

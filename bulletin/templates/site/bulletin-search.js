@@ -107,6 +107,8 @@
     if (!terms) return Promise.resolve({count: 0, results: []});
     return pagefind().then(function (pf) { return pf.search(terms); }).then(function (found) {
       return {count: found.results.length, results: found.results};
+    }, function () {
+      return {count: 0, results: []};  // a site with no item has no index: nothing is found
     });
   }
 
