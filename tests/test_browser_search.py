@@ -207,3 +207,15 @@ def test_a_site_with_no_item_has_no_index_and_finds_nothing(tmp_path, browser):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_header_box_offers_all_results_only_when_there_are_more(served, browser):
+    page = browser.new_page()
+    page.goto(served)
+    _type(page, "春耕备耕")
+    expect(page.locator(".bl-search__count")).to_have_text("找到 3 条结果", timeout=15000)
+    expect(page.locator(".bl-search__output li.bl-result")).to_have_count(3)
+    expect(page.locator(".bl-search__all")).to_be_hidden()
+    page.click("main")  # a click elsewhere closes the results
+    expect(page.locator(".bl-search__output")).to_be_hidden()
+    page.close()
