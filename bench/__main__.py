@@ -43,11 +43,11 @@ from pathlib import Path
 from bench import generate as gen
 
 STEPS = ("check_cold", "check", "yaml_bare", "scores", "pdf_cold", "weasyprint_bare", "build_cold", "build_noop",
-         "build_add_issue", "mkdocs_bare")
+         "build_add_issue", "mkdocs_bare", "search")
 # The 5-year archive is there for linearity (the 5 y ÷ 1 y cold build) and for the editor's daily
 # commands on a large history; its PDF and mkdocs baselines and PDF-only build would add an hour
 # to `make bench`, so they run on the city-year only.
-ARCHIVE_STEPS = ("check_cold", "check", "yaml_bare", "scores", "build_cold", "build_noop", "build_add_issue")
+ARCHIVE_STEPS = ("check_cold", "check", "yaml_bare", "scores", "build_cold", "build_noop", "build_add_issue", "search")
 PARTS = ("site", "intranet", "pdf", "notices")
 CITY_YEAR = 9000
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -342,6 +342,12 @@ class Bench:
             shutil.rmtree(out, ignore_errors=True)
             self.record(f"mkdocs_bare_{view}", [self.python, "-m", "bench.baselines", "mkdocs", str(stage), str(out)])
 
+    def search(self) -> None:
+        """Search figures: see bench/search.py."""
+        from bench.search import bench_step
+
+        bench_step(self)
+
     # -- helpers
 
     def _parts_note(self, result: Result, parts: tuple[str, ...]) -> None:
@@ -425,7 +431,9 @@ def targets(run: Run, sizes: list[Size]) -> list[Target]:
     if warm is not None and bare:
         found[-1].note = "；".join(x for x in (found[-1].note, f"无缓存的 check；有缓存时为 {warm / bare:.2f}") if x)
     ratio("PDF / bare WeasyPrint", ("pdf_cold", one), ("weasyprint_bare", one), 1.15)
-    return found
+    from bench.search import search_targets
+
+    return found + search_targets(sizes)
 
 
 # ---------------------------------------------------------------- report

@@ -23,7 +23,7 @@ from bulletin.special import read_regular
 from bulletin.views import SiteView
 
 PACKAGE = Path(__file__).resolve().parent
-LIBRARIES = ("mkdocs", "mkdocs-material", "jieba", "weasyprint", "pydyf", "fonttools", "openpyxl", "python-docx", "Markdown", "nh3")
+LIBRARIES = ("mkdocs", "mkdocs-material", "pagefind", "pagefind-bin-extended", "weasyprint", "pydyf", "fonttools", "openpyxl", "python-docx", "Markdown", "nh3")
 
 
 @cache

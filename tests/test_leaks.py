@@ -28,13 +28,14 @@ from helpers.site import (
     UNMASKED,
     WITHDRAWN,
     files_containing,
+    fragment_of,
     plant,
 )
 
 from bulletin import views
 from bulletin.build import run_build
 from bulletin.check import run_check
-from bulletin.site import LeakError, assert_no_leaks, build_site
+from bulletin.site import LeakError, assert_no_leaks, build_site, pairs
 from bulletin.site.leakgate import find_leaks, find_personal, forbidden_strings, personal_guard
 from bulletin.views import PUBLIC, site_view
 
@@ -70,12 +71,14 @@ def test_intranet_holds_nothing_classified_unpublished_rejected_or_personal(root
 
 @pytest.mark.parametrize(("canary", "item"), sorted(INTERNAL.items()))
 def test_intranet_holds_internal_items(root, canary, item):
-    assert files_containing(root / "build" / "intranet", canary) == [f"items/{item}/index.html", "search/search_index.json"]
+    site = root / "build" / "intranet"
+    assert files_containing(site, canary) == [f"items/{item}/index.html", fragment_of(site, item)]
 
 
 @pytest.mark.parametrize(("canary", "item"), sorted(PUBLIC_SHOWN.items()))
 def test_public_site_holds_public_items(root, canary, item):
-    assert files_containing(root / "build" / "site", canary) == [f"items/{item}/index.html", "search/search_index.json"]
+    site = root / "build" / "site"
+    assert files_containing(site, canary) == [f"items/{item}/index.html", fragment_of(site, item)]
 
 
 def test_intranet_shows_intranet_only_fields(root):
@@ -121,10 +124,8 @@ def test_gate_finds_injected_leaks_however_encoded(root, newsroom, tmp_path):
     item = site / "items" / "2026-03-nyj-001" / "index.html"
     item.write_text(item.read_text(encoding="utf-8").replace(
         "</article>", "<p>秘密金丝雀&#20179;库\n位置<b>专报</b></p></article>"), encoding="utf-8")
-    index = site / "search" / "search_index.json"
-    data = json.loads(index.read_text(encoding="utf-8"))
-    data["docs"].append({"location": "x/", "title": "x", "text": "\u200b".join("绝密金丝雀行动方案报告")})
-    index.write_text(json.dumps(data), encoding="utf-8")  # \\uXXXX escapes, as mkdocs writes it
+    fragment = site / fragment_of(site, "2026-03-jyj-002")  # as Pagefind writes it: pairs, gzip, no .gz
+    _add_to_fragment(fragment, pairs.split("绝密金丝雀行动方案报告"))
     (site / "sitemap.xml.gz").write_bytes(gzip.compress(b"<loc>13800000001</loc>"))
     (site / "assets" / "%E5%86%85%E9%83%A8%E9%87%91%E4%B8%9D%E9%9B%80%E5%B7%A5%E4%BD%9C%E6%83%85%E5%86%B5%E6%B1%87%E6%8A%A5.txt").write_text("x")
     with pytest.raises(LeakError) as caught:
@@ -133,10 +134,40 @@ def test_gate_finds_injected_leaks_however_encoded(root, newsroom, tmp_path):
         (str(site / "assets/%E5%86%85%E9%83%A8%E9%87%91%E4%B8%9D%E9%9B%80%E5%B7%A5%E4%BD%9C%E6%83%85%E5%86%B5%E6%B1%87%E6%8A%A5.txt"),
          "内部金丝雀工作情况汇报"),
         (str(item), "秘密金丝雀仓库位置专报"),
-        (str(site / "search/search_index.json"), "绝密金丝雀行动方案报告"),
+        (str(fragment), "绝密金丝雀行动方案报告"),
         (str(site / "sitemap.xml.gz"), "13800000001"),
     ]
     assert str(caught.value).startswith("泄密检查未通过：以下文件含有本网站不应收录的内容，构建已中止\n  ")
+
+
+def _add_to_fragment(path: Path, text: str) -> None:
+    """Append ``text`` to the content of a Pagefind fragment, written back as Pagefind writes it."""
+    data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+    data["content"] += " " + text
+    path.write_bytes(gzip.compress(b"pagefind_dcd" + json.dumps(data, ensure_ascii=False).encode("utf-8")))
+
+
+def test_gate_refuses_a_search_file_it_cannot_open(root, newsroom, tmp_path):
+    """Fail closed: a gzip stream that does not decode cannot be shown to be clean."""
+    site = tmp_path / "site"
+    shutil.copytree(root / "build" / "site", site)
+    fragment = site / fragment_of(site, "2026-03-nyj-001")
+    fragment.write_bytes(fragment.read_bytes()[:40])
+    with pytest.raises(LeakError) as caught:
+        assert_no_leaks(site, forbidden_strings(newsroom, "public"))
+    assert [(path, text.split("（")[0]) for path, text in caught.value.leaks] == [(str(fragment), "压缩文件无法解开，无法检查")]
+
+
+@pytest.mark.parametrize("text", ["秘密金丝雀仓库位置专报", "全市秘密金丝雀仓库位置专报工作", "secretcanary5555"])
+def test_gate_finds_a_hidden_string_in_the_search_index_in_any_form(root, newsroom, tmp_path, text):
+    """Pairs (also inside a longer run of hanzi), and lower case as Pagefind's words are."""
+    site = tmp_path / "site"
+    shutil.copytree(root / "build" / "site", site)
+    fragment = site / fragment_of(site, "2026-03-nyj-001")
+    _add_to_fragment(fragment, pairs.split(text))
+    with pytest.raises(LeakError) as caught:
+        assert_no_leaks(site, forbidden_strings(newsroom, "public"))
+    assert [path for path, _ in caught.value.leaks] == [str(fragment)]
 
 
 def test_gate_catches_a_view_that_lets_everything_through(root, newsroom, tmp_path, monkeypatch):
@@ -189,8 +220,8 @@ def test_escaped_text_is_found_in_ascii_and_in_mixed_files(tmp_path):
 
 def test_intranet_shows_personal_data_masked(root):
     for masked in MASKED:
-        assert files_containing(root / "build" / "intranet", masked) == [
-            "items/2026-03-nyj-003/index.html", "search/search_index.json"]
+        site = root / "build" / "intranet"
+        assert files_containing(site, masked) == ["items/2026-03-nyj-003/index.html", fragment_of(site, "2026-03-nyj-003")]
 
 
 def test_withdrawn_item_stays_on_the_intranet_marked_with_its_reason(root):
@@ -232,12 +263,10 @@ def test_gate_refuses_unlisted_personal_data_on_the_public_site_only(root, newsr
     for part, site, expected in (("site", "public", 1), ("intranet", "intranet", 0)):
         copy = tmp_path / part
         shutil.copytree(root / "build" / part, copy)
-        index = copy / "search" / "search_index.json"
-        data = json.loads(index.read_text(encoding="utf-8"))
-        data["docs"].append({"location": "x/", "title": "x", "text": "来信人 lisi@example.org"})
-        index.write_text(json.dumps(data), encoding="utf-8")
+        fragment = fragment_of(copy, "2026-03-nyj-001")
+        _add_to_fragment(copy / fragment, pairs.split("来信人 lisi@example.org"))
         assert [m for _, m in find_personal(copy, personal_guard(newsroom, site))] == [
-            f"电子邮箱 l***@example.org 出现在网站页面 search/search_index.json；{FIX}"][:expected]
+            f"电子邮箱 l***@example.org 出现在网站页面 {fragment}；{FIX}"][:expected]
 
 
 def test_gate_names_the_content_line_a_leaked_number_came_from(tmp_path):

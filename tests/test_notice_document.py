@@ -140,11 +140,11 @@ def test_a_changed_notice_code_rebuilds_the_notices(built):
     from bulletin.fingerprint import notices_digest
 
     newsroom = run_check(built, date(2026, 4, 10)).newsroom
-    before = notices_digest(newsroom)
+    before = notices_digest(newsroom, "fonts")
     text = (built / "mkdocs.yml").read_text(encoding="utf-8")
     try:
         (built / "mkdocs.yml").write_text(text.replace("江政办信", "江政办通"), encoding="utf-8")
-        assert notices_digest(newsroom) != before
+        assert notices_digest(newsroom, "fonts") != before
     finally:
         (built / "mkdocs.yml").write_text(text, encoding="utf-8")
 

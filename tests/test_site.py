@@ -5,7 +5,6 @@ Both sites are built once per module (mkdocs takes a few seconds).
 
 from __future__ import annotations
 
-import json
 import re
 from html import unescape
 from html.parser import HTMLParser
@@ -13,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from helpers.newsroom import Newsroom
-from helpers.site import PNG, SEARCH_WORD, TODAY, XSS_ID, plant
+from helpers.site import PNG, SEARCH_WORD, TODAY, XSS_ID, fragments, plant
 
 from bulletin.check import run_check
-from bulletin.site import build_site, stage_dir
+from bulletin.site import build_site, pairs, stage_dir
 from bulletin.views import INTRANET, PUBLIC, site_view
 
 
@@ -180,13 +179,41 @@ def test_home_lists_latest_issues_and_items(built):
     assert home.endswith("浏览 按年月 按单位 按类别 按标签")
 
 
-def test_search_index_holds_jieba_segmented_chinese(built):
-    index = json.loads((built / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == ["zh"]
-    entry = next(d for d in index["docs"] if d["location"] == "items/2026-03-nyj-001/")
-    words = re.split(index["config"]["separator"], re.sub(r"<[^>]+>", " ", entry["text"]))
-    assert SEARCH_WORD in words and "春耕" in words and "备耕" in words
-    assert [d["location"] for d in index["docs"]] == ["items/2026-03-jyj-002/", "items/2026-03-nyj-001/", f"items/{XSS_ID}/"]
+def test_search_index_holds_items_and_issues_as_pairs(built):
+    """Pagefind's records: item and issue pages only, Chinese as pairs, the shown fields in meta."""
+    public = fragments(built / "site")
+    assert sorted(public) == ["/issues/zwxx/2026/018/", "/issues/zwxx/2026/019/", "/items/2026-03-jyj-002/",
+                              "/items/2026-03-nyj-001/", f"/items/{XSS_ID}/"]
+    item = public["/items/2026-03-nyj-001/"]
+    assert item["meta"] == {"title": "市农业农村局春耕备耕物资储备充足", "unit": "市农业农村局", "date": "2026年3月9日", "kind": "条目"}
+    assert " 猕猴 猴桃 桃基 " in item["content"] and SEARCH_WORD not in item["content"]
+    assert pairs.join(item["content"]) == (
+        "3月8日，全市春耕备耕工作全面展开，猕猴桃基地完成施肥。PUBLICBODYONE1111参见前期情况。下一步抓好农资供应，咨询电话0571-87052110。"
+        " ｜市农业农村局春耕备耕物资储备充足｜市农业农村局｜ 2026年3月9日｜ 2026-03-09 ｜动态｜春耕｜农资")
+    issue = public["/issues/zwxx/2026/018/"]
+    assert issue["meta"]["title"] == "《政务信息》2026年第18期"
+    assert pairs.join(issue["content"]) == ("市农业农村局春耕备耕物资储备充足；测试<b onmouseover=alert(2)>标题</b>"
+                                            " ｜ 《政务信息》2026年第18期｜ 2026年3月12日｜江城市人民政府办公室")
+    assert len(fragments(built / "intranet")) > len(public)
+    assert not (built / "site" / "search" / "search_index.json").exists()  # no lunr index any more
+    assert sorted(p.name for p in (built / "site" / "pagefind").iterdir() if p.is_file())[:3] == [
+        "pagefind-entry.json", "pagefind-worker.js", "pagefind.js"]
+    assert [p for p in (built / "site" / "pagefind").rglob("*") if p.is_file() and not p.stat().st_size] == []
+
+
+def test_an_incomplete_search_bundle_stops_the_build(tmp_path):
+    """What the library's service did when killed mid-write: an empty file. The build refuses it."""
+    from bulletin.site import search
+
+    bundle = tmp_path / "pagefind"
+    bundle.mkdir()
+    for name in search.NEEDED:
+        (bundle / name).write_text("x")
+    (bundle / "pagefind.und_1.pf_meta").write_text("x")
+    search._check_bundle(bundle)
+    (bundle / "wasm.unknown.pagefind").write_bytes(b"")
+    with pytest.raises(search.SearchIndexError, match="网站搜索索引不完整（pagefind）：缺少或为空：wasm.unknown.pagefind"):
+        search._check_bundle(bundle)
 
 
 def test_offline_no_remote_assets(built):
@@ -220,7 +247,7 @@ def test_build_is_reproducible(built, tmp_path, part, name):
     first = {p.relative_to(built / part): p.read_bytes() for p in (built / part).rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
-    assert [k for k in first if first[k] != second[k]] == []
+    assert [str(k) for k in first if first[k] != second[k]] == []
 
 
 def test_sitemap_dates_are_the_build_day(built):
@@ -288,17 +315,11 @@ def test_extra_pages_cannot_replace_or_escape(built, doc):
         stage_pages(site_view(newsroom, INTRANET), SiteSettings(), {doc: "# x\n"})
 
 
-def test_search_segmentation_is_remembered_and_unchanged():
-    import jieba
+def test_a_search_service_that_dies_fails_the_build_and_does_not_hang(built, tmp_path, monkeypatch):
+    from bulletin.site import SiteBuildError
 
-    from bulletin.site import mkdocs_run
-
-    text = "全市春耕备耕工作有序推进"
-    expected = list(jieba.cut(text.encode("utf-8")))
-    original = jieba.cut
-    with mkdocs_run._remembered_segmentation():
-        assert list(jieba.cut(text.encode("utf-8"))) == expected  # as Material's search plugin calls it
-        assert mkdocs_run._SEGMENTED[text.encode("utf-8")] == "\x00".join(expected)
-        assert list(jieba.cut(text.encode("utf-8"))) == expected  # the second time from memory
-        assert list(jieba.cut(text, HMM=False)) == list(original(text, HMM=False))  # other calls pass through
-    assert jieba.cut is original
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")  # starts, reads nothing, exits at once
+    newsroom = run_check(built.parent, TODAY).newsroom
+    with pytest.raises(SiteBuildError, match=r"^网站搜索索引生成失败（pagefind）：pagefind 服务意外结束（连接中断）；"
+                                             r"请用 make build 重新安装依赖（pagefind\[extended\]），或运行 make doctor 查看原因$"):
+        build_site(site_view(newsroom, PUBLIC), tmp_path / "site", tmp_path / "cache", {}, root=built.parent)

@@ -14,11 +14,12 @@ from bulletin import media
 from bulletin.site.leakgate import LeakError, PersonalGuard, assert_no_leaks, assert_no_personal_data
 from bulletin.site.mkdocs_run import SiteBuildError, run_mkdocs, site_config, write_config
 from bulletin.site.pages import TEMPLATES, Stage, stage_pages
+from bulletin.site.search import Indexing, SearchIndexError
 from bulletin.site.settings import SiteSettings, read_settings
-from bulletin.site.urls import CSS
+from bulletin.site.urls import CSS, SEARCH_JS
 from bulletin.views import SiteView
 
-__all__ = ["LeakError", "SiteBuildError", "assert_no_leaks", "build_site", "stage_dir"]
+__all__ = ["LeakError", "SearchIndexError", "SiteBuildError", "assert_no_leaks", "build_site", "stage_dir"]
 
 
 def stage_dir(cache: Path, view_name: str) -> Path:
@@ -61,6 +62,7 @@ def write_stage(view: SiteView, settings: SiteSettings, extra_pages: dict[str, s
     _copy_files(stage, root, docs)
     (docs / CSS).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(TEMPLATES / "bulletin.css", docs / CSS)
+    shutil.copyfile(TEMPLATES / "bulletin-search.js", docs / SEARCH_JS)
     config = work / "mkdocs.yml"
     write_config(site_config(view, settings, stage.nav, docs, out.resolve()), config)
     return config
@@ -79,11 +81,17 @@ def build_site(view: SiteView, out: Path, cache: Path, extra_pages: dict[str, st
     root = root or _root_of(cache)
     work = stage_dir(cache, view.name)
     config = write_stage(view, read_settings(root), extra_pages, root, work, out)
-    for tree in (work, None, out):
-        if tree is None:
-            run_mkdocs(config, view.today, cache)  # the stage is searched before mkdocs sees anything
-            continue
-        if personal is not None:
-            assert_no_personal_data(tree, personal)
-        if forbidden:
-            assert_no_leaks(tree, forbidden)
+    indexing = Indexing(view, cache / "site-search" / view.name)  # Pagefind works while mkdocs does
+    try:
+        for tree in (work, None, out):
+            if tree is None:
+                run_mkdocs(config, view.today, cache)  # the stage is searched before mkdocs sees anything
+                indexing.place(out)  # the gate reads the search index with the rest of the site
+                continue
+            if personal is not None:
+                assert_no_personal_data(tree, personal)
+            if forbidden:
+                assert_no_leaks(tree, forbidden)
+    finally:
+        indexing.wait()  # never leave the service writing after the build has stopped
+        shutil.rmtree(indexing.folder, ignore_errors=True)  # nothing of a refused build stays behind

@@ -5,6 +5,11 @@ everything a site must NOT hold (every text field of other items — short ones 
 of one report's strings — and officers' phone numbers), it reads every file under a folder the way a reader or a crawler could see it
 (gzip opened, JSON and JavaScript ``\\uXXXX`` escapes decoded, HTML entities and percent-escapes
 undone, tags and whitespace dropped, file names included) and fails if any string appears.
+
+The search index (Pagefind) is gzip-compressed whatever its files are called, and holds Chinese
+as overlapping pairs (``bulletin.site.pairs``): every gzip stream is opened by its first bytes,
+one that cannot be opened stops the build, and each forbidden string is also looked for in its
+pair form and lower-cased (Pagefind's words are lower-case).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from bulletin import enums, personal
 from bulletin.errors import LeakError
 from bulletin.markup import to_html
 from bulletin.model import Newsroom, Report
+from bulletin.site import pairs
 
 MIN_LENGTH = 8  # a string this long is distinctive alone: one occurrence is a leak
 TITLE_MIN = 6  # a title is written to be recognised: six characters suffice
@@ -32,6 +38,9 @@ _TAG = re.compile(r"<[^<>]*>")  # linear: a run never crosses the next "<"
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff\u3000]+")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
+_HANZI = re.compile(f"[{pairs.HANZI}]")
+_PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
+_LATIN = re.compile(r"[A-Z]")
 
 
 # A forbidden entry is a string (a leak wherever it appears) or a tuple of one report's short
@@ -63,25 +72,36 @@ def _decode_escapes(text: str) -> str:
     return _UNICODE_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
 def _readable(path: Path) -> str:
+    """A file's text; a gzip stream (by its first bytes, whatever the name) opened, or refused."""
     if path.stat().st_size > MAX_FILE:
         raise LeakError([(str(path), "文件过大，无法检查")])
     raw = path.read_bytes()
-    if path.suffix == ".gz":
-        with gzip.open(path) as handle:
-            raw = handle.read(MAX_FILE)
+    if raw.startswith(GZIP_MAGIC) or path.suffix == ".gz":
+        try:
+            with gzip.open(path) as handle:
+                raw = handle.read(MAX_FILE + 1)
+        except (OSError, EOFError) as exc:  # fail closed: what cannot be read cannot be proved clean
+            raise LeakError([(str(path), f"压缩文件无法解开，无法检查（{exc}）")]) from exc
+        if len(raw) > MAX_FILE:
+            raise LeakError([(str(path), "文件解压后过大，无法检查")])
     text = raw.decode("utf-8", errors="ignore")
-    return text + "\n" + urllib.parse.unquote(text) if "%" in text else text
+    # percent-escapes undone too; "45%" without one (common in Chinese text) costs no unquote
+    return text + "\n" + urllib.parse.unquote(text) if _PERCENT.search(text) else text
 
 
-def _automaton(forbidden: list[Forbidden]) -> ahocorasick.Automaton | None:
-    """One automaton over every string; each key maps to the (entry, part) pairs it stands for."""
+def _automaton(forbidden: list[Forbidden], forms: bool = True) -> ahocorasick.Automaton | None:
+    """One automaton over every string (with ``forms``: in every form it can take in a site);
+    each key maps to the (entry, part) pairs it stands for."""
     keyed: dict[str, list[tuple[Forbidden, str]]] = {}
     for entry in dict.fromkeys(forbidden):
         for part in entry if isinstance(entry, tuple) else (entry,):
-            key = normalise(part)
-            if key and (entry, part) not in keyed.setdefault(key, []):
-                keyed[key].append((entry, part))
+            for key in _forms(part) if forms else (normalise(part),):
+                if (entry, part) not in keyed.setdefault(key, []):
+                    keyed[key].append((entry, part))
     if not keyed:
         return None
     automaton = ahocorasick.Automaton()
@@ -89,6 +109,15 @@ def _automaton(forbidden: list[Forbidden]) -> ahocorasick.Automaton | None:
         automaton.add_word(key, values)
     automaton.make_automaton()
     return automaton
+
+
+def _forms(part: str) -> set[str]:
+    """How a string can appear in a site: as written, in the search index's pair form
+    (spaces are dropped by ``normalise``, so 营商环境 is looked for as 营商商环环境), and each of
+    those lower-cased."""
+    plain = normalise(part)
+    forms = {plain, _SPACE.sub("", pairs.split(plain))} if _HANZI.search(plain) else {plain}
+    return {f for form in forms for f in ((form, form.lower()) if form.isascii() or _LATIN.search(form) else (form,)) if f}
 
 
 def _found(automaton: ahocorasick.Automaton, haystack: str) -> list[str]:
@@ -107,9 +136,22 @@ def _found(automaton: ahocorasick.Automaton, haystack: str) -> list[str]:
     return ["、".join(groups[e]) if isinstance(e, tuple) else e for e in found]
 
 
+_LAST: list = [None, None]  # [the forbidden list last seen, its automaton]
+
+
+def _automaton_of(forbidden: list[Forbidden]) -> ahocorasick.Automaton | None:
+    """The automaton of ``forbidden``, built once for the stage and the site a build searches
+    with the same list (the same object, unchanged in length)."""
+    seen, automaton = _LAST
+    if seen is None or seen[0] is not forbidden or seen[1] != len(forbidden):
+        automaton = _automaton(forbidden)
+        _LAST[:] = [(forbidden, len(forbidden)), automaton]
+    return automaton
+
+
 def find_leaks(folder: Path, forbidden: list[Forbidden]) -> list[tuple[str, str]]:
     """Every (file, forbidden string) found under ``folder``, file names included."""
-    automaton = _automaton(forbidden)
+    automaton = _automaton_of(forbidden)
     if automaton is None or not folder.exists():
         return []
     leaks: list[tuple[str, str]] = []
@@ -211,7 +253,7 @@ def forbidden_strings(newsroom: Newsroom, site: str) -> list[Forbidden]:
             per_report.append((report.title.strip(), _distinctive(_fields(report), SHORT_MIN)))
         elif site == "public":
             per_report.append(("", _distinctive(_intranet_fields(report), SHORT_MIN)))
-    automaton = _automaton([t for _, texts in per_report for t in texts])
+    automaton = _automaton([t for _, texts in per_report for t in texts], forms=False)  # shown text is real text
     shared = set()
     if automaton is not None:
         shared = {part for _, values in automaton.iter(_shown(newsroom, held, site)) for _, part in values}
@@ -229,7 +271,8 @@ def forbidden_strings(newsroom: Newsroom, site: str) -> list[Forbidden]:
 
 # -- personal data (个人信息): registered phones in any form; unlisted patterns on the public site ---
 
-_TEXT_SUFFIXES = (".html", ".htm", ".md", ".json", ".xml", ".txt", ".gz")
+_TEXT_SUFFIXES = (".html", ".htm", ".md", ".json", ".xml", ".txt", ".gz",
+                  ".pf_fragment", ".pf_meta", ".pf_index", ".pf_filter")  # Pagefind's, gzip-compressed
 _BLANKS = re.compile(r"\s+")
 
 

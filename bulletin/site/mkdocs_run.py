@@ -2,8 +2,9 @@
 
 The configuration is written by us, never copied from the newsroom: material theme in Chinese,
 no web fonts (government intranets have no internet), a compact navigation of section index
-pages (so a page's size does not grow with the number of items), and the search plugin with
-``lang: zh`` (jieba segments the index). mkdocs runs strict: any warning fails the build.
+pages (so a page's size does not grow with the number of items), and no search plugin: search is
+Pagefind's (``bulletin.site.search``), driven by the site's own script. mkdocs runs strict: any
+warning fails the build.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import yaml
 
 from bulletin.errors import SiteBuildError
 from bulletin.site.settings import SiteSettings
-from bulletin.site.urls import CSS
+from bulletin.site.urls import CSS, SEARCH_JS
 from bulletin.views import SiteView
 
 OVERRIDES = Path(__file__).resolve().parent.parent / "templates" / "site" / "overrides"
@@ -47,9 +48,10 @@ def site_config(view: SiteView, settings: SiteSettings, nav: list, docs: Path, o
             "features": ["navigation.tabs", "navigation.prune", "navigation.top"],
             "palette": {"scheme": "default", "primary": "red", "accent": "red"},
         },
-        "plugins": [{"search": {"lang": "zh"}}],
+        "plugins": [],
         "markdown_extensions": ["tables", "footnotes"],
         "extra_css": [CSS],
+        "extra_javascript": [SEARCH_JS],
         "nav": nav,
         "copyright": html.escape(f"{owner}　版权所有" if public else f"{owner}　内部资料　注意保管"),
         "extra": {"generator": False, "bulletin_site": view.name},
@@ -86,10 +88,7 @@ class _Collect(logging.Handler):
 
 @contextmanager
 def _quiet_logs() -> Iterator[_Collect]:
-    """Keep mkdocs' and jieba's chatter off the terminal; hand back mkdocs' warnings."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
+    """Keep mkdocs' chatter off the terminal; hand back mkdocs' warnings."""
     logger = logging.getLogger("mkdocs")
     collect = _Collect()
     propagate = logger.propagate
@@ -102,51 +101,13 @@ def _quiet_logs() -> Iterator[_Collect]:
         logger.propagate = propagate
 
 
-_SEGMENTED: dict[str | bytes, str] = {}
-SEGMENTED_MAX = 400_000  # distinct runs remembered (≈ 100 MB); later runs are segmented each time
-
-
-@contextmanager
-def _remembered_segmentation() -> Iterator[None]:
-    """jieba's segmentation of each run of hanzi, remembered for the life of the process.
-
-    Material's search plugin calls ``jieba.cut`` on every run of hanzi of every page: a title is
-    segmented again on each list page that shows it, and every public item again for the
-    intranet. jieba is pure Python and was ≈ 40 % of mkdocs' time; the same run always gives
-    the same words, so each distinct run is segmented once (words kept joined by NUL, which a
-    run of hanzi never holds).
-    """
-    import jieba
-
-    original = jieba.cut
-
-    def cut(sentence, *args, **kwargs):
-        if args or kwargs or not isinstance(sentence, (str, bytes)):
-            return original(sentence, *args, **kwargs)
-        joined = _SEGMENTED.get(sentence)
-        if joined is None:
-            words = list(original(sentence))
-            if any("\x00" in word for word in words) or len(_SEGMENTED) >= SEGMENTED_MAX:
-                return iter(words)
-            joined = _SEGMENTED[sentence] = "\x00".join(words)
-        return iter(joined.split("\x00"))
-
-    jieba.cut = cut
-    try:
-        yield
-    finally:
-        jieba.cut = original
-
-
 def run_mkdocs(config_file: Path, day: date, cache: Path) -> None:
     """Build the site described by ``config_file``; raise SiteBuildError on any mkdocs complaint."""
-    import jieba
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    jieba.dt.tmp_dir = str(cache)  # jieba's dictionary cache lives with the build's other caches
-    with _source_date(day), _quiet_logs() as collect, _remembered_segmentation():
+    with _source_date(day), _quiet_logs() as collect:
         try:
             config = load_config(config_file=str(config_file))
             config.plugins.on_startup(command="build", dirty=False)

@@ -164,6 +164,10 @@ class Stager:
             entries.append((label, doc, len(items)))
         self.page(index_doc, "index.html", title, sections=[("", entries)] if entries else [])
 
+    def search(self) -> None:
+        """The search page: results of ``?q=`` are filled in by the site's search script."""
+        self.page(urls.SEARCH, "search.html", "搜索")
+
     def home(self, extra_sections: list[tuple[str, str]]) -> None:
         latest = sorted(self.view.items.values(), key=lambda i: (max(r.date for r in i.issues), i.day, i.id),
                         reverse=True)[:LATEST_ITEMS]
@@ -235,6 +239,7 @@ def stage_pages(view: SiteView, settings: SiteSettings, extra_pages: dict[str, s
                            order=lambda label: label)
     extra = _extra_sections(stager.stage, extra_pages) if not view.is_public else []
     stager.home(extra)
+    stager.search()
     stager.stage.nav = [
         {"首页": urls.HOME}, {"期刊": urls.ISSUES}, {"按年月": urls.ARCHIVE}, {"按单位": urls.UNITS},
         {"按类别": urls.CATEGORIES}, {"按标签": urls.TAGS}, *({html.escape(label): doc} for label, doc in extra),

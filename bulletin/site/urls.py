@@ -23,6 +23,8 @@ UNITS = "units/index.md"
 CATEGORIES = "categories/index.md"
 TAGS = "tags/index.md"
 CSS = "assets/bulletin.css"
+SEARCH = "search/index.md"
+SEARCH_JS = "assets/bulletin-search.js"
 
 
 def slug(text: str, prefix: str) -> str:

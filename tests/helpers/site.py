@@ -1,7 +1,7 @@
 """A newsroom with canary strings planted in everything a website must not show.
 
-Each canary is an ASCII token (found by a plain byte search even inside a jieba-segmented
-search index) placed in the body of one item; titles carry Chinese canaries too.
+Each canary is an ASCII token (found by a plain byte search even inside the search index,
+where Chinese is split into pairs) placed in the body of one item; titles carry Chinese canaries too.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+from bulletin.site import pairs
 from helpers.newsroom import Newsroom, report_text, seal_published
 
 TODAY = date(2026, 4, 1)
@@ -47,7 +48,7 @@ WITHDRAWN = {"id": "2026-03-jyj-015", "title": "已撤稿金丝雀稿件标题",
              "tag": "撤稿金丝雀标签", "reason": "所涉事项已调整WITHDRAWREASON1717"}
 # The public item 2026-03-nyj-001 publishes a hotline (public_contacts) and has an internal correction.
 HOTLINE = {"id": "2026-03-nyj-001", "phone": "0571-87052110", "internal_note": "内部更正INTERNALNOTE1818"}
-SEARCH_WORD = "猕猴桃"  # occurs in one body only; jieba keeps it as one word
+SEARCH_WORD = "猕猴桃"  # occurs in one body only
 XSS_ID = "2026-03-nyj-010"
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
@@ -121,14 +122,29 @@ def plant(newsroom: Newsroom) -> Newsroom:
 
 
 def readable(path: Path) -> str:
-    """A file's text as a crawler could read it: gzip opened, JSON escapes and jieba's U+200B removed."""
+    """A file's text as a crawler could read it: gzip opened (Pagefind's files are gzip whatever
+    their name), JSON escapes decoded, and Chinese split into pairs joined back (the search index)."""
     raw = path.read_bytes()
-    if path.suffix == ".gz":
+    if raw.startswith(b"\x1f\x8b"):
         raw = gzip.decompress(raw)
     text = raw.decode("utf-8", errors="ignore")
     if path.suffix == ".json":
         text = json.dumps(json.loads(text), ensure_ascii=False)
-    return text.replace("\u200b", "")
+    return text + "\n" + pairs.join(text) if path.suffix == ".pf_fragment" else text
+
+
+def fragments(site: Path) -> dict[str, dict]:
+    """Pagefind's fragments of a built site: URL -> the fragment (content, meta), each decoded."""
+    found = {}
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found[data["url"]] = data | {"file": path.relative_to(site).as_posix()}
+    return found
+
+
+def fragment_of(site: Path, item_id: str) -> str:
+    """The site-relative path of the search fragment of one item's page."""
+    return fragments(site)[f"/items/{item_id}/"]["file"]
 
 
 def files_containing(folder: Path, needle: str) -> list[str]:
