@@ -29,7 +29,8 @@ def test_a_missing_key_takes_its_nearest_ancestors_line():
 
 
 @pytest.mark.parametrize(("text", "code", "line"), [
-    ("a: 1\nb: [1, 2\n", "E003", 3),
+    ("a: 1\nb: [1, 2\n", "E302", 2),  # an unclosed flow list: the line that opens it, in Chinese
+    ("a: 1\nb: {\n", "E302", 2),
     ("a: .inf\n", "E107", 1),
 ])
 def test_bad_yaml_is_a_problem_with_its_line(text, code, line):
