@@ -99,10 +99,13 @@ def test_withdrawal_and_rebuild_then_deploy_removes_the_item_and_keeps_foreign_f
     result = deploy(v2, target)
     assert result.code == 0
     removed = [line.removeprefix("删除 ") for line in result.out.splitlines() if line.startswith("删除 ")]
+    pages = [path for path in removed if not path.startswith("pagefind/")]
     # its page, its issue's page, and the unit and category pages that listed only it
-    assert removed == ["categories/experience/index.html", "issues/zwxx/2026/019/index.html",
-                       "items/2026-03-jyj-002/index.html", "units/jyj/index.html"]
-    assert "更新 search/search_index.json" in result.out.splitlines()
+    assert pages == ["categories/experience/index.html", "issues/zwxx/2026/019/index.html",
+                     "items/2026-03-jyj-002/index.html", "units/jyj/index.html"]
+    # and the search index's fragments of the item and its issue page (Pagefind names files by content)
+    assert [p for p in removed if p.startswith("pagefind/fragment/")] != []
+    assert any(line.startswith(("新增 pagefind/", "更新 pagefind/")) for line in result.out.splitlines())
     for text in WITHDRAWN_TEXTS:  # page, issue page, links from other pages, search entries: all gone
         assert files_containing(target, text) == [], text
     assert not (target / "items" / "2026-03-jyj-002").exists() and not (target / "issues/zwxx/2026/019").exists()
