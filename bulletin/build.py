@@ -101,7 +101,7 @@ def _notice_pages(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[s
 
 
 def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], progress: Progress,
-                gate: Newsroom | None = None) -> Built:
+                gate: Newsroom | None = None, preview: bool = False) -> Built:
     """Render each requested part whose inputs changed into ``staging``.
 
     ``gate``: the complete newsroom (with the classified store) when ``newsroom`` is the newsroom
@@ -129,7 +129,7 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
             if followups is not None:
                 intranet_pages.update(followups(newsroom))
         printing.start()  # the notices join the running pool
-        _build_sites(newsroom, staging, cache, parts, record, built, intranet_pages, progress, assets, gate)
+        _build_sites(newsroom, staging, cache, parts, record, built, intranet_pages, progress, assets, gate, preview)
     except BaseException:  # a failed part must not leave the pool rendering (or the exit waiting for it)
         printing.abort()
         raise
@@ -139,7 +139,7 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
 
 def _build_sites(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], record: PartRecord,
                  built: Built, intranet_pages: dict[str, str], progress: Progress, assets: bytes,
-                 gate: Newsroom | None = None) -> None:
+                 gate: Newsroom | None = None, preview: bool = False) -> None:
     build_site = _optional("bulletin.site", "build_site")
     if build_site is None:
         return
@@ -160,7 +160,7 @@ def _build_sites(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[st
         if gate is not None:
             forbidden = list(dict.fromkeys(forbidden + forbidden_strings(gate, name)))
         build_site(view, staging / part, cache, extra, root=newsroom.root, forbidden=forbidden,
-                   personal=personal_guard(newsroom, name))
+                   personal=personal_guard(newsroom, name), **({"preview": True} if preview else {}))
         built.wrote(part, digest)
 
 

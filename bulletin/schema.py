@@ -20,7 +20,7 @@ from bulletin.problems import Problem
 from bulletin.yamlsrc import Path, line_of
 
 SCHEMA_DIR = FsPath(__file__).parent / "schemas"
-KINDS = ("report", "issue", "series", "units", "assignments", "scoring")
+KINDS = ("report", "issue", "series", "units", "assignments", "scoring", "mkdocs")
 
 _TYPE_NAMES = {
     "string": "文字",
