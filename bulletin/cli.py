@@ -76,6 +76,7 @@ COMMANDS: dict[str, str] = {
     "build": "构建网站、PDF 和通报",
     "scores": "考核得分表",
     "move-classified": "把涉密稿件和期刊移入涉密库",
+    "serve": "本地预览草稿发布后的网站，改动后自动刷新",
 }
 
 
@@ -85,7 +86,7 @@ def _arguments(name: str, sub: argparse.ArgumentParser) -> None:
     if name == "check":
         sub.add_argument("--format", **fmt)
     elif name == "schema":
-        sub.add_argument("kind", choices=["report", "issue", "series", "units", "assignments", "scoring"])
+        sub.add_argument("kind", choices=["report", "issue", "series", "units", "assignments", "scoring", "mkdocs"])
     elif name == "new":
         sub.add_argument("--unit", required=True)
         sub.add_argument("--title", required=True)
@@ -113,6 +114,10 @@ def _arguments(name: str, sub: argparse.ArgumentParser) -> None:
         sub.add_argument("number", type=int)
     elif name in ("verify", "instructions"):
         sub.add_argument("--format", **fmt)
+    elif name == "serve":
+        from bulletin.commands.serve_cmd import add_arguments
+
+        add_arguments(sub)
     elif name == "build":
         sub.add_argument("--only", choices=["site", "intranet", "pdf", "notices"], action="append")
         sub.add_argument("--quiet", action="store_true")
