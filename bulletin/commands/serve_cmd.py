@@ -25,6 +25,7 @@ import ipaddress
 import os
 import shutil
 import signal
+import sys
 import threading
 import time
 import urllib.parse
@@ -169,6 +170,15 @@ def _handler(preview: Path, state: State) -> type[http.server.SimpleHTTPRequestH
                 self.wfile.write(body)
 
     return Handler
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that closed its tab mid-request (the reload poll) is no error to print."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 # -- building the preview ------------------------------------------------------------------------
@@ -321,11 +331,10 @@ def _loopback(host: str) -> bool:
 def run(ctx, args) -> int:
     state = State()
     try:
-        server = http.server.ThreadingHTTPServer((args.host, args.port), _handler(ctx.root / "build" / FOLDER, state))
+        server = _Server((args.host, args.port), _handler(ctx.root / "build" / FOLDER, state))
     except OSError as exc:
         ctx.say(f"bulletin: 无法在 {args.host}:{args.port} 上启动预览（{exc.strerror or exc}）；请用 --port 换一个端口")
         return 1
-    server.daemon_threads = True
     address = f"http://{args.host}:{server.server_address[1]}"
     ctx.say(f"预览：{address}/ 公众网站（草稿按已发布显示）、{address}/intranet/ 内网、{address}/pdf/ 草稿 PDF；按 Ctrl-C 停止")
     if not _loopback(args.host):
