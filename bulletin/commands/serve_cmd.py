@@ -22,6 +22,7 @@ import copy
 import html
 import http.server
 import ipaddress
+import json
 import os
 import shutil
 import signal
@@ -42,6 +43,7 @@ WATCHED = ("content", "issues", "pages", "assets", "units.yaml", "scoring.yaml",
 # Served prefix -> part folder under build/preview/. The public site is the root, as published.
 MOUNTS = (("/intranet/", "intranet"), ("/pdf/", "pdf"), ("/", "site"))
 RELOAD = "/__bulletin__/reload"
+STATUS = "/__bulletin__/status"  # {"epoch", "building", "problems"}: for scripts and the bench
 POLL_SECONDS = 25
 
 
@@ -61,6 +63,7 @@ class State:
 
     epoch: int = 0  # 0: nothing built yet
     problems: list[str] = field(default_factory=list)
+    building: bool = False
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def publish(self, problems: list[str] | None = None) -> None:
@@ -126,6 +129,11 @@ def _handler(preview: Path, state: State) -> type[http.server.SimpleHTTPRequestH
         def do_GET(self) -> None:
             if self.path.split("?", 1)[0] == RELOAD:
                 self._reload()
+                return
+            if self.path.split("?", 1)[0] == STATUS:
+                with state.changed:
+                    status = {"epoch": state.epoch, "building": state.building, "problems": len(state.problems)}
+                self._send(200, "application/json", json.dumps(status).encode())
                 return
             super().do_GET()
 
@@ -202,8 +210,18 @@ def drafts_to_print(root: Path, newsroom: Newsroom, store) -> list[Issue]:
             if not i.published and printed_dir(root, store, i) == root / "build"]
 
 
+class Superseded(BaseException):  # like Ctrl-C: no "except Exception" in mkdocs may swallow it
+    """A newer change arrived while the intranet or the PDFs were building: they start again."""
+
+
 class Preview:
-    """One rebuild after another into build/preview/, each part swapped in as soon as it is done."""
+    """One rebuild after another into build/preview/, each part swapped in as soon as it is done.
+
+    The public site is built first and never interrupted. The intranet and the draft PDFs (the
+    slow part: WeasyPrint) are: a change arriving meanwhile raises Superseded in the main thread
+    (SIGUSR1), the part is abandoned like a failed build (its staging removed, its pool stopped),
+    and the next rebuild starts at once, so the edit shows on the public preview in seconds.
+    """
 
     def __init__(self, root: Path, today, classified: Path | None, state: State, say: Callable[[str], None]):
         self.root = root
@@ -212,6 +230,18 @@ class Preview:
         self.state = state
         self.say = say
         self.out = root / "build" / FOLDER
+        self.interruptible = False
+        self.pending = threading.Event()  # set by the watcher on a change, cleared as a rebuild starts
+
+    def supersede(self) -> None:
+        """Called by the watcher on a change: stop a part that may be stopped."""
+        if self.interruptible:
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
+
+    def _on_signal(self, signum, frame) -> None:
+        if self.interruptible:
+            self.interruptible = False
+            raise Superseded
 
     def rebuild(self) -> bool:
         """Check, then build what changed; False when the newsroom has errors (shown, not built)."""
@@ -219,6 +249,13 @@ class Preview:
         from bulletin.store import networked
 
         started = time.perf_counter()
+        self.state.building = True
+        try:
+            return self._rebuild(started, run_check, networked)
+        finally:
+            self.interruptible = self.state.building = False
+
+    def _rebuild(self, started: float, run_check, networked) -> bool:
         result = run_check(self.root, self.today, classified=self.classified)
         errors = [p.format() for p in result.errors]
         if errors:
@@ -252,8 +289,14 @@ class Preview:
         staging = fresh_staging(self.out)
         cache = self.out / ".cache"
         cache.mkdir(exist_ok=True)
-        built = build_parts(newsroom, staging, cache, (part,), Progress(True), preview=True,
-                            **(gate if part != "pdf" else {}))
+        self.interruptible = part != "site"
+        if self.interruptible and self.pending.is_set():
+            raise Superseded  # the change came while the previous part was being swapped in
+        try:
+            built = build_parts(newsroom, staging, cache, (part,), Progress(True), preview=True,
+                                **(gate if part != "pdf" else {}))
+        finally:
+            self.interruptible = False  # never during the swap
         _swap(self.out, staging, cache, built)
         return bool(built.written)
 
@@ -269,9 +312,10 @@ class Watcher:
     goes. build/, .git and the rest are never watched, so a build never wakes the preview.
     """
 
-    def __init__(self, root: Path, event: threading.Event):
+    def __init__(self, root: Path, event: threading.Event, also: Callable[[], None] = lambda: None):
         self.root = root
         self.event = event
+        self.also = also  # told of every change too (Preview.supersede)
         self.stop = threading.Event()
         self.restart = threading.Event()
         self.threads = [threading.Thread(target=self._top, daemon=True), threading.Thread(target=self._deep, daemon=True)]
@@ -293,7 +337,7 @@ class Watcher:
                              watch_filter=lambda _change, path: Path(path).name in WATCHED):
             if any(Path(p).is_dir() or Path(p).name in ("content", "issues", "pages", "assets") for _, p in changes):
                 self.restart.set()
-            self.event.set()
+            self._changed()
 
     def _deep(self) -> None:
         from watchfiles import watch
@@ -305,7 +349,11 @@ class Watcher:
                 self.restart.wait()
                 continue
             for _changes in watch(*folders, stop_event=_Either(self.stop, self.restart), rust_timeout=500):
-                self.event.set()
+                self._changed()
+
+    def _changed(self) -> None:
+        self.event.set()
+        self.also()
 
 
 class _Either:
@@ -341,10 +389,11 @@ def run(ctx, args) -> int:
         ctx.say("注意：预览含内网内容和草稿，监听的不是本机地址，同一网络中的其他计算机也能访问")
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     serving.start()
-    changed = threading.Event()
-    watcher = Watcher(ctx.root, changed)
     preview = Preview(ctx.root, ctx.today, ctx.classified, state, ctx.say)
+    changed = preview.pending
+    watcher = Watcher(ctx.root, changed, preview.supersede)
     previous = signal.signal(signal.SIGINT, _interrupt_only(os.getpid()))
+    previous_usr1 = signal.signal(signal.SIGUSR1, preview._on_signal)
     try:
         watcher.start()
         _loop(preview, changed, ctx.say)
@@ -353,6 +402,7 @@ def run(ctx, args) -> int:
         return 0
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGUSR1, previous_usr1)
         watcher.close()
         server.shutdown()
         server.server_close()
@@ -381,6 +431,8 @@ def _loop(preview: Preview, changed: threading.Event, say: Callable[[str], None]
         changed.clear()
         try:
             preview.rebuild()
+        except Superseded:
+            continue  # the change that stopped it is built now
         except _failures() as exc:  # the leak gate or mkdocs refused: shown, the server keeps running
             say(str(exc))
             preview.state.publish(str(exc).splitlines())
