@@ -14,11 +14,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import date
 from pathlib import Path
 
+import pytest
 from conftest import Newsroom, report_text
 
-from bulletin.commands.serve_cmd import decorate
+from bulletin.commands.serve_cmd import Preview, State, Superseded, decorate
 
 ITEM = "/items/2026-03-nyj-001/"
 TITLE = "市农业农村局春耕备耕物资储备充足"
@@ -115,3 +117,14 @@ def test_problems_on_the_page_are_text():
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert(1)" not in text
     assert text.index('id="bl-preview-problems"') < text.index("</body>")
     assert 'fetch("/__bulletin__/reload?epoch="+e' in text and "var e=3;" in text
+
+
+def test_a_change_during_a_rebuild_stops_the_intranet_and_pdfs_not_the_public_site(tmp_path):
+    """The edit an editor just saved goes to the public preview first; the slow parts start again."""
+    preview = Preview(tmp_path, date(2026, 4, 1), None, State(), lambda message: None)
+    preview.pending.set()
+    for part in ("intranet", "pdf"):
+        with pytest.raises(Superseded):
+            preview._part(part, None, {})  # before it reads the newsroom at all
+    assert not preview.interruptible
+    assert not (tmp_path / "build/preview/intranet").exists()

@@ -110,6 +110,7 @@ def test_public_site_has_the_office_theme_and_pages(newsroom):
     assert 'href="assets/office/favicon.png"' in home
     assert 'href="assets/office/office.css"' in home
     assert "© 2026 江城市人民政府办公室" in home and "版权所有" not in home
+    assert "bl-preview" not in home  # the 预览 mark is bulletin serve's only
     assert (site / "assets/office/logo.png").read_bytes() == png((200, 0, 0))
     about = (site / "pages/about/index.html").read_text(encoding="utf-8")
     assert "<h1 data-search-exclude>关于本站</h1>" in about
@@ -182,3 +183,35 @@ def test_extra_pages_follow_the_item_rules(newsroom):
         "pages/draft.md:1: warning[W330]: pages/draft.md 没有列入 mkdocs.yml 的 nav，不会出现在网站上；"
         "要发布请在 nav 中加一行，例如 - 关于本站: draft.md",
     ]
+
+
+def test_a_page_quoting_an_unpublished_item_stops_the_build(newsroom, capsys):
+    """Pages pass the same leak gate as items: the draft issue's item may not reach the public site."""
+    office(newsroom)
+    newsroom.write("pages/about.md", "本站简介。\n\n3月8日，全市春耕备耕工作全面展开。\n")
+    assert problems(newsroom) == []
+    newsroom.write("build/site/index.html", "上次的网站\n")
+    capsys.readouterr()
+    assert run_build(newsroom.root, TODAY, parts=("site",), quiet=True) == 1
+    said = capsys.readouterr().err
+    assert "泄密检查未通过" in said and "/docs/pages/about.md: 3月8日，全市春耕备耕工作全面展开\n" in said
+    assert (newsroom.root / "build/site/index.html").read_text(encoding="utf-8") == "上次的网站\n"
+
+
+def test_a_registered_officer_phone_on_a_page_is_refused(newsroom):
+    office(newsroom)
+    newsroom.write("pages/contact.md", "---\ntitle: 联系我们\n---\n\n信息科：0571 8600 1234\n")
+    assert problems(newsroom) == [
+        "pages/contact.md:5: error[E260]: 固定电话 0571-****1234 可能是个人信息，不能上网站；请删去，如是单位对外公开的号码或邮箱，"
+        "请把它列入本页 front matter 的 public_contacts",
+    ]
+
+
+def test_front_matter_of_a_page(newsroom):
+    office(newsroom)
+    newsroom.write("pages/about.md", "---\ntitle: 关于本站\nauthor: 李明\n---\n\n正文\n")
+    assert problems(newsroom) == [
+        "pages/about.md:3: error[E335]: 页面的 front matter 不支持 author；只可写 title 和 public_contacts",
+    ]
+    newsroom.write("pages/about.md", b"\xff\xfe")
+    assert problems(newsroom) == ["pages/about.md:1: error[E335]: 页面不是 UTF-8 编码；请以 UTF-8 保存"]

@@ -289,9 +289,9 @@ class Preview:
         staging = fresh_staging(self.out)
         cache = self.out / ".cache"
         cache.mkdir(exist_ok=True)
-        self.interruptible = part != "site"
-        if self.interruptible and self.pending.is_set():
+        if part != "site" and self.pending.is_set():
             raise Superseded  # the change came while the previous part was being swapped in
+        self.interruptible = part != "site"
         try:
             built = build_parts(newsroom, staging, cache, (part,), Progress(True), preview=True,
                                 **(gate if part != "pdf" else {}))
