@@ -225,7 +225,7 @@ class Preview:
 
     def __init__(self, root: Path, today, classified: Path | None, state: State, say: Callable[[str], None]):
         self.root = root
-        self.today = today
+        self.today = today  # a date, or a callable giving the day of each rebuild (no --today)
         self.classified = classified
         self.state = state
         self.say = say
@@ -256,7 +256,8 @@ class Preview:
             self.interruptible = self.state.building = False
 
     def _rebuild(self, started: float, run_check, networked) -> bool:
-        result = run_check(self.root, self.today, classified=self.classified)
+        today = self.today() if callable(self.today) else self.today
+        result = run_check(self.root, today, classified=self.classified)
         errors = [p.format() for p in result.errors]
         if errors:
             for line in errors:
@@ -389,7 +390,11 @@ def run(ctx, args) -> int:
         ctx.say("注意：预览含内网内容和草稿，监听的不是本机地址，同一网络中的其他计算机也能访问")
     serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
     serving.start()
-    preview = Preview(ctx.root, ctx.today, ctx.classified, state, ctx.say)
+    from bulletin.dates import build_day
+
+    # Without --today a preview left running overnight shows the sites of the new day.
+    day = ctx.today if getattr(args, "today", None) else (lambda: build_day(None))
+    preview = Preview(ctx.root, day, ctx.classified, state, ctx.say)
     changed = preview.pending
     watcher = Watcher(ctx.root, changed, preview.supersede)
     previous = signal.signal(signal.SIGINT, _interrupt_only(os.getpid()))
