@@ -118,6 +118,10 @@ def load_pages(root: Path, registry: personal.Registry | None = None) -> tuple[l
         if not (root / rel).exists():
             problems.append(Problem(NAME, line, "E334", f"nav 中“{title}”的页面 {rel} 不存在；请在 pages/ 中新建它，或删去这一项"))
             continue
+        if not (root / rel).resolve().is_relative_to((root / FOLDER).resolve()):
+            problems.append(Problem(rel, 1, "E334", f"{rel} 是指向 pages/ 之外的链接，网站不会发布 pages/ 之外的文件；"
+                                                    "请把页面本身放进 pages/"))
+            continue
         found = _read(root, rel)
         if isinstance(found, Problem):
             problems.append(found)

@@ -215,3 +215,23 @@ def test_front_matter_of_a_page(newsroom):
     ]
     newsroom.write("pages/about.md", b"\xff\xfe")
     assert problems(newsroom) == ["pages/about.md:1: error[E335]: 页面不是 UTF-8 编码；请以 UTF-8 保存"]
+
+
+def test_a_page_linked_from_outside_pages_is_not_published(newsroom, tmp_path):
+    office(newsroom)
+    (tmp_path / "secret.md").write_text("外面的文件\n", encoding="utf-8")
+    (newsroom.root / "pages/contact.md").unlink()
+    (newsroom.root / "pages/contact.md").symlink_to(tmp_path / "secret.md")
+    assert problems(newsroom) == [
+        "pages/contact.md:1: error[E334]: pages/contact.md 是指向 pages/ 之外的链接，网站不会发布 pages/ 之外的文件；请把页面本身放进 pages/",
+    ]
+
+
+def test_nav_titles_and_page_titles_are_text(newsroom):
+    office(newsroom, MKDOCS.replace("关于本站: about.md", "'<b>关于</b>本站': about.md"))
+    newsroom.write("pages/about.md", "---\ntitle: '<i>关于</i>'\n---\n\n正文\n")
+    published(newsroom)
+    assert run_build(newsroom.root, TODAY, parts=("site",), quiet=True) == 0
+    about = (newsroom.root / "build/site/pages/about/index.html").read_text(encoding="utf-8")
+    assert "<b>关于</b>" not in about and "<i>关于</i>" not in about
+    assert "&lt;b&gt;关于&lt;/b&gt;本站" in about and "<h1 data-search-exclude>&lt;i&gt;关于&lt;/i&gt;</h1>" in about

@@ -274,8 +274,10 @@ class PersonalGuard:
             for item in issue.items:
                 if item.title and any(f.key == key for f in personal.find(item.title, self.registry)):
                     return f"{issue.src.path}:{item.line}"
+        from bulletin.office_pages import page_texts
+
         for page in self.pages:
-            for text, first in ((page.title, page.title_line), (page.body, page.body_line)):
+            for text, first in page_texts(page):
                 for f in personal.find(text, self.registry):
                     if f.key == key:
                         return f"{page.path}:{first + personal.line_offset(text, f.start)}"
