@@ -111,6 +111,23 @@ def test_serve_previews_a_draft_and_follows_an_edit(tmp_path):
     assert not (newsroom.root / "build/preview/.staging").exists()
 
 
+def test_a_newsroom_with_errors_from_the_start_shows_them_then_its_preview(tmp_path):
+    newsroom = Newsroom(tmp_path / "newsroom")
+    newsroom.write("units.yaml", "units: 5\n")
+    port = free_port()
+    server = start(newsroom.root, port)
+    try:
+        page, _ = wait_for(port, ITEM, 'id="bl-preview-problems"', 60)
+        assert "预览尚未生成：正在构建，或新闻室有错误（见下方）。" in page
+        assert "units.yaml:1: error[E102]: units 应为列表" in page
+        newsroom = Newsroom(tmp_path / "newsroom")  # every file written again, units.yaml correct
+        page, _ = wait_for(port, ITEM, TITLE, 60)
+        assert "bl-preview-problems" not in page
+    finally:
+        server.kill()
+        server.communicate()
+
+
 def test_problems_on_the_page_are_text():
     page = decorate(b"<html><body><p>x</p></body></html>", 3, ["content/a.md:2: error[E101]: <script>alert(1)</script>"])
     text = page.decode("utf-8")

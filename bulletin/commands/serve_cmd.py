@@ -86,7 +86,7 @@ _PROBLEMS = """<div id="bl-preview-problems" style="position:fixed;left:0;right:
 overflow:auto;z-index:10000;background:#fff4f4;color:#600;border-top:3px solid #c62828;padding:.8em 1.2em;\
 font:13px/1.6 monospace;white-space:pre-wrap">%s</div>"""
 _WAITING = """<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>预览</title></head>
-<body><p>正在生成预览……生成后本页自动刷新。</p></body></html>"""
+<body><p>预览尚未生成：正在构建，或新闻室有错误（见下方）。生成后本页自动刷新。</p></body></html>"""
 
 
 def drafts_index(folder: Path) -> bytes:
@@ -148,18 +148,19 @@ def _handler(preview: Path, state: State) -> type[http.server.SimpleHTTPRequestH
 
         def send_head(self):
             path = Path(self.translate_path(self.path))
-            if self.directory == str(preview / "pdf") and path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
+            asked = self.path.split("?", 1)[0]
+            if asked == "/pdf/":
                 return self._page(200, drafts_index(preview / "pdf"))
-            if path.is_dir() and self.path.split("?", 1)[0].endswith("/") and (path / "index.html").is_file():
+            if path.is_dir() and asked.endswith("/") and (path / "index.html").is_file():
                 path = path / "index.html"
             if path.suffix == ".html" and path.is_file():
                 return self._page(200, path.read_bytes())
             if not path.exists():
-                missing = Path(self.directory) / "404.html"
-                if state.epoch == 0:
+                folder = Path(self.directory)
+                if not (folder / "index.html").is_file():  # not built yet: building, or check errors from the start
                     return self._page(200, _WAITING.encode("utf-8"))
-                if missing.is_file():
-                    return self._page(404, missing.read_bytes())
+                if (folder / "404.html").is_file():
+                    return self._page(404, (folder / "404.html").read_bytes())
             return super().send_head()
 
         def _page(self, status: int, page: bytes):
