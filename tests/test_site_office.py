@@ -129,6 +129,7 @@ def test_public_site_has_the_office_theme_and_pages(newsroom):
 def test_refused_settings_at_their_line(newsroom):
     office(newsroom, MKDOCS.replace("extra_css:", "plugins:\n  - search\n  - macros\nextra_css:")
            .replace("  features:", "  custom_dir: overrides\n  features:")
+           .replace("    office: 江城市人民政府办公室\n", "    office: 江城市人民政府办公室\n  analytics: {provider: google, property: G-X}\n")
            + "markdown_extensions:\n  - attr_list\nextra_javascript: [x.js]\nhooks: [h.py]\nrepo_url: https://x.example\n")
     supported = ("支持的设置：site_name、site_description、site_url、copyright、theme（palette、logo、favicon、features）、"
                  "extra_css、nav（pages/ 中的附加页面）、extra.bulletin；见 docs/site.md")
@@ -136,11 +137,12 @@ def test_refused_settings_at_their_line(newsroom):
     assert problems(newsroom) == [
         f"mkdocs.yml:11: error[E330]: 不支持 theme.custom_dir：自定义模板目录可以改写每个页面，绕过只含视图允许内容的规则{tail}",
         f"mkdocs.yml:14: error[E330]: 不支持 plugins：插件在构建时运行代码，并可向网站加入视图之外的文件{tail}",
-        f"mkdocs.yml:25: error[E330]: 不支持 markdown_extensions：Markdown 扩展可让正文插入原始 HTML 或读入其他文件，"
+        f"mkdocs.yml:25: error[E330]: 不支持 extra.analytics：统计代码会把读者的访问记录发给外部网站{tail}",
+        f"mkdocs.yml:26: error[E330]: 不支持 markdown_extensions：Markdown 扩展可让正文插入原始 HTML 或读入其他文件，"
         f"正文由 bulletin 按同一安全规则渲染{tail}",
-        f"mkdocs.yml:27: error[E330]: 不支持 extra_javascript：脚本会在读者的浏览器中运行，网站不加载自定义脚本{tail}",
-        f"mkdocs.yml:28: error[E330]: 不支持 hooks：钩子是构建时运行的 Python 代码{tail}",
-        f"mkdocs.yml:29: error[E330]: 不支持 repo_url：bulletin 不读取 repo_url，写了也不会生效{tail}",
+        f"mkdocs.yml:28: error[E330]: 不支持 extra_javascript：脚本会在读者的浏览器中运行，网站不加载自定义脚本{tail}",
+        f"mkdocs.yml:29: error[E330]: 不支持 hooks：钩子是构建时运行的 Python 代码{tail}",
+        f"mkdocs.yml:30: error[E330]: 不支持 repo_url：bulletin 不读取 repo_url，写了也不会生效{tail}",
     ]
     assert run_build(newsroom.root, TODAY, parts=("site",), quiet=True) == 1
     assert not (newsroom.root / "build/site").exists()

@@ -36,6 +36,9 @@ REFUSED = {
     "custom_dir": "自定义模板目录可以改写每个页面，绕过只含视图允许内容的规则",
     "docs_dir": "网站的页面由 bulletin 从稿件生成，附加页面请放在 pages/ 并列入 nav",
     "site_dir": "网站输出固定在 build/site 和 build/intranet",
+    "font": "网站不用网络字体（内网不通外网），用读者计算机上的中文字体",
+    "analytics": "统计代码会把读者的访问记录发给外部网站",
+    "use_directory_urls": "网址格式由 bulletin 固定（每页一个文件夹，地址只用 ASCII）",
 }
 _REMOTE = re.compile(r"@import|url\(\s*['\"]?\s*(?:[a-z][a-z0-9+.-]*:|//)", re.I)
 
