@@ -89,8 +89,7 @@ def run_check(root: FsPath, today: date, use_cache: bool = True, lints: bool = T
 def _office_site(newsroom: Newsroom) -> list[Problem]:
     """mkdocs.yml's refused settings, and the office's pages (kept on the newsroom for the sites)."""
     from bulletin import personal
-    from bulletin.office_pages import load_pages
-    from bulletin.site.settings import settings_problems
+    from bulletin.office_site import load_pages, settings_problems
 
     problems = settings_problems(newsroom.root)
     newsroom.pages, page_problems = load_pages(newsroom.root, personal.Registry.of(newsroom))

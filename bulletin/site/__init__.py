@@ -11,10 +11,11 @@ import shutil
 from pathlib import Path
 
 from bulletin import media
+from bulletin.office_site import asset_bytes
 from bulletin.site.leakgate import LeakError, PersonalGuard, assert_no_leaks, assert_no_personal_data
 from bulletin.site.mkdocs_run import SiteBuildError, office_asset, run_mkdocs, site_config, write_config
 from bulletin.site.pages import TEMPLATES, Stage, stage_pages
-from bulletin.site.settings import SiteSettings, asset_bytes, read_settings
+from bulletin.site.settings import SiteSettings, read_settings
 from bulletin.site.urls import CSS
 from bulletin.views import SiteView
 

@@ -256,7 +256,7 @@ class PersonalGuard:
         self.registry = personal.Registry.of(newsroom)
         self.held = [r for r in newsroom.reports.values() if _may_hold(newsroom, r, site)]
         self.issues = newsroom.issues
-        self.pages = newsroom.pages  # the office's pages, on both sites (bulletin.office_pages)
+        self.pages = newsroom.pages  # the office's pages, on both sites (bulletin.office_site)
         self.allowed = frozenset().union(*(personal.allowed_keys(r.public_contacts) for r in self.held),
                                          *(personal.allowed_keys(p.public_contacts) for p in self.pages))
 
@@ -274,7 +274,7 @@ class PersonalGuard:
             for item in issue.items:
                 if item.title and any(f.key == key for f in personal.find(item.title, self.registry)):
                     return f"{issue.src.path}:{item.line}"
-        from bulletin.office_pages import page_texts
+        from bulletin.office_site import page_texts
 
         for page in self.pages:
             for text, first in page_texts(page):
