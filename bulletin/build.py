@@ -160,7 +160,7 @@ def _build_sites(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[st
         if gate is not None:
             forbidden = list(dict.fromkeys(forbidden + forbidden_strings(gate, name)))
         build_site(view, staging / part, cache, extra, root=newsroom.root, forbidden=forbidden,
-                   personal=personal_guard(newsroom, name), **({"preview": True} if preview else {}))
+                   personal=personal_guard(newsroom, name), preview=preview)
         built.wrote(part, digest)
 
 

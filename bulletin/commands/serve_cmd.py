@@ -246,17 +246,16 @@ class Preview:
 
     def rebuild(self) -> bool:
         """Check, then build what changed; False when the newsroom has errors (shown, not built)."""
-        from bulletin.check import run_check
-        from bulletin.store import networked
-
-        started = time.perf_counter()
         self.state.building = True
         try:
-            return self._rebuild(started, run_check, networked)
+            return self._rebuild(time.perf_counter())
         finally:
             self.interruptible = self.state.building = False
 
-    def _rebuild(self, started: float, run_check, networked) -> bool:
+    def _rebuild(self, started: float) -> bool:
+        from bulletin.check import run_check
+        from bulletin.store import networked
+
         today = self.today() if callable(self.today) else self.today
         result = run_check(self.root, today, classified=self.classified)
         errors = [p.format() for p in result.errors]
