@@ -20,10 +20,12 @@ system-deps:
 build: system-deps $(STAMP)
 	$(B) build
 
-## test: lint and the whole test suite (installs Chromium for the browser tests if missing)
+## test: lint, the import layers (pyproject.toml [tool.importlinter]) and the whole test suite
+## (installs Chromium for the browser tests if missing)
 test: $(STAMP)
 	@scripts/system-deps.sh test
-	$(BIN)/ruff check bulletin tests
+	$(BIN)/ruff check bulletin bench scripts tests
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 check: $(STAMP)
@@ -44,24 +46,25 @@ serve: $(STAMP)
 	$(B) serve --port $(or $(PORT),8000)
 
 bench: $(STAMP)
-	$(BIN)/python -m bulletin.bench
+	$(BIN)/python -m bench
 
 ## bench-serve: first preview page and edit-visible latency of `bulletin serve` on the sample (build/bench-serve.json)
 bench-serve: $(STAMP)
-	$(BIN)/python -m bulletin.bench.serve
+	$(BIN)/python -m bench.serve
 
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests -k fuzz
 
 docs-images: build
-	$(BIN)/python -m bulletin.printing.docs_images
+	$(BIN)/python scripts/docs_images.py
 
 ## schemas: export the JSON Schemas to schemas/ for editors' tools (.vscode/settings.json uses them)
 schemas: $(STAMP)
 	$(BIN)/python scripts/export_schemas.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check bulletin tests
+	$(BIN)/ruff check bulletin bench scripts tests
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf build

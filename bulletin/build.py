@@ -1,29 +1,35 @@
 """The build pipeline: check, then views, then renderers, then one swap into ``build/``.
 
-Each renderer gets a view (never the raw newsroom) and a folder to fill. Parts whose modules
-are not present yet are skipped, so the pipeline always builds what exists.
+Each part of ``build/`` (``Part``: PDFs, notices, public site, intranet) declares the digest of
+its inputs and renders its view into a staging folder; ``run_build`` swaps the written parts in
+only when every part succeeded.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
-from bulletin.check import run_check
+from bulletin.buildrecord import has_record, write_record
+from bulletin.check import CheckResult, run_check
+from bulletin.errors import BUILD_FAILURES
 from bulletin.fingerprint import PartRecord, assets_digest, notices_digest, pdf_digest, site_digest
+from bulletin.followups import followup_view
 from bulletin.model import Newsroom
+from bulletin.printing.fonts import rendering_fingerprint
+from bulletin.site.followup_pages import followup_pages
 from bulletin.store import networked, printed_dir
 from bulletin.views import INTRANET, PUBLIC, print_view, site_view
 from bulletin.write import STAGING, WRITE_ERRORS, atomic_write, fresh_staging, swap_in, write_failure
 
 PARTS = ("notices", "pdf", "site", "intranet")
+SITE_PARTS = {"site": PUBLIC, "intranet": INTRANET}
 
 
 class Progress:
@@ -40,26 +46,6 @@ class Progress:
             print(f"[{time.perf_counter() - self.started:6.1f}s] {message}", file=sys.stderr, flush=True)
 
 
-def _optional(module: str, name: str) -> Callable | None:
-    try:
-        return getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as exc:
-        if (exc.name or "").startswith("bulletin"):
-            return None
-        raise
-
-
-def _failures() -> tuple[type[Exception], ...]:
-    """Errors a renderer raises with a message meant for the editor (printed without a traceback)."""
-    found: list[type[Exception]] = []
-    for module, names in (("bulletin.site", ("LeakError", "SiteBuildError")), ("bulletin.printing.pool", ("RenderError",))):
-        for name in names:
-            error = _optional(module, name)
-            if error is not None:
-                found.append(error)
-    return tuple(found)
-
-
 @dataclass
 class Built:
     """What a build did: parts written into staging (with their input digests) and parts skipped."""
@@ -67,118 +53,11 @@ class Built:
     written: list[str] = field(default_factory=list)
     digests: dict[str, str] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
+    day: str = ""  # the day of the build, for the sites' build records
 
     def wrote(self, part: str, digest: str) -> None:
         self.written.append(part)
         self.digests[part] = digest
-
-
-def _notice_pages(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...],
-                  record: PartRecord, built: Built, progress: Progress, queue) -> dict[str, str]:
-    """Notices, and their intranet pages; both reused while the scoring inputs are unchanged.
-
-    ``queue`` makes the build's PDF queue (on first use: a no-op build never imports printing).
-    """
-    digest = notices_digest(newsroom)
-    saved = cache / "notice-pages.json"
-    try:
-        remembered = json.loads(saved.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        remembered = {}
-    fresh_enough = remembered.get("digest") == digest
-    if fresh_enough and ("notices" not in parts or record.unchanged("notices", digest, cache.parent)):
-        built.unchanged += ["notices"] if "notices" in parts else []
-        return remembered["pages"]
-    notices = _optional("bulletin.notices", "build_notices")
-    if notices is None:
-        return {}
-    progress("通报 …")
-    pages = notices(newsroom, staging / "notices", cache, queue())
-    atomic_write(saved, json.dumps({"digest": digest, "pages": pages}, ensure_ascii=False))
-    if "notices" in parts:
-        built.wrote("notices", digest)
-    return pages
-
-
-def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], progress: Progress,
-                gate: Newsroom | None = None, preview: bool = False) -> Built:
-    """Render each requested part whose inputs changed into ``staging``.
-
-    ``gate``: the complete newsroom (with the classified store) when ``newsroom`` is the newsroom
-    alone; the leak gate then also forbids every stored record's strings.
-    """
-    record = PartRecord(cache)
-    build_dir = cache.parent
-    built = Built()
-    printing = _LazyQueue(newsroom, progress)
-    assets = assets_digest(newsroom.root)
-    if "pdf" in parts:
-        digest = pdf_digest(newsroom, assets)
-        if record.unchanged("pdf", digest, build_dir):
-            built.unchanged.append("pdf")
-        elif (render_all := _optional("bulletin.printing", "render_all")) is not None:
-            progress("PDF …")
-            render_all([print_view(newsroom, i) for i in newsroom.issues], staging / "pdf", cache, progress, printing())
-            built.wrote("pdf", digest)
-    try:
-        printing.start()  # the pool renders the issues while this process does everything else
-        intranet_pages: dict[str, str] = {}
-        if "notices" in parts or "intranet" in parts:
-            intranet_pages.update(_notice_pages(newsroom, staging, cache, parts, record, built, progress, printing))
-            followups = _optional("bulletin.followups", "intranet_pages")
-            if followups is not None:
-                intranet_pages.update(followups(newsroom))
-        printing.start()  # the notices join the running pool
-        _build_sites(newsroom, staging, cache, parts, record, built, intranet_pages, progress, assets, gate, preview)
-    except BaseException:  # a failed part must not leave the pool rendering (or the exit waiting for it)
-        printing.abort()
-        raise
-    printing.finish()
-    return built
-
-
-def _build_sites(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], record: PartRecord,
-                 built: Built, intranet_pages: dict[str, str], progress: Progress, assets: bytes,
-                 gate: Newsroom | None = None, preview: bool = False) -> None:
-    build_site = _optional("bulletin.site", "build_site")
-    if build_site is None:
-        return
-    from bulletin.site.leakgate import forbidden_strings, personal_guard
-
-    for part, name in (("site", PUBLIC), ("intranet", INTRANET)):
-        if part not in parts:
-            continue
-        view = site_view(newsroom, name)
-        extra = intranet_pages if name == INTRANET else {}
-        digest = site_digest(view, extra, assets)
-        if record.unchanged(part, digest, cache.parent):
-            built.unchanged.append(part)
-            continue
-        progress(f"{'公众网站' if part == 'site' else '内网网站'} …")
-        # The gate's forbidden strings come from the newsroom, not the view: it catches a view's bug.
-        forbidden = forbidden_strings(newsroom, name)
-        if gate is not None:
-            forbidden = list(dict.fromkeys(forbidden + forbidden_strings(gate, name)))
-        build_site(view, staging / part, cache, extra, root=newsroom.root, forbidden=forbidden,
-                   personal=personal_guard(newsroom, name), preview=preview)
-        built.wrote(part, digest)
-
-
-def _swap(build_dir: Path, staging: Path, cache: Path, built: Built) -> None:
-    """Swap the written parts in, their digests recorded around the swap.
-
-    The parts are first forgotten in the record, then swapped, then recorded: whatever step a
-    full disk or a kill stops, the record never claims a digest for outputs that are not there
-    (a forgotten part is merely rebuilt).
-    """
-    record = PartRecord(cache)
-    if built.written:
-        record.save({part: "" for part in built.written})
-    swap_in(build_dir, staging, built.written)
-    try:
-        record.save(built.digests)
-    except OSError:
-        pass  # the new outputs are in place and complete; unrecorded, they are rebuilt next time
 
 
 class _LazyQueue:
@@ -214,6 +93,239 @@ class _LazyQueue:
             self.queue.finish()
 
 
+class Part:
+    """One folder of ``build/``: the digest of the inputs it is made from, and how to make it.
+
+    ``bulletin.build.build_parts`` loops over the parts: a part whose digest equals the one
+    recorded when its folder was last written is kept as it is, every other is rendered into
+    staging. Parts render in the order of ``BUILD_ORDER``, so the PDF pool starts first and
+    renders while this process composes the notices and the sites.
+    """
+
+    name: str
+
+    def __init__(self, job: Job):
+        self.job = job
+
+    def digest(self) -> str:
+        raise NotImplementedError
+
+    def unchanged(self, record: PartRecord, digest: str) -> bool:
+        return record.unchanged(self.name, digest, self.job.cache.parent)
+
+    def render(self, staging: Path) -> None:
+        raise NotImplementedError
+
+
+class PdfPart(Part):
+    """``build/pdf``: every issue as PDF and Word, queued on the build's PDF pool."""
+
+    name = "pdf"
+
+    def digest(self) -> str:
+        return pdf_digest(self.job.newsroom, self.job.assets, self.job.fonts)
+
+    def render(self, staging: Path) -> None:
+        from bulletin.printing.issues import render_all
+
+        job = self.job
+        job.progress("PDF …")
+        render_all([print_view(job.newsroom, i) for i in job.newsroom.issues], staging / "pdf", job.cache,
+                   job.progress, job.queue())
+
+
+class NoticesPart(Part):
+    """``build/notices``: a notice (通报) per period, and their intranet pages."""
+
+    name = "notices"
+
+    def digest(self) -> str:
+        return self.job.notices_digest
+
+    def unchanged(self, record: PartRecord, digest: str) -> bool:
+        return self.job.remembered_notice_pages() is not None and super().unchanged(record, digest)
+
+    def render(self, staging: Path) -> None:
+        self.job.render_notices(staging)
+
+
+class SitePart(Part):
+    """``build/site`` (public) or ``build/intranet``: the view's pages through mkdocs, leak-gated."""
+
+    def __init__(self, job: Job, name: str):
+        super().__init__(job)
+        self.name = name
+        self.audience = PUBLIC if name == "site" else INTRANET
+        self.view = site_view(job.newsroom, self.audience)
+        self.extra = job.intranet_pages() if self.audience == INTRANET else {}
+
+    def digest(self) -> str:
+        return site_digest(self.view, self.extra, self.job.assets)
+
+    def unchanged(self, record: PartRecord, digest: str) -> bool:
+        """Unchanged, and carrying its build record (a site of an older bulletin has none)."""
+        return super().unchanged(record, digest) and has_record(self.job.cache.parent / self.name)
+
+    def render(self, staging: Path) -> None:
+        from bulletin.site import build_site
+
+        job = self.job
+        job.progress(f"{'公众网站' if self.name == 'site' else '内网网站'} …")
+        forbidden, personal = site_gate(job.newsroom, self.audience, job.gate)
+        build_site(self.view, staging / self.name, job.cache, self.extra, root=job.newsroom.root,
+                   forbidden=forbidden, personal=personal, preview=job.preview)
+
+
+def site_gate(newsroom: Newsroom, audience: str, gate: Newsroom | None = None):
+    """The leak gate's forbidden strings and personal-data guard for one site (build and deploy).
+
+    The forbidden strings come from the newsroom, not the view: the gate catches a view's bug.
+    """
+    from bulletin.site.leakgate import forbidden_strings, personal_guard
+
+    forbidden = forbidden_strings(newsroom, audience)
+    if gate is not None:
+        forbidden = list(dict.fromkeys(forbidden + forbidden_strings(gate, audience)))
+    return forbidden, personal_guard(newsroom, audience)
+
+
+def current_site_digest(newsroom: Newsroom, part: str, cache: Path) -> str | None:
+    """The input digest a build of ``part`` would have now, or None when the intranet's notice
+    pages are not those of the newsroom as it is (the notices were not rebuilt since)."""
+    job = Job(newsroom, cache / STAGING, cache, Progress(quiet=True), None)
+    if part == "intranet" and job.remembered_notice_pages() is None:
+        return None
+    return SitePart(job, part).digest()
+
+
+BUILD_ORDER = ("pdf", "notices", "site", "intranet")
+
+
+class Job:
+    """What the parts of one build folder share: the newsroom, the cache, the PDF queue, the
+    digests of shared inputs, and the notices' intranet pages (made once, by whichever part
+    needs them first)."""
+
+    def __init__(self, newsroom: Newsroom, staging: Path, cache: Path, progress: Progress, gate: Newsroom | None,
+                 preview: bool = False):
+        self.newsroom, self.staging, self.cache, self.progress, self.gate = newsroom, staging, cache, progress, gate
+        self.preview = preview  # the sites of bulletin serve: every page marked 预览
+        self.queue = _LazyQueue(newsroom, progress)
+        self.assets = assets_digest(newsroom.root)
+        self.fonts = rendering_fingerprint(newsroom.root)
+        self.notices_digest = notices_digest(newsroom, self.fonts)
+        self._notice_pages: dict[str, str] | None = None
+
+    def part(self, name: str) -> Part:
+        if name == "pdf":
+            return PdfPart(self)
+        if name == "notices":
+            return NoticesPart(self)
+        return SitePart(self, name)
+
+    @cached_property
+    def _remembered(self) -> dict:
+        try:
+            return json.loads((self.cache / NOTICE_PAGES).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def remembered_notice_pages(self) -> dict[str, str] | None:
+        """The notice pages of the last build, while the notices' inputs are unchanged."""
+        return self._remembered["pages"] if self._remembered.get("digest") == self.notices_digest else None
+
+    def render_notices(self, staging: Path) -> dict[str, str]:
+        """Notices into ``staging/notices`` (queued on the PDF pool), and their pages, remembered."""
+        from bulletin.notice_view import notice_view
+        from bulletin.notices import build_notices
+        from bulletin.site.settings import read_settings
+
+        self.progress("通报 …")
+        view = notice_view(self.newsroom, read_settings(self.newsroom.root).office)
+        pages = build_notices(view, staging / "notices", self.cache, self.queue())
+        atomic_write(self.cache / NOTICE_PAGES, json.dumps({"digest": self.notices_digest, "pages": pages},
+                                                           ensure_ascii=False))
+        self._notice_pages = pages
+        return pages
+
+    def intranet_pages(self) -> dict[str, str]:
+        """The intranet's extra pages: the notices' (made now if the last build's are stale) and
+        the follow-up registers'."""
+        if self._notice_pages is None:
+            self._notice_pages = self.remembered_notice_pages()
+        if self._notice_pages is None:
+            self.render_notices(self.staging)
+        return {**(self._notice_pages or {}), **followup_pages(followup_view(self.newsroom))}
+
+
+NOTICE_PAGES = "notice-pages.json"
+
+
+def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], progress: Progress,
+                gate: Newsroom | None = None, preview: bool = False) -> Built:
+    """Render each requested part whose inputs changed into ``staging``.
+
+    ``gate``: the complete newsroom (with the classified store) when ``newsroom`` is the newsroom
+    alone; the leak gate then also forbids every stored record's strings. ``preview``: the sites
+    of ``bulletin serve``, every page marked 预览.
+    """
+    record = PartRecord(cache)
+    built = Built(day=newsroom.today.isoformat())
+    job = Job(newsroom, staging, cache, progress, gate, preview)
+    try:
+        for name in (n for n in BUILD_ORDER if n in parts):
+            part = job.part(name)
+            digest = part.digest()
+            if part.unchanged(record, digest):
+                built.unchanged.append(name)
+            else:
+                part.render(staging)
+                built.wrote(name, digest)
+            job.queue.start()  # the pool renders what is queued while this process does the rest
+    except BaseException:  # a failed part must not leave the pool rendering (or the exit waiting for it)
+        job.queue.abort()
+        raise
+    job.queue.finish()
+    return built
+
+
+def _swap(build_dir: Path, staging: Path, cache: Path, built: Built) -> None:
+    """Swap the written parts in, their digests recorded around the swap.
+
+    The parts are first forgotten in the record, then swapped, then recorded: whatever step a
+    full disk or a kill stops, the record never claims a digest for outputs that are not there
+    (a forgotten part is merely rebuilt).
+    """
+    record = PartRecord(cache)
+    if built.written:
+        record.save({part: "" for part in built.written})
+    for part in built.written:  # each site carries its build record, swapped in with it (bulletin.buildrecord)
+        if part in SITE_PARTS and part in built.digests and (staging / part).is_dir():
+            write_record(staging / part, part, built.digests[part], built.day)
+    swap_in(build_dir, staging, built.written)
+    try:
+        record.save(built.digests)
+    except OSError:
+        pass  # the new outputs are in place and complete; unrecorded, they are rebuilt next time
+
+
+def build_jobs(root: Path, result: CheckResult, parts: tuple[str, ...]
+               ) -> list[tuple[Path, Newsroom, tuple[str, ...], Newsroom | None]]:
+    """(build folder, newsroom it is made from, parts, gate newsroom) of each build folder.
+
+    The newsroom's build/ comes first, made from the networked newsroom with the issues it
+    prints; with a store present, the complete newsroom is its gate, and the store's build/
+    prints the store's issues.
+    """
+    store = result.store
+    beside = store is not None and store.present
+    jobs = [(root / "build", networked(result.sources, result.newsroom, store), parts, result.newsroom if beside else None)]
+    if beside and "pdf" in parts:
+        jobs.append((store.build_dir, result.newsroom, ("pdf",), None))
+    return [(build_dir, replace(newsroom, issues=[i for i in newsroom.issues if printed_dir(root, store, i) == build_dir]),
+             wanted, gate) for build_dir, newsroom, wanted, gate in jobs]
+
+
 def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = False,
               classified: Path | None = None) -> int:
     """Check, build every part into staging, then swap in. Returns the exit code.
@@ -228,25 +340,20 @@ def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = F
     if not result.ok:
         print(f"有 {len(result.errors)} 个错误，未构建；build/ 保持原样", file=sys.stderr)
         return 1
-    store = result.store
-    beside = store is not None and store.present
-    jobs = [(root / "build", networked(result.sources, result.newsroom, store), parts, result.newsroom if beside else None)]
-    if beside and "pdf" in parts:
-        jobs.append((store.build_dir, result.newsroom, ("pdf",), None))
+    jobs = build_jobs(root, result, parts)
     progress = Progress(quiet)
     done = []
     try:
         for build_dir, newsroom, wanted, gate in jobs:
-            printed = [i for i in newsroom.issues if printed_dir(root, store, i) == build_dir]
             staging = fresh_staging(build_dir)
             cache = build_dir / ".cache"
             cache.mkdir(exist_ok=True)
             beside_store = {"gate": gate} if gate is not None else {}
-            built = build_parts(replace(newsroom, issues=printed), staging, cache, wanted, progress, **beside_store)
+            built = build_parts(newsroom, staging, cache, wanted, progress, **beside_store)
             done.append((build_dir, staging, cache, built))
         for build_dir, staging, cache, built in done:
             _swap(build_dir, staging, cache, built)
-    except _failures() as exc:
+    except BUILD_FAILURES as exc:
         print(exc, file=sys.stderr)
         print("构建失败；build/ 保持原样", file=sys.stderr)
         return 1

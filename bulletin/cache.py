@@ -1,26 +1,60 @@
-"""A content-addressed cache of per-file work (parsing, schema validation) under build/.cache.
+"""The content-addressed caches under build/.cache: work is keyed by the digest of its inputs.
 
-Keys are digests of a file's bytes, so an edited file is simply a miss; the whole cache is
-dropped when the program version or the schemas change. Stored with ``marshal`` (plain data
-only: loading it can never run code), written atomically, and pruned to the entries used in
-the last run so it never grows without bound. An unwritable folder just means no cache.
+``FileStore`` holds rendered files (issue PDFs and Word files, notice PDFs and workbooks), each
+named by the digest of the inputs its renderer declares; ``DigestCache`` holds per-file work of
+``check`` (parsing, schema validation) keyed by a file's bytes in one ``marshal`` file (plain data
+only: loading it can never run code). Both are written atomically and pruned to the entries the
+last run used, so they never grow without bound; an edited input is simply a new key. An
+unwritable folder just means no cache.
 """
 
 from __future__ import annotations
 
 import hashlib
 import marshal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bulletin import __version__
 from bulletin.write import atomic_write
 
-_FORMAT = 1
+_FORMAT = 2  # 2: a report's entry also holds its YAML warnings
 
 
 def digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+class FileStore:
+    """A folder of files, each named ``<key><suffix>`` by the digest of what it is made from."""
+
+    def __init__(self, folder: Path, suffixes: tuple[str, ...]):
+        self.folder = folder
+        self.suffixes = suffixes  # the kinds of file this store holds (only those are pruned)
+        self.used: set[str] = set()
+
+    def path(self, key: str, suffix: str) -> Path:
+        """Where the file of ``key`` is (or is to be made); using it keeps it at ``prune``."""
+        self.used.add(key + suffix)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return self.folder / (key + suffix)
+
+    def get_or_make(self, key: str, suffix: str, make: Callable[[], bytes]) -> Path:
+        """The file of ``key``, made (and written atomically) only when it is not stored yet."""
+        path = self.path(key, suffix)
+        if not path.exists():
+            atomic_write(path, make())
+        return path
+
+    def prune(self, used: set[str] | None = None) -> None:
+        """Drop every stored file not used in this run (``used``: file names, else those asked for)."""
+        keep = self.used if used is None else used
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.suffix in self.suffixes and path.name not in keep:
+                path.unlink(missing_ok=True)
 
 
 class DigestCache:

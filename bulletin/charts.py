@@ -11,7 +11,9 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
+
+from bulletin import templating
 
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif"
 POSITIVE = "#c0392b"
@@ -22,14 +24,7 @@ SERIES_COLORS = ("#c0392b", "#2c6fbb", "#3c8d40")
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     """The chart templates (``*.svg`` in templates/notice), with every label escaped."""
-    return Environment(
-        loader=PackageLoader("bulletin", "templates/notice"),
-        autoescape=select_autoescape(["svg"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return templating.environment("notice", ("svg",))
 
 
 def _r(value: float) -> float:

@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, timedelta
-from pathlib import Path as FsPath
+from datetime import date
+from pathlib import Path
 
 from bulletin import enums, schema
 from bulletin.cache import DigestCache
@@ -27,6 +27,7 @@ from bulletin.personal import check_problems as personal_problems
 from bulletin.problems import Problem, sorted_problems
 from bulletin.special import special_file_problems
 from bulletin.store import Store, load_store, locate, store_problems
+from bulletin.suggest import nearest
 from bulletin.write import ensure_build_dir
 
 ISSUE_PATH = re.compile(r"^issues/([^/]+)/(\d{4})/(\d{3,})\.yaml$")
@@ -51,8 +52,8 @@ class CheckResult:
         return not self.errors
 
 
-def run_check(root: FsPath, today: date, use_cache: bool = True, lints: bool = True,
-              classified: str | FsPath | None = None) -> CheckResult:
+def run_check(root: Path, today: date, use_cache: bool = True, lints: bool = True,
+              classified: str | Path | None = None) -> CheckResult:
     """Load, validate and check the newsroom at ``root`` as of ``today``.
 
     ``lints=False`` skips the editorial lints (style warnings, duplicate search, image paths):
@@ -124,7 +125,7 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _save(cache: DigestCache, build_dir: FsPath) -> None:
+def _save(cache: DigestCache, build_dir: Path) -> None:
     try:
         ensure_build_dir(build_dir)
     except OSError:
@@ -211,23 +212,24 @@ def _report_problems(newsroom: Newsroom, r: Report) -> list[Problem]:
             folder = r.src.origin + "content/" + expected.replace("-", "/")
             p.append(Problem(path, line("submitted"), "E217", f"收稿时间在 {expected}，稿件应放在 {folder}/ 目录下"))
     if r.unit is not None and r.unit not in newsroom.units:
-        p.append(Problem(path, line("unit"), "E203", f"单位 {r.unit} 不在 units.yaml 中；可用的单位有 {_unit_name_hint(newsroom)}"))
+        p.append(Problem(path, line("unit"), "E203", f"单位 {r.unit} 不在 units.yaml 中；{nearest(r.unit, newsroom.units)}可用的单位有 {_unit_name_hint(newsroom)}"))
     for i, co in enumerate(r.co_units):
         if co == r.unit:
             p.append(Problem(path, line("co_units", i), "E204", f"联合报送单位 {co} 就是报送单位本身；请从 co_units 中删去"))
         elif co not in newsroom.units:
-            p.append(Problem(path, line("co_units", i), "E204", f"联合报送单位 {co} 不在 units.yaml 中；请写 units.yaml 中的单位 id"))
+            p.append(Problem(path, line("co_units", i), "E204", f"联合报送单位 {co} 不在 units.yaml 中；{nearest(co, newsroom.units)}请写 units.yaml 中的单位 id"))
     if r.follows is not None and r.follows not in newsroom.reports:
-        p.append(Problem(path, line("follows"), "E205", f"续报所接的稿件 {r.follows} 不存在；请写前一篇报告的 id"))
+        p.append(Problem(path, line("follows"), "E205", f"续报所接的稿件 {r.follows} 不存在；{nearest(r.follows, newsroom.reports)}请写前一篇报告的 id"))
     if r.assignment is not None and r.assignment not in newsroom.assignments:
-        p.append(Problem(path, line("assignment"), "E206", f"约稿 {r.assignment} 不在 issues/assignments.yaml 中；请核对约稿 id"))
+        p.append(Problem(path, line("assignment"), "E206", f"约稿 {r.assignment} 不在 issues/assignments.yaml 中；{nearest(r.assignment, newsroom.assignments)}请核对约稿 id"))
     if r.classified and r.secrecy_term is None:
         p.append(Problem(path, line("classification"), "E212", f"密级为{r.classification}的稿件须写保密期限，例如 secrecy_term: 1年"))
-    if r.category == "紧急" and r.event_time is None and "event_time" not in r.src.lines:
+    if r.category == "紧急" and not r.continues_chain and r.event_time is None and "event_time" not in r.src.lines:
         p.append(Problem(path, line("category"), "E213", "紧急信息须写事件发生或获知时间，例如 event_time: 2026-03-09T08:10:00+08:00"))
     if r.status == "不采用" and r.reject_reason is None:
         p.append(Problem(path, line("status"), "E214", "不采用的稿件须写原因，例如 reject_reason: 内容与已编发信息重复"))
     p += _level_problems(newsroom, r)
+    p += _follow_up_problems(r)
     p += _report_warnings(newsroom, r)
     return p
 
@@ -239,16 +241,29 @@ def _level_problems(newsroom: Newsroom, r: Report) -> list[Problem]:
         if a.level is not None and a.level not in adoption_levels:
             p.append(
                 Problem(r.src.path, r.src.line("adopted", i, "level"), "E215",
-                        f"采用级别 {a.level} 不在 scoring.yaml 的 adoption 中；可写：{'、'.join(adoption_levels)}")
+                        f"采用级别 {a.level} 不在 scoring.yaml 的 adoption 中；{nearest(a.level, adoption_levels)}"
+                        f"可写：{enums.both(enums.LEVEL, adoption_levels)}")
             )
     instruction_levels = list(newsroom.scoring.table("instruction"))
     for i, ins in enumerate(r.instructions):
         if ins.level is not None and ins.level not in instruction_levels:
             p.append(
                 Problem(r.src.path, r.src.line("instructions", i, "level"), "E215",
-                        f"批示级别 {ins.level} 不在 scoring.yaml 的 instruction 中；可写：{'、'.join(instruction_levels)}")
+                        f"批示级别 {ins.level} 不在 scoring.yaml 的 instruction 中；{nearest(ins.level, instruction_levels)}"
+                        f"可写：{enums.both(enums.LEVEL, instruction_levels)}")
             )
     return p
+
+
+def _follow_up_problems(r: Report) -> list[Problem]:
+    """A follow-up due before the instruction was given would show as overdue at once."""
+    found = []
+    for i, ins in enumerate(r.instructions):
+        fu = ins.follow_up
+        if fu is not None and fu.due is not None and ins.date is not None and fu.due < ins.date:
+            found.append(Problem(r.src.path, r.src.line("instructions", i, "follow_up", "due"), "E308",
+                                 f"办理期限 {fu.due} 早于批示日期 {ins.date}；请核对两个日期（期限应在批示之后）"))
+    return found
 
 
 def first_paragraph(body: str) -> str:
@@ -273,17 +288,31 @@ def _report_warnings(newsroom: Newsroom, r: Report) -> list[Problem]:
             p.append(Problem(path, line("author"), "W002", f"作者 {r.author} 不是{unit.name}在 {day} 的备案信息员（{officer.name}）；请核对作者或更新备案"))
         if not unit.active:
             p.append(Problem(path, line("unit"), "W003", f"{unit.name}已停用；请确认报送单位是否正确"))
+    p += _tag_problems(r)
     opening = first_paragraph(r.body)
     vague = VAGUE_TIME.search(opening)
     if vague:
         offset = r.body[: r.body.find(opening)].count("\n") if opening in r.body else 0
         p.append(Problem(path, r.body_line + offset, "W004", f"首段使用了模糊时间词“{vague[0]}”；请写明具体日期，如“3月8日”"))
-    if r.category == "紧急" and r.event_time and r.submitted:
-        window = newsroom.scoring.urgent_window_hours
-        if r.submitted - r.event_time > timedelta(hours=window):
-            hours = (r.submitted - r.event_time).total_seconds() / 3600
-            p.append(Problem(path, line("submitted"), "W005", f"紧急信息在事件发生 {hours:.1f} 小时后才报送，超过 {window:g} 小时时限"))
+    window = newsroom.scoring.urgent_window_hours
+    if (hours := r.late_hours(window)) is not None:
+        p.append(Problem(path, line("submitted"), "W005", f"紧急信息在事件发生 {hours:.1f} 小时后才报送，超过 {window:g} 小时时限"))
     return p
+
+
+TAG_SEPARATORS = re.compile(r"[，、]")
+
+
+def _tag_problems(r: Report) -> list[Problem]:
+    """``tags: [信访，矛盾纠纷]`` is one tag to YAML (only the ASCII comma separates)."""
+    found = []
+    for i, tag in enumerate(r.tags):
+        if TAG_SEPARATORS.search(tag):
+            parts = [t.strip() for t in TAG_SEPARATORS.split(tag) if t.strip()]
+            found.append(Problem(r.src.path, r.src.line("tags", i), "W301",
+                                 f"标签“{tag}”中有中文逗号或顿号，YAML 把它读成了一个标签；"
+                                 f"若是 {len(parts)} 个标签，请用半角逗号分开：tags: [{', '.join(parts)}]"))
+    return found
 
 
 def _follow_cycles(newsroom: Newsroom) -> list[Problem]:
@@ -298,17 +327,6 @@ def _follow_cycles(newsroom: Newsroom) -> list[Problem]:
             seen.add(current.follows)
             current = newsroom.reports[current.follows]
     return p
-
-
-def next_free_number(newsroom: Newsroom, issue: Issue) -> int:
-    taken = {i.number for i in _same_numbering(newsroom, issue) if i.number is not None}
-    return max(taken, default=0) + 1
-
-
-def _same_numbering(newsroom: Newsroom, issue: Issue) -> list[Issue]:
-    series = newsroom.series.get(issue.series or "")
-    continuous = series is not None and series.numbering == "continuous"
-    return [i for i in newsroom.issues_of(issue.series or "") if continuous or i.year == issue.year]
 
 
 def _issue_problems(newsroom: Newsroom) -> list[Problem]:
@@ -328,13 +346,13 @@ def _issue_problems(newsroom: Newsroom) -> list[Problem]:
                 if actual is not None and actual != expected:
                     p.append(Problem(path, line(key), "E209", f"{key} 写的是 {actual}，但文件路径表示 {expected}；请使两者一致"))
         if issue.series is not None and issue.series not in newsroom.series:
-            p.append(Problem(path, line("series"), "E208", f"刊物 {issue.series} 不在 issues/series.yaml 中；可用的有 {'、'.join(newsroom.series)}"))
+            p.append(Problem(path, line("series"), "E208", f"刊物 {issue.series} 不在 issues/series.yaml 中；{nearest(issue.series, newsroom.series)}可用的有 {'、'.join(newsroom.series)}"))
         if issue.series in newsroom.series and issue.number is not None:
             continuous = newsroom.series[issue.series].numbering == "continuous"
             key = (issue.series, None if continuous else issue.year, issue.number)
             if key in numbers:
                 other = numbers[key]
-                free = next_free_number(newsroom, issue)
+                free = newsroom.series[issue.series].next_number(issue.year)
                 p.append(
                     Problem(path, line("number"), "E210",
                             f"第{issue.number}期与 {other.src.path} 重号（常见于两个分支各自新建了期刊）；"
@@ -356,7 +374,7 @@ def _issue_item_problems(issue: Issue, newsroom: Newsroom) -> list[Problem]:
         seen.add(item.id)
         report = newsroom.reports.get(item.id)
         if report is None:
-            p.append(Problem(path, item.line, "E207", f"稿件 {item.id} 不存在；请核对 content/ 中的稿件 id"))
+            p.append(Problem(path, item.line, "E207", f"稿件 {item.id} 不存在；{nearest(item.id, newsroom.reports)}请核对 content/ 中的稿件 id"))
             continue
         if report.status == "不采用":
             p.append(Problem(path, item.line, "E220", f"稿件 {item.id} 已标为不采用；请从本期删去，或把稿件状态改为拟采用"))
@@ -379,7 +397,7 @@ def _assignment_problems(newsroom: Newsroom) -> list[Problem]:
         if isinstance(a.units, list):
             for i, uid in enumerate(a.units):
                 if uid not in newsroom.units:
-                    p.append(Problem(a.src.path, a.src.line("units", i), "E222", f"约稿单位 {uid} 不在 units.yaml 中；请写单位 id，或写 all"))
+                    p.append(Problem(a.src.path, a.src.line("units", i), "E222", f"约稿单位 {uid} 不在 units.yaml 中；{nearest(uid, newsroom.units)}请写单位 id，或写 all"))
         if a.issued and a.due and a.due < a.issued:
             p.append(Problem(a.src.path, a.src.line("due"), "E107", f"截止日期 {a.due} 早于下发日期 {a.issued}；请核对"))
     return p

@@ -1,6 +1,7 @@
 """The ``bulletin`` command line: parse arguments, then hand over to one command module.
 
-Each subcommand lives in ``bulletin/commands/<name>.py`` with a ``run(ctx, args) -> int``.
+Each subcommand lives in ``bulletin/commands/<name>_cmd.py`` with ``add_arguments(parser)`` (its own
+options) and ``run(ctx, args) -> int``; only the named command's module is imported.
 Global options ``--root``, ``--today`` and ``--classified`` are accepted before or after the subcommand.
 Exit codes: 0 success, 1 the newsroom has errors, 2 wrong usage.
 """
@@ -18,7 +19,9 @@ from pathlib import Path
 
 from bulletin import __version__
 from bulletin.dates import build_day
-from bulletin.runlock import WRITERS, Busy, writer_lock
+from bulletin.errors import Busy, UsageError
+from bulletin.load import is_newsroom
+from bulletin.runlock import WRITERS, writer_lock
 from bulletin.write import WRITE_ERRORS, write_failure
 
 
@@ -34,10 +37,6 @@ class Context:
     def say(self, message: str) -> None:
         """Progress and messages go to standard error; standard output is for results."""
         print(message, file=sys.stderr)
-
-
-class UsageError(Exception):
-    pass
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,97 +75,84 @@ COMMANDS: dict[str, str] = {
     "build": "构建网站、PDF 和通报",
     "scores": "考核得分表",
     "move-classified": "把涉密稿件和期刊移入涉密库",
+    "deploy": "把网站发布到网站目录，或核对网站是否被改动",
     "serve": "本地预览草稿发布后的网站，改动后自动刷新",
 }
 
 
-def _arguments(name: str, sub: argparse.ArgumentParser) -> None:
-    """Each command's own options."""
-    fmt = {"choices": ["text", "json"], "default": "text", "help": "输出格式"}
-    if name == "check":
-        sub.add_argument("--format", **fmt)
-    elif name == "schema":
-        sub.add_argument("kind", choices=["report", "issue", "series", "units", "assignments", "scoring", "mkdocs"])
-    elif name == "new":
-        sub.add_argument("--unit", required=True)
-        sub.add_argument("--title", required=True)
-        sub.add_argument("--category", default="动态")
-        sub.add_argument("--classification", default=None)
-        sub.add_argument("--signed-off-by", default=None, help="审签领导，如“副局长 陈立”")
-    elif name == "import":
-        sub.add_argument("file")
-        sub.add_argument("--unit", required=True)
-        sub.add_argument("--category", default="动态")
-        sub.add_argument("--classification", default=None, help="密级；秘密及以上写入涉密库")
-        sub.add_argument("--signed-off-by", default=None, help="审签领导；不写时取 Word 中“签发人：”一行")
-    elif name == "issue":
-        sub.add_argument("--series", required=True)
-        sub.add_argument("--items", default=None, help="逗号分隔的稿件 id")
-        sub.add_argument("--date", default=None)
-        sub.add_argument("--force", action="store_true")
-    elif name == "publish":
-        sub.add_argument("path")
-    elif name == "withdraw":
-        sub.add_argument("path")
-        sub.add_argument("--reason", required=True, help="撤稿原因（内网显示）")
-    elif name == "renumber":
-        sub.add_argument("path")
-        sub.add_argument("number", type=int)
-    elif name in ("verify", "instructions"):
-        sub.add_argument("--format", **fmt)
-    elif name == "serve":
-        from bulletin.commands.serve_cmd import add_arguments
-
-        add_arguments(sub)
-    elif name == "build":
-        sub.add_argument("--only", choices=["site", "intranet", "pdf", "notices"], action="append")
-        sub.add_argument("--quiet", action="store_true")
-    elif name == "scores":
-        sub.add_argument("--period", required=True, help="YYYY-MM、YYYY-Qn 或 YYYY")
-        sub.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
-        sub.add_argument("--unit", default=None)
-        sub.add_argument("--explain", action="store_true")
-        sub.add_argument("--output", default=None, help="xlsx 输出文件")
-        sub.add_argument("--export-classified", action="store_true",
-                         help="在涉密库所在的计算机上写出涉密信息汇总 <涉密库>/classified-summary/<期间>.yaml")
+def command_module(name: str):
+    """``bulletin.commands.<name>_cmd``: the command's ``add_arguments(parser)`` and ``run(ctx, args)``."""
+    return importlib.import_module(f"bulletin.commands.{name.replace('-', '_')}_cmd")
 
 
-def make_parser() -> argparse.ArgumentParser:
+GLOBAL_VALUES = {"--root", "--today", "--classified"}
+
+
+def chosen_command(argv: list[str]) -> str | None:
+    """The subcommand named in ``argv``: the first word that is not a global option or its value.
+
+    Only that command's module is imported to declare its options, so ``bulletin check`` never
+    pays for importing what ``bulletin import`` needs (mammoth) or ``bulletin build`` renders with.
+    """
+    words = iter(argv)
+    for word in words:
+        if word in GLOBAL_VALUES:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; the options of the command ``argv`` names are declared by its own module."""
     parser = _Parser(prog="bulletin", description="政务信息报送、编发、考核与发布")
     parser.add_argument("--version", action="version", version=f"bulletin {__version__}")
     _globals(parser, suppress=False)
     subs = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     subs.required = True
+    chosen = chosen_command(sys.argv[1:] if argv is None else argv)
     for name, help_text in COMMANDS.items():
         sub = subs.add_parser(name, help=help_text, description=help_text)
         _globals(sub, suppress=True)
-        _arguments(name, sub)
+        if name == chosen:
+            _declare(name, sub)
     return parser
+
+
+def _declare(name: str, sub: argparse.ArgumentParser) -> None:
+    try:
+        module = command_module(name)
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("bulletin.commands."):
+            raise
+        return  # reported as not implemented once the arguments are parsed
+    module.add_arguments(sub)
 
 
 OUTSIDE_NEWSROOM = {"schema", "doctor"}  # they read no newsroom and write nothing
 
 
-def is_newsroom(root: Path) -> bool:
-    """A newsroom has units.yaml or content/; anywhere else no command may write (not even a cache)."""
-    return (root / "units.yaml").exists() or (root / "content").is_dir()
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; a closed output pipe (``check --format json | head -1``) ends quietly."""
+    """Run one command; a closed output pipe (``check --format json | head -1``) ends any
+    command quietly with exit code 0."""
     try:
         code = _main(argv)
         sys.stdout.flush()
         return code
     except BrokenPipeError:
-        # Nobody reads any more: point stdout at /dev/null so the interpreter's last flush is silent.
+        # Nobody reads any more (``| head``), whichever command it was: point both outputs at
+        # /dev/null so the interpreter's last flush is silent, and end with 0, as ``head`` did.
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                os.dup2(devnull, stream.fileno())
+            except (OSError, ValueError):  # a stream replaced by one without a descriptor (tests)
+                pass
+        return 0
 
 
 def _main(argv: list[str] | None) -> int:
-    args = make_parser().parse_args(argv)
+    args = make_parser(argv).parse_args(argv)
     try:
         today = build_day(args.today)
     except ValueError as exc:
@@ -176,14 +162,15 @@ def _main(argv: list[str] | None) -> int:
     if not root.is_dir():
         print(f"bulletin: 用法错误：--root {args.root} 不是一个目录", file=sys.stderr)
         return 2
-    if args.command not in OUTSIDE_NEWSROOM and not is_newsroom(root):
+    reads_newsroom = args.command not in OUTSIDE_NEWSROOM and not (args.command == "deploy" and args.verify)
+    if reads_newsroom and not is_newsroom(root):
         print(f"bulletin: 这里不是新闻室：{root.resolve()} 中既没有 units.yaml 也没有 content/；"
               "请用 --root 指向新闻室目录，或先从示例新闻室复制一份（见 README.md）", file=sys.stderr)
         return 1
     classified = Path(args.classified).expanduser().absolute() if args.classified else None
     ctx = Context(root=root.resolve(), today=today, classified=classified)
     try:
-        module = importlib.import_module(f"bulletin.commands.{args.command.replace('-', '_')}_cmd")
+        module = command_module(args.command)
     except ModuleNotFoundError as exc:
         if not (exc.name or "").startswith("bulletin.commands."):
             raise

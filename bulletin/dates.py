@@ -50,9 +50,5 @@ def cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def cn_year_bracket(year: int) -> str:
-    return f"〔{year}〕"
-
-
 def month_key(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"

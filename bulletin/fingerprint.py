@@ -28,11 +28,14 @@ LIBRARIES = ("mkdocs", "mkdocs-material", "jieba", "weasyprint", "pydyf", "fontt
 
 @cache
 def code_digest() -> bytes:
-    """The program: its version, every source and template file, and the libraries it renders with."""
+    """The program: its version, every source and template file, and the libraries it renders with.
+
+    Files are named by their path inside the package, so the digest is the same wherever the
+    checkout lies (and a folder above it named like one of ours hides nothing)."""
     h = hashlib.blake2b(digest_size=16)
     h.update(__version__.encode())
     for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".html", ".css", ".json", ".js", ".svg") and "bench" not in path.parts:
+        if path.is_file() and path.suffix in (".py", ".html", ".css", ".json", ".js", ".svg"):
             h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     for name in LIBRARIES:
         try:
@@ -92,17 +95,20 @@ def _issue_sources(newsroom: Newsroom, issues: Iterable) -> list[bytes]:
     return out
 
 
-def pdf_digest(newsroom: Newsroom, assets: bytes) -> str:
+def pdf_digest(newsroom: Newsroom, assets: bytes, fonts: str) -> str:
+    """The issues and their items, the units and series, images, and the fonts that print them
+    (``printing.fonts.rendering_fingerprint``: installing a font re-renders the PDFs)."""
     configs = [newsroom.config_sources.get(p, b"") for p in ("units.yaml", "issues/series.yaml")]
-    return _combine(code_digest(), assets, *configs, *_issue_sources(newsroom, newsroom.issues))
+    return _combine(code_digest(), assets, fonts, *configs, *_issue_sources(newsroom, newsroom.issues))
 
 
-def notices_digest(newsroom: Newsroom) -> str:
-    """Scores read every report, the published issues, the rules and the day of the build."""
+def notices_digest(newsroom: Newsroom, fonts: str) -> str:
+    """Scores read every report, the published issues, the rules and the day of the build; the
+    notices print with ``fonts`` as the issues do."""
     published = [i for i in newsroom.issues if i.published]
     configs = [newsroom.config_sources[p] for p in sorted(newsroom.config_sources)]
     reports = [r.src.path.encode() + b"\0" + r.digest_source for r in newsroom.reports.values()]
-    return _combine(code_digest(), newsroom.today.isoformat(), *configs, *reports,
+    return _combine(code_digest(), newsroom.today.isoformat(), fonts, *configs, *reports,
                     *_issue_sources(newsroom, published))
 
 

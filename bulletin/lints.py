@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from html.parser import HTMLParser
-from pathlib import Path as FsPath
+from pathlib import Path
 from urllib.parse import unquote
 
 import markdown
@@ -26,9 +26,8 @@ import markdown
 from bulletin import enums, media
 from bulletin.bounds import excess
 from bulletin.cache import DigestCache, digest
-from bulletin.followups import chain_roots, urgent_chains
 from bulletin.markup import _EXTENSIONS  # the same Markdown dialect as the renderers
-from bulletin.model import Newsroom, Report
+from bulletin.model import Newsroom, Report, chain_roots, urgent_chains
 from bulletin.problems import Problem
 
 HEADLINE_MAX = 40
@@ -40,7 +39,6 @@ SHINGLE = 4
 MIN_COMPARABLE = 50  # bodies shorter than this (letters and digits) are not compared
 BOILERPLATE = 50  # a sentence anchor shared by more reports than this is not evidence
 ANCHOR_SHARE = 0.3  # candidates share at least this part of the larger report's sentence anchors
-STALE_DAYS = 7
 
 
 def lint_newsroom(newsroom: Newsroom, memo: DigestCache | None = None) -> list[Problem]:
@@ -217,7 +215,7 @@ def _unsafe(r: Report, kind: str, url: str, line: int) -> Problem | None:
     return None
 
 
-def path_problems(root: FsPath, r: Report, content: FsPath, images: ImageUses | None = None) -> list[Problem]:
+def path_problems(root: Path, r: Report, content: Path, images: ImageUses | None = None) -> list[Problem]:
     """Images and links that leave ``content/``, images that are missing, heavy, unlabelled or
     not images at all. ``images`` collects each image inside ``content/`` with its report and line.
 
@@ -261,7 +259,7 @@ def path_problems(root: FsPath, r: Report, content: FsPath, images: ImageUses | 
 ImageUses = defaultdict[str, list[tuple[Report, str, int]]]  # real path of an image -> its uses
 
 
-def _real(full: FsPath, target: str) -> str:
+def _real(full: Path, target: str) -> str:
     """One key per file, however it is reached (``./a.png``, a symlink inside content/)."""
     try:
         return str(full.resolve())
@@ -289,7 +287,7 @@ def shared_image_problems(images: ImageUses) -> list[Problem]:
     return found
 
 
-def _inside(path: FsPath, content: FsPath) -> bool:
+def _inside(path: Path, content: Path) -> bool:
     """False when ``path`` really lies outside ``content`` (the real content folder), through a
     symlink at the file or at any folder above it. (Reports are only resolved when the file
     itself is a symlink: the loader never enters symlinked folders.)
@@ -303,14 +301,14 @@ def _inside(path: FsPath, content: FsPath) -> bool:
         return True
 
 
-def _size(path: FsPath) -> int | None:
+def _size(path: Path) -> int | None:
     try:
         return path.stat().st_size if path.is_file() else None
     except (OSError, ValueError):
         return None
 
 
-def _image_problems(r: Report, full: FsPath, target: str, url: str, alt: str, line: int) -> list[Problem]:
+def _image_problems(r: Report, full: Path, target: str, url: str, alt: str, line: int) -> list[Problem]:
     size = _size(full)
     if size is None:
         return [Problem(r.src.path, line, "E231", f"图片 {url} 不存在（应在 {target}）；请放入图片文件或改正文件名")]
@@ -484,11 +482,8 @@ def stale_chain_problems(newsroom: Newsroom) -> list[Problem]:
     """An urgent matter must be followed up (续报) until it is marked ``closed: true``."""
     found = []
     for chain in urgent_chains(newsroom):
-        if chain.closed or chain.latest_day is None:
-            continue
-        idle = (newsroom.today - chain.latest_day).days
-        if idle >= STALE_DAYS:
-            last = chain.latest
+        if chain.stale(newsroom.today):
+            last, idle = chain.latest, chain.idle_days(newsroom.today)
             found.append(Problem(last.src.path, last.src.line("id"), "W106",
                                  f"紧急信息“{chain.root.title}”最近一次报告是 {last.id}（{chain.latest_day}），"
                                  f"已 {idle} 天没有续报；请督促报送单位续报，事件已处置完毕的请在本篇写 closed: true"))

@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 
 from bulletin.cache import DigestCache, digest
 from bulletin.problems import Problem
 from bulletin.special import SpecialFile, open_regular
-from bulletin.yamlsrc import Path, YamlProblem
+from bulletin.yamlhints import comment_warnings
+from bulletin.yamlsrc import KeyPath, YamlProblem
 from bulletin.yamlsrc import load as load_yaml
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -28,19 +29,20 @@ class Doc:
 
     path: str
     data: Any
-    lines: dict[Path, int]
+    lines: dict[KeyPath, int]
     body: str = ""
     body_line: int = 0
     digest_source: bytes = b""
     key: bytes = b""  # digest of the file's bytes, for caches
     origin: str = ""  # "" for the newsroom; the classified store's path prefix (bulletin.store)
+    warnings: list[Problem] = field(default_factory=list)  # slips that parse (bulletin.yamlhints)
 
 
 @dataclass
 class Sources:
     """Everything read from a newsroom, before any judgement."""
 
-    root: FsPath
+    root: Path
     reports: list[Doc] = field(default_factory=list)
     issues: list[Doc] = field(default_factory=list)
     series: Doc | None = None
@@ -56,20 +58,20 @@ class LoadProblem(Exception):
         self.problem = problem
 
 
-def read_text(root: FsPath, rel: str) -> tuple[str, bytes]:
+def read_text(root: Path, rel: str) -> tuple[str, bytes]:
     """The file's text; raise LoadProblem for folders, binaries, wrong encodings, huge files."""
     raw = _read_bytes(root, rel)
     return _decode(rel, raw), raw
 
 
-def _read_bytes(root: FsPath, rel: str) -> bytes:
+def _read_bytes(root: Path, rel: str) -> bytes:
     """The file's bytes: one open, one fstat, one read (this runs for every report on every check).
 
     The open never blocks (a FIFO) and nothing but a regular file is read (a link to /dev/zero):
     see bulletin/special.py.
     """
     try:
-        fd = open_regular(os.path.join(root, rel), rel)  # a str join: no Path object per file
+        fd = open_regular(os.path.join(root, rel), rel)  # a str join: no KeyPath object per file
         with os.fdopen(fd, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_FILE_BYTES:
@@ -108,14 +110,14 @@ def _decode(rel: str, raw: bytes) -> str:
     return text
 
 
-def _parse(rel: str, text: str, first_line: int) -> tuple[Any, dict[Path, int]]:
+def _parse(rel: str, text: str, first_line: int) -> tuple[Any, dict[KeyPath, int]]:
     try:
         return load_yaml(text, first_line)
     except YamlProblem as exc:
         raise LoadProblem(Problem(rel, exc.line, exc.code, exc.message)) from None
 
 
-def load_yaml_file(root: FsPath, rel: str) -> Doc:
+def load_yaml_file(root: Path, rel: str) -> Doc:
     text, raw = read_text(root, rel)
     data, lines = _parse(rel, text, 1)
     return Doc(rel, data, lines, digest_source=raw)
@@ -134,25 +136,44 @@ def split_front_matter(rel: str, text: str) -> tuple[str, str, int]:
     raise LoadProblem(Problem(rel, 1, "E004", "front matter 没有结束的 --- 行；请在 YAML 之后、正文之前加一行 ---"))
 
 
-def load_report(root: FsPath, rel: str, cache: DigestCache | None = None) -> Doc:
+def load_report(root: Path, rel: str, cache: DigestCache | None = None) -> Doc:
     """One report; a cache hit (same bytes as before) skips decoding and YAML entirely."""
     raw = _read_bytes(root, rel)
     key = digest(raw) if cache is not None else b""
     hit = cache.get(key) if cache is not None else None
     if hit is not None:
-        data, lines, body, body_line = hit
-        return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key)
+        data, lines, body, body_line, hints = hit
+        warnings = [Problem(rel, line, code, message) for line, code, message in hints]
+        return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key, warnings=warnings)
     text = _decode(rel, raw)
     front, body, body_line = split_front_matter(rel, text)
     data, lines = _parse(rel, front, 2)
     if not isinstance(data, dict):
         raise LoadProblem(Problem(rel, 2, "E007", "front matter 应是“键: 值”的映射，例如 id: 2026-03-nyj-004"))
+    hints = [(h.line, h.code, h.message) for h in comment_warnings(front, 2)]
     if cache is not None:
-        cache.put(key, (data, lines, body, body_line))
-    return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key)
+        cache.put(key, (data, lines, body, body_line, hints))
+    warnings = [Problem(rel, line, code, message) for line, code, message in hints]
+    return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key, warnings=warnings)
 
 
-def _walk(root: FsPath, top: str, suffix: str) -> list[str]:
+# Text files an editor may have meant as reports: refused with the name to use.
+MISNAMED = (".markdown", ".txt", ".mdown", ".mkd")
+
+
+def misnamed(name: str) -> bool:
+    """``x.MD``, ``x.markdown``, ``x.txt``: not read as reports, so check says so. Editor
+    backups (``x.md~``, ``x.md.swp``, ``x.md.bak``, ``x.md.orig``) end otherwise and stay quiet."""
+    lower = name.lower()
+    return not name.startswith(".") and (lower.endswith(".md") and not name.endswith(".md") or lower.endswith(MISNAMED))
+
+
+def _misnamed_problem(rel: str) -> Problem:
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return Problem(rel, 1, "E307", f"扩展名须为 .md（小写），这个文件不会被当作稿件读取；请改名为 {stem}.md")
+
+
+def _walk(root: Path, top: str, suffix: str, refused: list[Problem] | None = None) -> list[str]:
     """Relative posix paths of files (and misplaced folders) ending in ``suffix`` under ``top``."""
     base = root / top
     found: list[str] = []
@@ -160,10 +181,12 @@ def _walk(root: FsPath, top: str, suffix: str) -> list[str]:
         return found
     for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        rel_dir = FsPath(dirpath).relative_to(root).as_posix()
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
         for name in sorted(filenames):
             if name.endswith(suffix) and not name.startswith("."):
                 found.append(f"{rel_dir}/{name}")
+            elif refused is not None and misnamed(name):
+                refused.append(_misnamed_problem(f"{rel_dir}/{name}"))
         for name in dirnames:
             if name.endswith(suffix):  # a folder named like a file: report it, do not descend
                 found.append(f"{rel_dir}/{name}")
@@ -179,23 +202,26 @@ def _try(sources: Sources, loader, rel: str, *extra) -> Doc | None:
         return None
 
 
-def load_records(sources: Sources, folder: FsPath, prefix: str = "", cache: DigestCache | None = None) -> None:
+def load_records(sources: Sources, folder: Path, prefix: str = "", cache: DigestCache | None = None) -> None:
     """Add the reports and issues under ``folder`` (the newsroom, or a store at path ``prefix``
     as seen from the newsroom) to ``sources``; each document remembers its ``prefix``."""
     for top, suffix, loader, found in (
         ("content", ".md", load_report, sources.reports),
         ("issues", ".yaml", load_yaml_file, sources.issues),
     ):
-        for rel in _walk(folder, top, suffix):
+        refused: list[Problem] = []
+        for rel in _walk(folder, top, suffix, refused if top == "content" else None):
             if rel in ("issues/series.yaml", "issues/assignments.yaml"):
                 continue
             doc = _try(sources, loader, prefix + rel, *((cache,) if loader is load_report else ()))
             if doc is not None:
                 doc.origin = prefix
+                sources.problems += doc.warnings
                 found.append(doc)
+        sources.problems += [Problem(prefix + p.path, p.line, p.code, p.message) for p in refused]
 
 
-def load_sources(root: FsPath, cache: DigestCache | None = None) -> Sources:
+def load_sources(root: Path, cache: DigestCache | None = None) -> Sources:
     """Read every newsroom file under ``root``; unreadable files become problems, not exceptions."""
     sources = Sources(root=root)
     load_records(sources, root, "", cache)
@@ -210,3 +236,8 @@ def load_sources(root: FsPath, cache: DigestCache | None = None) -> Sources:
         elif attr != "assignments":
             sources.problems.append(Problem(rel, 1, "E001", f"缺少 {rel}；请从示例新闻室复制一份并按本单位修改"))
     return sources
+
+
+def is_newsroom(root: Path) -> bool:
+    """A newsroom has units.yaml or content/; anywhere else no command may write (not even a cache)."""
+    return (root / "units.yaml").exists() or (root / "content").is_dir()

@@ -21,19 +21,14 @@ ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b", "i", "blockquote",
     "table", "thead", "tbody", "tr", "th", "td", "img", "br", "hr", "code", "pre", "sup", "sub", "a",
 }
-ALLOWED_ATTRIBUTES = {"img": {"src", "alt", "title"}, "a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
-_EXTENSIONS = ["tables", "sane_lists"]
-
-
-_MD_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")  # what Markdown lets a backslash escape
-
-
-def md_escape(text: str) -> str:
-    """Configuration text (a unit, series or publication name) as plain text inside generated
-    Markdown: HTML escaped, every Markdown mark backslashed, on one line. A name is never markup:
-    ``高新区[点我](javascript:alert(1))`` stays those characters, never a link."""
-    one_line = " ".join(str(text).split())
-    return _MD_PUNCTUATION.sub(r"\\\1", html.escape(one_line, quote=False))
+ALLOWED_ATTRIBUTES = {"img": {"src", "alt", "title"}, "a": {"href", "title", "class"}, "th": {"align"}, "td": {"align"},
+                      "sup": {"id"}, "li": {"id"}}  # footnote anchors (markdown's footnotes extension)
+# Footnotes: no visible back-link (a "↩" means nothing on paper or in Word; on a page the note's
+# number is the link); ids carry the report's name, so several items on one page keep their notes apart.
+# The mark reads "[1]", so it stays a note mark where a renderer prints it as plain text (Word).
+_FOOTNOTES = {"BACKLINK_TEXT": "", "BACKLINK_TITLE": "返回正文", "SUPERSCRIPT_TEXT": "[{}]"}
+_FOOTNOTE_ID = re.compile(r'(id="|href="#)fn(ref)?:')
+_EXTENSIONS = ["tables", "sane_lists", "footnotes"]
 
 
 def image_target(report_path: str, src: str) -> str | None:
@@ -61,7 +56,7 @@ def _filter_url(report_path: str):
 @lru_cache(maxsize=1)
 def _converter() -> markdown.Markdown:
     """One converter, reset between bodies: building one costs more than converting a body."""
-    md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs={"footnotes": _FOOTNOTES}, output_format="html")
     # Escape raw HTML instead of passing it through: editors see it as text, readers never run it.
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")
@@ -78,6 +73,9 @@ def to_html(body: str, report_path: str = "content/x.md") -> str:
     before its next use.
     """
     html = _converter().reset().convert(body) if within(body) else _plain(body)
+    if "fn:" in html:
+        name = re.sub(r"[^A-Za-z0-9_-]", "-", posixpath.basename(report_path).removesuffix(".md"))
+        html = _FOOTNOTE_ID.sub(lambda m: f"{m[1]}fn{m[2] or ''}-{name}-", html)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

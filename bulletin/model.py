@@ -7,15 +7,15 @@ Built from loaded documents tolerantly (a bad value becomes None, never an excep
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 
 from bulletin import enums
 from bulletin.dates import local, to_date, to_datetime
 from bulletin.load import Doc, Sources
-from bulletin.yamlsrc import Path, line_of
+from bulletin.yamlsrc import KeyPath, line_of
 
 
 @dataclass
@@ -23,7 +23,7 @@ class Src:
     """Where a record came from: file and line of each key, for messages and score traces."""
 
     path: str
-    lines: dict[Path, int]
+    lines: dict[KeyPath, int]
     origin: str = ""  # "" in the newsroom; the classified store's prefix of ``path`` otherwise
 
     def line(self, *keys: str | int) -> int:
@@ -95,6 +95,10 @@ class FollowUp:
     done: bool
 
 
+# The state of a leader instruction's follow-up (查办), as every page and the register name it.
+DONE, OVERDUE, OPEN, NO_FOLLOW_UP = "已办结", "逾期", "办理中", "无办理要求"
+
+
 @dataclass
 class Instruction:
     leader: str | None
@@ -102,6 +106,22 @@ class Instruction:
     date: date | None
     text: str
     follow_up: FollowUp | None
+
+    def state(self, today: date) -> tuple[str, int]:
+        """The follow-up's state on ``today`` and, when overdue, by how many days."""
+        fu = self.follow_up
+        if fu is None:
+            return NO_FOLLOW_UP, 0
+        if fu.done:
+            return DONE, 0
+        if fu.due is not None and fu.due < today:
+            return OVERDUE, (today - fu.due).days
+        return OPEN, 0
+
+    def state_text(self, today: date) -> str:
+        """The state as a page shows it: ``逾期 3 天`` with the days when overdue."""
+        state, days = self.state(today)
+        return f"{OVERDUE} {days} 天" if state == OVERDUE else state
 
 
 @dataclass
@@ -174,9 +194,30 @@ class Report:
     def published(self) -> bool:
         return bool(self.published_issues)
 
+    @property
+    def continues_chain(self) -> bool:
+        """A 续报: it follows an earlier report of the same matter."""
+        return self.follows is not None
+
+    def late_hours(self, window_hours: float) -> float | None:
+        """Hours from event to submission when an urgent report came after the window, else None.
+
+        Only the first report of a chain is held to the window: a 续报's ``event_time`` (if it
+        gives one) is the time of its own development, shown but never fined.
+        """
+        if self.category != "紧急" or self.continues_chain or self.event_time is None or self.submitted is None:
+            return None
+        late = self.submitted - self.event_time
+        return late.total_seconds() / 3600 if late > timedelta(hours=window_hours) else None
+
     @cached_property
     def submitted_day(self) -> date | None:
         return local(self.submitted).date() if self.submitted else None
+
+
+def chronological(report: Report) -> tuple:
+    """Sort key: by submission (undated last), then id."""
+    return (report.submitted is None, report.submitted_day or date.min, report.submitted or 0, report.id)
 
 
 @dataclass
@@ -188,6 +229,14 @@ class Series:
     numbering: str
     public: bool
     src: Src
+    issues: list[Issue] = field(default_factory=list, repr=False)  # newsroom and store, filled by build_newsroom
+
+    def next_number(self, year: int | None) -> int:
+        """The number a new issue of ``year`` takes: one more than the highest of that year
+        (of all years when the series numbers continuously)."""
+        numbers = [i.number for i in self.issues
+                   if i.number is not None and (self.numbering == "continuous" or i.year == year)]
+        return max(numbers, default=0) + 1
 
 
 @dataclass
@@ -240,6 +289,25 @@ class Issue:
         return report.title
 
 
+# How a unit answered an assignment (约稿), as every page, the notice and the score trace name it.
+ON_TIME, LATE, MISSING, PENDING = "按时报送", "逾期报送", "未报送", "待报送"
+
+
+@dataclass
+class Answer:
+    """One unit's answer to an assignment: what it sent by the due date and after it."""
+
+    unit: str
+    state: str  # ON_TIME, LATE, MISSING, or PENDING while the due date has not passed
+    on_time: list[Report] = field(default_factory=list)
+    late: list[Report] = field(default_factory=list)
+
+    @property
+    def missed(self) -> bool:
+        """Fined as a missed assignment: nothing by the due date, whether it came late or not at all."""
+        return self.state in (LATE, MISSING)
+
+
 @dataclass
 class Assignment:
     id: str
@@ -248,6 +316,27 @@ class Assignment:
     due: date | None
     units: list[str] | str
     src: Src
+    replies: list[Report] = field(default_factory=list, repr=False)  # reports naming it, oldest first
+
+    def named_units(self, units: dict[str, Unit]) -> list[str]:
+        """The ids of the units asked: ``all`` is every active unit."""
+        if self.units == "all":
+            return [uid for uid, u in units.items() if u.active]
+        return list(dict.fromkeys(self.units))
+
+    def answer_of(self, unit: str, today: date) -> Answer:
+        """What ``unit`` sent (a joint report answers for each of its units) by ``today``."""
+        answer = Answer(unit, PENDING)
+        for report in self.replies:
+            if unit not in report.units or report.submitted_day is None or report.submitted_day > today:
+                continue
+            on_time = self.due is None or report.submitted_day <= self.due
+            (answer.on_time if on_time else answer.late).append(report)
+        if answer.on_time:
+            answer.state = ON_TIME
+        elif self.due is not None and self.due < today:
+            answer.state = LATE if answer.late else MISSING
+        return answer
 
 
 @dataclass
@@ -271,15 +360,10 @@ class Scoring:
             node = node.get(key) if isinstance(node, dict) else None
         return node if isinstance(node, dict) else {}
 
-    def number(self, *keys: str, default: float = 0.0) -> float:
-        *parents, last = keys
-        value = self.table(*parents).get(last, default)
-        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else default
-
 
 @dataclass
 class Newsroom:
-    root: FsPath
+    root: Path
     today: date
     units: dict[str, Unit]
     series: dict[str, Series]
@@ -349,7 +433,8 @@ def _report(doc: Doc) -> Report:
     d = doc.data
     given = enums.canonical(enums.CLASSIFICATION, d.get("classification"))
     adopted = [
-        Adoption(_str(a.get("level")), _str(a.get("publication")), to_date(a.get("date")), _str(a.get("kind")) or "default")
+        Adoption(enums.keyed(enums.LEVEL, a.get("level")), _str(a.get("publication")), to_date(a.get("date")),
+                 enums.keyed(enums.PUBLICATION_KIND, a.get("kind")) or "default")
         for a in _dicts(d.get("adopted"))
     ]
     instructions = []
@@ -359,7 +444,8 @@ def _report(doc: Doc) -> Report:
             FollowUp(_str(fu.get("owner")), to_date(fu.get("due")), fu.get("done") is True) if isinstance(fu, dict) else None
         )
         instructions.append(
-            Instruction(_str(raw.get("leader")), _str(raw.get("level")), to_date(raw.get("date")), str(raw.get("text") or ""), follow_up)
+            Instruction(_str(raw.get("leader")), enums.keyed(enums.LEVEL, raw.get("level")), to_date(raw.get("date")),
+                        str(raw.get("text") or ""), follow_up)
         )
     stem = doc.path.rsplit("/", 1)[-1][: -len(".md")]
     return Report(
@@ -472,6 +558,15 @@ def build_newsroom(sources: Sources, today: date, valid_reports: list[Doc] | Non
         previous = reports.get(report.follows) if report.follows else None
         if previous is not None and previous is not report:
             previous.followed_by.append(report)
+    series = _series(sources.series)
+    for issue in issues:
+        if issue.series in series:
+            series[issue.series].issues.append(issue)
+    assignments = _assignments(sources.assignments)
+    for report in sorted((r for r in reports.values() if r.assignment), key=chronological):
+        assignment = assignments.get(report.assignment or "")
+        if assignment is not None:
+            assignment.replies.append(report)
     scoring_doc = sources.scoring
     scoring = Scoring(
         scoring_doc.data if scoring_doc and isinstance(scoring_doc.data, dict) else {},
@@ -482,10 +577,10 @@ def build_newsroom(sources: Sources, today: date, valid_reports: list[Doc] | Non
         root=sources.root,
         today=today,
         units=_units(sources.units),
-        series=_series(sources.series),
+        series=series,
         issues=issues,
         reports=reports,
-        assignments=_assignments(sources.assignments),
+        assignments=assignments,
         scoring=scoring,
         config_sources={
             doc.path: doc.digest_source
@@ -493,3 +588,74 @@ def build_newsroom(sources: Sources, today: date, valid_reports: list[Doc] | Non
             if doc is not None
         },
     )
+
+
+# --- 续报 chains: an urgent matter and the reports that follow it up ---------------------------
+
+STALE_DAYS = 7  # an open urgent matter is to be followed up (续报) at least weekly
+
+
+def chain_roots(newsroom: Newsroom) -> dict[str, str]:
+    """Each report's chain: the id of the first report it (transitively) follows."""
+    roots: dict[str, str] = {}
+    for report in newsroom.reports.values():
+        path = [report.id]
+        current = report
+        while current.follows in newsroom.reports and current.follows not in path and current.id not in roots:
+            current = newsroom.reports[current.follows]  # type: ignore[index]
+            path.append(current.id)
+        if current.id in roots:
+            root = roots[current.id]
+        elif current.follows in path:  # a cycle (E221): name it by its smallest id
+            root = min(path[path.index(current.follows):])
+        else:
+            root = current.id
+        for rid in path:
+            roots.setdefault(rid, root)
+    return roots
+
+
+@dataclass
+class Chain:
+    """An urgent matter and its 续报, oldest first."""
+
+    root: Report
+    members: list[Report]
+
+    @property
+    def closed(self) -> bool:
+        return any(r.closed for r in self.members)
+
+    @property
+    def latest(self) -> Report:
+        return self.members[-1]
+
+    @property
+    def latest_day(self) -> date | None:
+        return self.latest.submitted_day
+
+    def idle_days(self, today: date) -> int | None:
+        """Days since the latest report of the matter (None when it has no submission date)."""
+        return (today - self.latest_day).days if self.latest_day is not None else None
+
+    def stale(self, today: date) -> bool:
+        """Still open and not followed up for ``STALE_DAYS`` or more: the lint warns (W106), the intranet marks it."""
+        idle = self.idle_days(today)
+        return not self.closed and idle is not None and idle >= STALE_DAYS
+
+
+def urgent_chains(newsroom: Newsroom) -> list[Chain]:
+    """Chains with at least one 紧急 report not rejected, most recently active first.
+
+    A rejected urgent item (a duplicate, or not an incident after all) opens no matter to follow.
+    """
+    groups: dict[str, list[Report]] = {}
+    for rid, root in chain_roots(newsroom).items():
+        groups.setdefault(root, []).append(newsroom.reports[rid])
+    chains = []
+    for root, members in sorted(groups.items()):
+        if any(r.category == "紧急" and r.status != "不采用" for r in members):
+            members.sort(key=chronological)
+            chains.append(Chain(newsroom.reports[root], members))
+    chains.sort(key=lambda c: (c.latest_day or date.min, c.root.id), reverse=True)
+    return chains

@@ -90,6 +90,37 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "W108": ("warning", "更正后尚未重新锁定"),
     "W109": ("warning", "正文为空"),
     "W120": ("warning", "单位或刊物在发布后改名"),
+    # input
+    "E300": ("error", "YAML 需要半角符号的地方用了全角符号"),
+    "E301": ("error", "YAML 中有制表符（Tab）"),
+    "E302": ("error", "以特殊符号开头的值没有加引号"),
+    "E303": ("error", "冒号后面缺少空格"),
+    "E304": ("error", "缩进没有对齐"),
+    "E305": ("error", "时间只写了日期"),
+    "E306": ("error", "日期不是 ISO 写法"),
+    "E307": ("error", "稿件扩展名不是 .md"),
+    "E308": ("error", "批示办理期限早于批示日期"),
+    "W300": ("warning", "值中的 # 之后被当作注释"),
+    "W301": ("warning", "标签中有中文逗号或顿号"),
+    "W302": ("warning", "发布时同一刊物更早的期号仍是草稿"),
+    "W310": ("warning", "导入的署名单位与 --unit 不同"),
+    "W311": ("warning", "导入的文件有附件未导入"),
+    # deploy
+    "E350": ("error", "没有可发布的构建"),
+    "E351": ("error", "构建不是新闻室现在的构建"),
+    "E352": ("error", "构建输出在构建后被改动"),
+    "E353": ("error", "发布前复查泄密未通过"),
+    "E354": ("error", "发布目录位置不对"),
+    "E355": ("error", "发布清单无法读取或属于另一个网站"),
+    "E356": ("error", "rsync 不可用或失败"),
+    "E357": ("error", "新闻室有错误，未发布"),
+    "E360": ("error", "网站上的文件被改动"),
+    "E361": ("error", "网站目录中多出文件"),
+    "E362": ("error", "网站上的文件被删除"),
+    "E363": ("error", "网站上不是最新构建"),
+    "E364": ("error", "已撤下的文件仍在网站上"),
+    "E365": ("error", "网站目录中没有发布清单"),
+    "W350": ("warning", "网站目录中有其他文件，保持原样"),
     # site
     "E330": ("error", "mkdocs.yml 中有不支持的设置"),
     "E331": ("error", "mkdocs.yml 设置的值不对"),
@@ -130,10 +161,6 @@ class Problem:
 def sorted_problems(problems: list[Problem]) -> list[Problem]:
     """Sort by path, line and code, dropping exact repeats."""
     return sorted(set(problems))
-
-
-def has_errors(problems: list[Problem]) -> bool:
-    return any(p.severity == "error" for p in problems)
 
 
 def to_json(problems: list[Problem]) -> str:

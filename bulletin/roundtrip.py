@@ -17,13 +17,11 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
+from bulletin.errors import RoundTripError
+
 # (mapping, sequence, offset): the layouts editors and the sample newsroom use. A file without
 # nested block mappings fits several; two-space mappings come first as the common choice.
 _LAYOUTS = ((2, 4, 2), (2, 2, 0), (2, 6, 4), (2, 3, 1), (2, 5, 3), (4, 4, 2), (4, 4, 0), (4, 6, 4), (4, 6, 2))
-
-
-class RoundTripError(Exception):
-    """The file is not a YAML mapping we can edit."""
 
 
 def _yaml(layout: tuple[int, int, int]) -> YAML:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from bulletin.errors import Busy
 from bulletin.write import ensure_build_dir, recover
 
 LOCK = ".lock"
@@ -26,10 +27,6 @@ WAIT_SECONDS = 10.0
 
 # Commands that write newsroom files or build/ outputs.
 WRITERS = frozenset({"build", "publish", "issue", "new", "import", "renumber", "scores", "withdraw", "move-classified"})
-
-
-class Busy(Exception):
-    """Another bulletin command holds the lock; the message names its PID."""
 
 
 def _wait_seconds() -> float:

@@ -9,17 +9,18 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from datetime import date, datetime
 from functools import cache
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Any
 
 import fastjsonschema
 
 from bulletin.problems import Problem
-from bulletin.yamlsrc import Path, line_of
+from bulletin.yamlsrc import KeyPath, line_of
 
-SCHEMA_DIR = FsPath(__file__).parent / "schemas"
+SCHEMA_DIR = Path(__file__).parent / "schemas"
 KINDS = ("report", "issue", "series", "units", "assignments", "scoring", "mkdocs")
 
 _TYPE_NAMES = {
@@ -74,6 +75,38 @@ def parse_datetime(text: str) -> datetime | None:
     return moment if in_range(moment.year) else None
 
 
+_LOOSE_DAY = re.compile(
+    r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:\s*[T ]?\s*(\d{1,2})[:：时](\d{1,2})分?(?:[:：](\d{1,2})秒?)?)?\s*$"
+)
+EXAMPLE_TIME = "09:30:00+08:00"
+
+
+def date_slip(name: str, text: str, with_time: bool) -> tuple[str, str] | None:
+    """A real day written the way people write it, with the ISO spelling to write instead:
+    ``2026-11-05`` for a date-time lacks the time (E305); ``2026/11/5`` and ``2026年11月5日``
+    are not ISO (E306)."""
+    match = _LOOSE_DAY.match(text)
+    if match is None:
+        return None
+    year, month, day_, hour, minute, second = match.groups()
+    try:
+        day = date(int(year), int(month), int(day_))
+        clock = (int(hour), int(minute), int(second or 0)) if hour else None
+        moment = datetime(day.year, day.month, day.day, *clock) if clock else None
+    except ValueError:
+        return None
+    if not in_range(day.year):
+        return None
+    if with_time and moment is None:
+        written = f"{day.isoformat()}T{EXAMPLE_TIME}"
+        if parse_date(text) is not None:
+            return "E305", f"{name} 只写了日期 {text}，还须写明时间；写成 {written}（把 09:30 换成实际时刻）"
+        return "E306", f"{name} 的值 {text} 不是 ISO 写法，也缺少时间；写成 {written}（把 09:30 换成实际时刻）"
+    written = moment.isoformat() + "+08:00" if with_time and moment else day.isoformat()
+    return "E306", f"{name} 的值 {text} 不是 ISO 写法；写成 {written}"
+
+
 @cache
 def schema(kind: str) -> dict:
     return json.loads((SCHEMA_DIR / f"{kind}.json").read_text(encoding="utf-8"))
@@ -114,7 +147,7 @@ def is_valid(kind: str, data: Any) -> bool:
     return True
 
 
-def dotted(path: Path) -> str:
+def dotted(path: KeyPath) -> str:
     """``adopted[0].level`` style, as an editor reads it."""
     out = ""
     for part in path:
@@ -129,9 +162,9 @@ def _example(subschema: dict) -> str:
     return "，例如 " + json.dumps(examples[0], ensure_ascii=False)
 
 
-def _message(error) -> tuple[str, str, Path]:
+def _message(error) -> tuple[str, str, KeyPath]:
     """Code, Chinese message and the key path whose line the message should point at."""
-    path: Path = tuple(error.absolute_path)
+    path: KeyPath = tuple(error.absolute_path)
     name = dotted(path)
     v = error.validator
     if v == "required":
@@ -144,18 +177,28 @@ def _message(error) -> tuple[str, str, Path]:
         key = extras[0] if extras else ""
         if v == "propertyNames":
             return "E105", f"名称 {key} 只能用字母、数字、- 和 _", path + (key,)
+        if key.strip(" \u3000\t") in allowed and key != key.strip(" \u3000\t"):
+            return "E300", f"键 {key.strip()} 前后有全角空格“　”；YAML 的缩进只能用半角空格，请删去全角空格", path + (key,)
         guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         hint = f"您是否想写 {guess[0]}？" if guess else f"可用的键：{'、'.join(allowed)}"
         return "E104", f"未知的键 {key}：{hint}", path + (key,)
     if v == "type":
         wanted = error.validator_value
         wanted = wanted if isinstance(wanted, list) else [wanted]
+        if "array" in wanted and isinstance(error.instance, str) and error.instance[:1] in ("－", "—", "–"):
+            items = [part.strip(" －—–") for part in error.instance.split() if part.strip(" －—–")]
+            return "E300", (f"{name} 的列表项用了全角符号“{error.instance[0]}”，YAML 读成了一段文字；"
+                            f"列表项要用半角减号加空格“- ”，或写成 {name.split('.')[-1]}: [{', '.join(items)}]"), path
         names = " 或 ".join(_TYPE_NAMES.get(w, w) for w in wanted)
         return "E102", f"{name} 应为{names}{_example(error.schema)}", path
     if v in ("enum", "const"):
         options = error.validator_value if v == "enum" else [error.validator_value]
         shown = "、".join(str(o) for o in options)
         return "E103", f"{name} 的值 {error.instance} 不在允许范围内，可写：{shown}", path
+    if v == "format" and isinstance(error.instance, str):
+        slip = date_slip(name, error.instance, error.validator_value == "date-time")
+        if slip is not None:
+            return (*slip, path)
     if v == "format":
         example = _example(error.schema) or "，例如 2026-03-09"
         if isinstance(error.instance, str) and error.instance[:4].isdigit() and not in_range(int(error.instance[:4])):
@@ -171,7 +214,7 @@ def _message(error) -> tuple[str, str, Path]:
     return "E108", f"{name} 的写法不对{('：' + described) if described else ''}{_example(error.schema)}", path
 
 
-def validate(kind: str, data: Any, path: str, lines: dict[Path, int]) -> list[Problem]:
+def validate(kind: str, data: Any, path: str, lines: dict[KeyPath, int]) -> list[Problem]:
     """Problems of one file's data against its schema, each with the line of the offending key."""
     if is_valid(kind, data):
         return []

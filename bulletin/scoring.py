@@ -1,12 +1,12 @@
 """Assessment (考核): every point a unit earns, as a traceable entry, and the table for a period.
 
-SPEC §3.6 and §4 are implemented here and nowhere else. Points are kept as exact fractions so
+The scoring rules (scoring.yaml, docs/assessment.md) are priced here and nowhere else. Points are kept as exact fractions so
 that a joint item's shares add up to the whole and a quarter is exactly the sum of its months;
 they are rounded (half up, as 四舍五入) only when reported. Each point is an ``Entry`` naming the
 unit, the report (or None for unit-level rules), the rule, the date that places it in a period,
 the file and line it comes from, and the scoring.yaml line of the rule that priced it.
 
-Choices where the spec is silent (also in docs/assessment.md):
+Choices where the rules are silent (also in docs/assessment.md):
 - A published issue's own-level adoption ties (same highest value) are dated by the earliest issue.
 - The same ``(level, publication)`` listed twice earns once, at its highest value, earliest date.
 - A bonus is dated by the report's first adoption of any kind (the earliest published issue or
@@ -29,7 +29,8 @@ from fractions import Fraction
 from functools import cached_property
 
 from bulletin import enums
-from bulletin.model import Newsroom, Report
+from bulletin.errors import PeriodError
+from bulletin.model import LATE, MISSING, Newsroom, Report
 from bulletin.schema import FIRST_YEAR, LAST_YEAR, in_range
 
 # rule id -> Chinese name, in the order an explanation lists them
@@ -45,13 +46,8 @@ RULES: dict[str, str] = {
     "quota_shortfall": "报送不足",
     "classified": "涉密信息",
 }
-LEVEL_NAMES = {"own": "本级", "city": "市级", "province": "省级", "national": "国家级"}
 _CN_QUARTER = {1: "一", 2: "二", 3: "三", 4: "四"}
 _PERIOD = re.compile(r"^(\d{4})(?:-(?:(\d{2})|[Qq]([1-4])))?$")
-
-
-class PeriodError(ValueError):
-    """A period written wrongly; the message says what to write instead."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +126,11 @@ class Entry:
     @property
     def rule_name(self) -> str:
         return RULES[self.rule]
+
+    @property
+    def explained(self) -> str:
+        """The note, with the share when a joint report's points are split (notice and workbook)."""
+        return self.note + (f"（{self.split}家联合报送，均分）" if self.split > 1 else "")
 
 
 @dataclass
@@ -258,7 +259,7 @@ class Ledger:
         for i, a in enumerate(facts.report.adopted):
             if a.level is None or a.level == "own" or a.publication is None or not self._happened(a.date):
                 continue
-            level_name = LEVEL_NAMES.get(a.level, a.level)
+            level_name = enums.level_name(a.level)
             facts.adoptions.append(Adoption(a.date, f"{level_name}{a.publication}采用"))
             table = self._adoption.get(a.level)
             if not isinstance(table, dict):
@@ -276,7 +277,7 @@ class Ledger:
                 facts, "upward_adoption", day, value,
                 f"{facts.report.src.path}:{facts.report.src.line('adopted', i)}",
                 self._basis("adoption", level, key),
-                f"{publication}采用（{LEVEL_NAMES.get(level, level)}{kind}）",
+                f"{publication}采用（{enums.level_name(level)}{kind}）",
             )
 
     def _instructions(self, facts: ReportFacts) -> None:
@@ -292,7 +293,7 @@ class Ledger:
                 facts, "instruction", ins.date, value,
                 f"{facts.report.src.path}:{facts.report.src.line('instructions', i)}",
                 self._basis("instruction", ins.level or ""),
-                f"{ins.leader or '领导'}批示（{LEVEL_NAMES.get(ins.level or '', ins.level)}）",
+                f"{ins.leader or '领导'}批示（{enums.level_name(ins.level)}）",
             )
 
     def _bonuses(self, facts: ReportFacts) -> None:
@@ -321,13 +322,10 @@ class Ledger:
 
     def _urgent_late(self, facts: ReportFacts) -> None:
         report = facts.report
-        if report.category != "紧急" or report.event_time is None or report.submitted is None:
-            return
         window = self.scoring.urgent_window_hours
-        late = report.submitted - report.event_time
+        hours = report.late_hours(window)
         value = self._price("penalty", "urgent_late")
-        if late > timedelta(hours=window) and value is not None:
-            hours = late.total_seconds() / 3600
+        if hours is not None and value is not None:
             self._split(
                 facts, "urgent_late", facts.day, value,
                 f"{report.src.path}:{report.src.line('submitted')}",
@@ -342,26 +340,20 @@ class Ledger:
         value = self._price("penalty", "assignment_missed")
         if value is None or value == 0:
             return
-        answered = {
-            (f.report.assignment, unit)
-            for f in self.facts
-            if f.report.assignment is not None
-            for unit in f.units
-            if (a := self.newsroom.assignments.get(f.report.assignment)) and a.due and f.day <= a.due
-        }
         units = self.newsroom.units
         for a in self.newsroom.assignments.values():
             if a.due is None or not a.due < self.today:
                 continue
-            named = [u for u in units.values() if u.active] if a.units == "all" else [units[u] for u in a.units if u in units]
-            for unit in named:
-                if (a.id, unit.id) in answered:
+            for uid in a.named_units(units):
+                answer = a.answer_of(uid, self.today)
+                if uid not in units or not answer.missed:
                     continue
-                line = a.src.line("units", a.units.index(unit.id)) if isinstance(a.units, list) else a.src.line("units")
+                line = a.src.line("units", a.units.index(uid)) if isinstance(a.units, list) else a.src.line("units")
                 self.entries.append(
-                    Entry(unit.id, None, "assignment_missed", a.due, value, f"{a.src.path}:{line}",
+                    Entry(uid, None, "assignment_missed", a.due, value, f"{a.src.path}:{line}",
                           self._basis("penalty", "assignment_missed"),
-                          f"约稿“{a.topic}”截至{a.due.month}月{a.due.day}日未报送", subject=a.id)
+                          f"约稿“{a.topic}”截至{a.due.month}月{a.due.day}日未报送" if answer.state == MISSING
+                          else f"约稿“{a.topic}”{LATE}（截止{a.due.month}月{a.due.day}日）", subject=a.id)
                 )
 
     # -- per period ----------------------------------------------------------------------------

@@ -102,7 +102,7 @@ def entries_sheet(table: ScoreTable, unit: str | None = None, title: str = "得�
     entries = table.entries_of(unit) if unit else table.entries
     rows: list[list[object]] = [
         [names.get(e.unit, e.unit), e.day.isoformat(), e.rule_name, e.report or "", float(e.points),
-         e.note + (f"（{e.split}家联合报送，均分）" if e.split > 1 else ""), e.source, e.basis]
+         e.explained, e.source, e.basis]
         for e in entries
     ]
     return Sheet(title, ENTRY_HEADERS, rows, [30, 12, 14, 24, 10, 46, 36, 16], {4: "0.00"})

@@ -127,7 +127,7 @@ def home_for(root: Path, store: Store | None, classification: str | None) -> Pat
     if store is None or rank < enums.CLASSIFIED_FROM:
         return root
     if not store.present:
-        from bulletin.cli import UsageError
+        from bulletin.errors import UsageError
 
         raise UsageError(f"密级为{classification}的稿件和期刊只能写入涉密库，而涉密库 {store.path} 不在本机；"
                          "请在涉密库所在的（不联网的）计算机上操作")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bulletin import enums, personal
 from bulletin.lock import recorded_names
-from bulletin.model import Issue, Newsroom, Report
+from bulletin.model import Instruction, Issue, Newsroom, Report
 
 PUBLIC = "public"
 INTRANET = "intranet"
@@ -32,6 +32,28 @@ class IssueRef:
 
 
 @dataclass
+class InstructionView:
+    """A leader instruction as the intranet item page shows it, its follow-up state already decided."""
+
+    leader: str | None
+    level: str | None
+    date: date | None
+    text: str
+    owner: str | None = None
+    due: date | None = None
+    state: str | None = None  # Instruction.state_text on the day of the build; None: no follow-up asked
+
+
+@dataclass
+class AdoptionView:
+    """An upward adoption as the intranet item page lists it."""
+
+    level: str | None
+    publication: str | None
+    date: date | None
+
+
+@dataclass
 class ItemView:
     """One item as a site may show it. Intranet-only fields stay None/empty in the public view."""
 
@@ -39,7 +61,7 @@ class ItemView:
     title: str
     unit_id: str
     unit_name: str
-    co_unit_names: list[str]
+    co_unit_names: list[str]  # as first published
     day: date
     category: str
     tags: list[str]
@@ -53,9 +75,10 @@ class ItemView:
     # intranet only
     author: str | None = None
     signed_off_by: str | None = None
-    instructions: list = field(default_factory=list)
-    adopted: list = field(default_factory=list)
+    instructions: list[InstructionView] = field(default_factory=list)
+    adopted: list[AdoptionView] = field(default_factory=list)
     withdrawn: tuple[date | None, str] | None = None  # 已撤稿 (date, reason)
+    co_unit_ids: list[str] = field(default_factory=list)  # beside co_unit_names: pages link units by id, never by name
 
 
 @dataclass
@@ -189,6 +212,7 @@ def _item(newsroom: Newsroom, report: Report, view: str, masker: _Masker | None 
         unit_id=report.unit or "",
         unit_name=name(report.unit or ""),
         co_unit_names=[name(u) for u in report.co_units],
+        co_unit_ids=list(report.co_units),
         day=report.submitted_day,  # type: ignore[arg-type]
         category=report.category or "动态",
         tags=list(report.tags),
@@ -200,25 +224,52 @@ def _item(newsroom: Newsroom, report: Report, view: str, masker: _Masker | None 
     if view == INTRANET:
         item.author = report.author
         item.signed_off_by = report.signed_off_by
-        item.instructions = list(report.instructions)
-        item.adopted = list(report.adopted)
+        item.instructions = [_instruction(i, newsroom.today) for i in report.instructions]
+        item.adopted = [AdoptionView(a.level, a.publication, a.date) for a in report.adopted]
         if report.withdrawn is not None:
             item.withdrawn = (report.withdrawn.date, report.withdrawn.reason or "—")
     return masker.item(item, report) if masker is not None else item
+
+
+def _instruction(ins: Instruction, today: date) -> InstructionView:
+    fu = ins.follow_up
+    if fu is None:
+        return InstructionView(ins.leader, ins.level, ins.date, ins.text)
+    return InstructionView(ins.leader, ins.level, ins.date, ins.text, fu.owner, fu.due, ins.state_text(today))
+
+
+@dataclass
+class PrintItem:
+    """One item as its issue prints it (the headline is the issue's, the rest the report's)."""
+
+    headline: str
+    body: str
+    unit: str | None
+    co_units: list[str]
+    source_path: str  # as records name it (a store file with the store's prefix)
+    source_rel: str  # inside its own folder: images are resolved from here
+    origin: str  # "" in the newsroom, the store's prefix otherwise
 
 
 @dataclass
 class PrintIssue:
     """One issue as printed: every item, whatever its classification, with the issue's markings."""
 
-    issue: Issue
+    key: str  # zwxx/2026/018
+    number: int | None
+    date: date | None
+    signer: str | None
+    editor: str | None
+    distribution: dict[str, list[str]]
+    copies: int | None
+    published: bool
     series_name: str
     kind: str
     publisher: str
     classification: str
     secrecy_term: str | None
     urgency: str | None
-    items: list[tuple[str, Report]]
+    items: list[PrintItem]
     unit_names: dict[str, str]
     root: Path  # the newsroom folder: images and licensed fonts are read from inside it only
 
@@ -228,7 +279,7 @@ class PrintIssue:
 
     @property
     def draft(self) -> bool:
-        return not self.issue.published
+        return not self.published
 
 
 def print_view(newsroom: Newsroom, issue: Issue) -> PrintIssue:
@@ -239,14 +290,22 @@ def print_view(newsroom: Newsroom, issue: Issue) -> PrintIssue:
     urgencies = [r.urgency for r in issue.reports if r.urgency]
     urgency = "特急" if "特急" in urgencies else ("加急" if urgencies else None)
     return PrintIssue(
-        issue=issue,
+        key=issue.key,
+        number=issue.number,
+        date=issue.date,
+        signer=issue.signer,
+        editor=issue.editor,
+        distribution={label: list(names) for label, names in issue.distribution.items()},
+        copies=issue.copies,
+        published=issue.published,
         series_name=recorded_names(issue)[0] or (series.name if series else (issue.series or "")),
         kind=series.kind if series else "bulletin",
         publisher=series.publisher if series else "",
         classification=classification,
         secrecy_term=max(terms, key=_term_length) if terms else None,
         urgency=urgency,
-        items=[(issue.title_of(r), r) for r in issue.reports],
+        items=[PrintItem(issue.title_of(r), r.body, r.unit, list(r.co_units), r.src.path, r.src.rel, r.src.origin)
+               for r in issue.reports],
         unit_names={**{uid: u.name for uid, u in newsroom.units.items()}, **recorded_names(issue)[1]},
         root=newsroom.root,
     )

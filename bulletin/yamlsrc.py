@@ -23,6 +23,8 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from bulletin.yamlhints import diagnose, fallback
+
 MAX_DEPTH = 40
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -35,7 +37,7 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:seq",
 }
 
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]  # keys and indexes from the document's top to a value: ("items", 0, "id")
 
 
 class YamlProblem(Exception):
@@ -53,14 +55,14 @@ class _Builder:
 
     def __init__(self, first_line: int):
         self.offset = first_line - 1
-        self.lines: dict[Path, int] = {}
+        self.lines: dict[KeyPath, int] = {}
         self.seen: set[int] = set()
         self.ctor = SafeConstructor()
 
     def line(self, node) -> int:
         return node.start_mark.line + 1 + self.offset
 
-    def value(self, node, path: Path, depth: int) -> Any:
+    def value(self, node, path: KeyPath, depth: int) -> Any:
         if id(node) in self.seen:
             raise YamlProblem("E005", self.line(node), "这里的内容被 YAML 别名（*名称）重复引用；不支持锚点和别名，请把内容直接写出来")
         self.seen.add(id(node))
@@ -110,7 +112,7 @@ def _mark_line(exc: yaml.YAMLError, first_line: int) -> int:
     return (mark.line + first_line) if mark is not None else first_line
 
 
-def load(text: str, first_line: int = 1) -> tuple[Any, dict[Path, int]]:
+def load(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]:
     """Parse one YAML document; return its value and the line of every key and list item.
 
     ``first_line`` is the file line on which ``text`` starts (front matter starts after ``---``).
@@ -118,8 +120,10 @@ def load(text: str, first_line: int = 1) -> tuple[Any, dict[Path, int]]:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise YamlProblem("E003", _mark_line(exc, first_line), f"YAML 语法错误：{problem}；请检查缩进、冒号和引号") from None
+        # Never the parser's English: the editor's slip in Chinese, at the line where it is.
+        line = _mark_line(exc, first_line)
+        hint = diagnose(text, first_line, line) or fallback(getattr(exc, "problem", None), line)
+        raise YamlProblem(hint.code, hint.line, hint.message) from None
     except RecursionError:
         raise YamlProblem("E008", first_line, f"嵌套过深，请简化结构（不超过 {MAX_DEPTH} 层）") from None
     if node is None:
@@ -133,7 +137,7 @@ def load(text: str, first_line: int = 1) -> tuple[Any, dict[Path, int]]:
     return value, builder.lines
 
 
-def line_of(lines: dict[Path, int], path: Path, default: int = 1) -> int:
+def line_of(lines: dict[KeyPath, int], path: KeyPath, default: int = 1) -> int:
     """The line of ``path``, or of its nearest ancestor that has one."""
     while path:
         if path in lines:

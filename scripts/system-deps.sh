@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages bulletin needs, when missing. Usage: system-deps.sh build|test
-# build: CJK fonts, Pango and HarfBuzz subsetting for WeasyPrint, poppler for page images.
+# build: CJK fonts, Pango and HarfBuzz subsetting for WeasyPrint, poppler for page images, rsync for deploy.
 # test:  the above plus Chromium for the browser tests.
 set -euo pipefail
-packages=(fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)
+packages=(fonts-noto-cjk fonts-arphic-ukai libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils rsync)
 if [ "${1:-build}" = "test" ]; then
   packages+=(chromium)
 fi

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
-from conftest import ISSUE, report_text
+from helpers.newsroom import ISSUE, report_text
 
 from bulletin.check import run_check
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
-from conftest import report_text
+from helpers.newsroom import report_text
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -11,9 +11,9 @@ import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import Newsroom
+from helpers.newsroom import Newsroom
+from helpers.site import SEARCH_WORD, TODAY, plant
 from playwright.sync_api import expect, sync_playwright
-from site_helpers import SEARCH_WORD, TODAY, plant
 
 from bulletin.check import run_check
 from bulletin.site import build_site

@@ -130,7 +130,7 @@ def test_build_folder_ignores_itself_in_git(newsroom):
 
 def test_a_failing_site_stops_the_pdf_pool_and_ends_the_build(newsroom, monkeypatch, capsys):
     """A site failure while the PDF pool renders ends the build promptly with one line."""
-    from conftest import ISSUE
+    from helpers.newsroom import ISSUE
 
     from bulletin.site import SiteBuildError
 

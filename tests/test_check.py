@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 import pytest
-from conftest import ISSUE, report_text
+from helpers.newsroom import ISSUE, report_text
 
 from bulletin.check import run_check
 from bulletin.cli import main
@@ -176,7 +176,7 @@ def test_units_and_assignments(newsroom):
 
 
 def test_scoring_rules(newsroom):
-    from conftest import SCORING
+    from helpers.newsroom import SCORING
 
     newsroom.write("scoring.yaml", SCORING.replace("bulletin: 1, special", "bulletn: 1, special")
                    .replace("city:     {default: 3}", "city:     {special: 3}").replace("调研: 2", "调查: 2"))

@@ -9,7 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import Newsroom, report_text, seal_published
+from helpers.newsroom import Newsroom, report_text, seal_published
 
 from bulletin.check import run_check
 from bulletin.classified_summary import points_text
@@ -154,7 +154,7 @@ def test_points_are_written_exactly(value, text):
 
 def test_notices_rank_and_total_as_the_complete_computation(split, capsys):
     """Networked with the file, and the newsroom's build beside the store: both as the complete one."""
-    from bulletin.notices import NoticeMaker
+    from bulletin.notice_view import NoticeMaker
     from bulletin.scoring import parse_period
     from bulletin.store import networked
 

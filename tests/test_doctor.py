@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from print_helpers import licensed_font
+from helpers.printing import licensed_font
 
 from bulletin import cli
 from bulletin.commands import doctor_cmd
-from bulletin.printing import pool
+from bulletin.printing import worker as pool
 
 TODAY = date(2026, 3, 20)
 
@@ -83,6 +83,8 @@ def test_missing_tools_and_packages(newsroom, capsys, monkeypatch):
         "[缺少] poppler：未找到 pdftoppm/pdffonts/pdftotext（docs-images 与测试要用）；请以 root 运行 apt-get install poppler-utils"
     )
     assert _line(lines, "[缺少] Chromium") == "[缺少] Chromium：未找到（网站的浏览器测试要用）；请以 root 运行 apt-get install chromium"
+    assert _line(lines, "[缺少] rsync") == ("[缺少] rsync：未找到（bulletin deploy 发布到 主机:路径 要用；发布到本机目录不需要）；"
+                                          "请以 root 运行 apt-get install rsync")
     assert _line(lines, "[缺少] Python 包 no-such-package-xyz") == (
         "[缺少] Python 包 no-such-package-xyz（测试用）：未安装；请运行 .venv/bin/pip install -e '.[test]'"
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bulletin.bench.generate import _q, generate
+from bench.generate import _q, generate
 from bulletin.check import run_check
 
 TODAY = date(2026, 12, 31)
@@ -120,7 +120,7 @@ def test_quoting_reads_back_as_the_same_string(text, plain):
 def test_measure_reports_exit_code_time_and_memory():
     import sys
 
-    from bulletin.bench.__main__ import measure
+    from bench.__main__ import measure
 
     seconds, peak_mb, code, tail = measure([sys.executable, "-c", "import sys; print('错', file=sys.stderr); sys.exit(3)"], 60)
     assert code == 3
@@ -130,7 +130,7 @@ def test_measure_reports_exit_code_time_and_memory():
 
 
 def test_targets_name_what_is_missing_and_are_not_met():
-    from bulletin.bench.__main__ import Result, Run, Size, targets
+    from bench.__main__ import Result, Run, Size, targets
 
     one = Size(years=1, reports=9000, units=100, seed=1)
     run = Run([

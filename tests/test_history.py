@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers.workflow import lines, run_cli
 from test_lock import ISSUE, LATER, R, _correct, edit
 from test_workflow_git import git
-from workflow_helpers import lines, run_cli
 
 from bulletin import history
 
@@ -35,7 +35,7 @@ def test_a_committed_issue_as_published_is_consistent(committed):
 
 
 def test_unpublish_edit_and_publish_again_is_caught(committed):
-    """The attack of issue 13: drop the lock, edit the item, publish: a fresh lock over edited text."""
+    """The attack the history check exists for: drop the lock, edit the item, publish: a fresh lock over edited text."""
     newsroom, commit = committed
     text = (newsroom.root / ISSUE).read_text(encoding="utf-8")
     (newsroom.root / ISSUE).write_text(text.split("lock:")[0].replace("status: published", "status: draft"), encoding="utf-8")

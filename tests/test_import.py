@@ -11,7 +11,7 @@ from datetime import date
 import docx
 import pytest
 from docx.shared import Inches
-from workflow_helpers import run_cli
+from helpers.workflow import run_cli
 
 from bulletin.check import run_check
 from bulletin.markup import to_html

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from datetime import date
 
-from conftest import ISSUE, seal_published
+from helpers.newsroom import ISSUE, seal_published
 
 from bulletin.build import run_build
 
@@ -83,3 +83,18 @@ def test_deleted_output_is_rebuilt(newsroom, capsys):
     build(newsroom, capsys)
     (newsroom.root / "build" / "site").unlink()  # what `rm -rf build/site` does to the part's link
     assert build(newsroom, capsys).startswith("已构建：site；内容未变，沿用：notices、pdf、intranet →")
+
+
+def test_a_font_installed_on_the_machine_re_renders_the_pdfs(newsroom, capsys, monkeypatch):
+    """The fonts are read from the system, not the newsroom: their files are inputs of the PDFs too."""
+    from bulletin.printing import fonts
+
+    publish(newsroom)
+    assert build(newsroom, capsys).startswith("已构建：notices、pdf、site、intranet →")
+    before = (newsroom.root / "build/pdf/zwxx/2026/018.pdf").read_bytes()
+    installed = fonts.system_font("AR PL UKai CN")
+    assert installed is not None and installed[0] != fonts.system_font("Noto Serif CJK SC")[0]
+    real = fonts.system_font
+    monkeypatch.setattr(fonts, "system_font", lambda family: installed if family == "Noto Serif CJK SC" else real(family))
+    assert build(newsroom, capsys).startswith("已构建：notices、pdf；内容未变，沿用：site、intranet →")
+    assert (newsroom.root / "build/pdf/zwxx/2026/018.pdf").read_bytes() != before

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from workflow_helpers import lines, problems
+from helpers.workflow import lines, problems
 
 from bulletin import lints
 from bulletin.lints import body_length, lint_newsroom
@@ -18,7 +18,7 @@ from bulletin.model import build_newsroom
 
 DAY = date(2026, 3, 12)
 R = "content/2026/03/2026-03-nyj-001.md"
-TEXT_LINE = 12  # the first body line of a conftest report with the default eight keys
+TEXT_LINE = 12  # the first body line of a helpers.newsroom report with the default eight keys
 
 
 # --- headline and length ---------------------------------------------------------------------

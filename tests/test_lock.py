@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 import pytest
-from workflow_helpers import lines, run_cli
+from helpers.workflow import lines, run_cli
 
 ISSUE = "issues/zwxx/2026/018.yaml"
 R = "content/2026/03/2026-03-nyj-001.md"
@@ -17,7 +17,7 @@ LOCK_CODES = ("E224", "E232", "E233", "E234", "E235", "E254", "E256", "W108", "W
 
 @pytest.fixture
 def published(newsroom):
-    """The conftest newsroom with issue 18 published on 2026-03-12."""
+    """The helpers.newsroom newsroom with issue 18 published on 2026-03-12."""
     result = run_cli(newsroom.root, "publish", ISSUE, today="2026-03-12")
     assert result.code == 0, result.err
     return newsroom

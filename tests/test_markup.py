@@ -16,10 +16,10 @@ from pathlib import Path
 import markdown
 import pdfplumber
 import pytest
-from conftest import ISSUE, SERIES, UNITS, Newsroom, seal_published
+from helpers.newsroom import ISSUE, SERIES, UNITS, Newsroom, seal_published
 
 from bulletin.build import run_build
-from bulletin.markup import md_escape
+from bulletin.escape import md_text as md_escape
 from bulletin.notices import environment
 
 DAY = date(2026, 4, 1)

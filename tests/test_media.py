@@ -6,8 +6,8 @@ import base64
 from datetime import date
 
 import pytest
-from conftest import ISSUE, report_text, seal_published
-from workflow_helpers import lines
+from helpers.newsroom import ISSUE, report_text, seal_published
+from helpers.workflow import lines
 
 from bulletin import lints, media
 from bulletin.build import run_build
@@ -120,7 +120,9 @@ def test_the_site_copies_only_real_images_even_when_check_is_bypassed(newsroom, 
     monkeypatch.setattr(lints, "path_problems", lambda *a, **k: [])
     seal_published(newsroom.root)
     result = run_check(newsroom.root, DAY)
-    assert result.ok
+    # check names the .markdown file (E307); the build below goes on as if it had been missed
+    assert [p.format() for p in result.errors] == ["content/2026/03/evil.markdown:1: error[E307]: 扩展名须为 .md（小写），"
+                                                   "这个文件不会被当作稿件读取；请改名为 evil.md"]
     build_site(site_view(result.newsroom, PUBLIC), tmp_path / "site", tmp_path / "cache", {}, root=newsroom.root)
     media_files = sorted(p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site" / "media").rglob("*"))
     assert media_files == ["media/2026", "media/2026/03", "media/2026/03/ok.png"]

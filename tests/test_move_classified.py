@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Newsroom, report_text
+from helpers.newsroom import Newsroom, report_text
 
 from bulletin.cli import main
 

@@ -14,23 +14,18 @@ from pathlib import Path
 import openpyxl
 import pdfplumber
 import pytest
-from scoring_helpers import SCORING, SERIES, add_report, units_yaml, write
+from helpers.scoring import SCORING, SERIES, add_report, units_yaml, write
 from test_scoring import make_example
 
+from bulletin.cache import FileStore
 from bulletin.check import run_check
 from bulletin.cli import main
-from bulletin.notices import (
-    NoticeMaker,
-    _PdfWriter,
-    _print_title,
-    build_notices,
-    cn_number,
-    notice_html,
-    notice_page,
-    notice_sheets,
-)
+from bulletin.notice_view import NoticeMaker, notice_view
+from bulletin.notice_view import print_title as _print_title
+from bulletin.notices import _PdfWriter, build_notices, cn_number, notice_html, notice_page, notice_sheets
 from bulletin.scoring import parse_period
 from bulletin.sheets import workbook_bytes
+from bulletin.site.settings import read_settings
 
 SECRET_TITLE = "某基地选址比选调研报告"
 PERIODS = ["2026-03", "2026-04", "2026-Q1", "2026-Q2", "2026"]
@@ -50,7 +45,7 @@ def built(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     root = make_notice_example(tmp_path_factory.mktemp("notices"))
     assert main(["build", "--root", str(root), "--today", "2026-04-10", "--only", "notices", "--quiet"]) == 0
     newsroom = run_check(root, date(2026, 4, 10)).newsroom
-    pages = build_notices(newsroom, tmp_path_factory.mktemp("again") / "notices", root / "build" / ".cache")
+    pages = build_notices(notice_view(newsroom, read_settings(newsroom.root).office), tmp_path_factory.mktemp("again") / "notices", root / "build" / ".cache")
     return root, pages
 
 
@@ -104,7 +99,8 @@ def test_pdf_march_lists_late_and_missed_and_hides_secret_titles(built):
     root, _ = built
     text = pdf_text(root / "build" / "notices" / "2026-03.pdf")
     assert re.search(r"c-1 的标题", text)  # late urgent item: internal title, printed in the notice
-    assert "3月9日 05:00" in text and "3月9日 10:00" in text and "5.0" in text
+    assert "3月9日 05:00" in text and "3月9日 10:00" in text
+    assert re.findall(r"(?<![\d.])\d+\.\d(?![\d.])", text.split("3月9日 10:00", 1)[1])[:1] == ["5.0"]  # the hours, not 15.0
     assert "春耕备耕" in text and "一季度经济运行" in text  # the two missed assignments' topics
     assert SECRET_TITLE not in text
     assert "（涉密稿件，标题略）" in text
@@ -151,8 +147,9 @@ def test_notice_numbers(tmp_path):
     # top fifth of 4 active units = 1 unit; submissions a 3, b 3, c 4 (with s-1), d 1 → c: 4 of 11
     c = n.concentration
     assert (c.active, c.top, c.names, c.top_count, c.total, str(c.share)) == (4, 1, ["丙局"], 4, 11, "36.36")
-    assert [(m.topic, m.due, m.unit) for m in n.missed] == [
-        ("春耕备耕", date(2026, 3, 20), "乙局"), ("一季度经济运行", date(2026, 3, 31), "丁局")]
+    # 乙局 answered 春耕备耕 after its due date: fined like no answer, and named as the intranet names it
+    assert [(m.topic, m.due, m.unit, m.state) for m in n.missed] == [
+        ("春耕备耕", date(2026, 3, 20), "乙局", "逾期报送"), ("一季度经济运行", date(2026, 3, 31), "丁局", "未报送")]
     assert [(x.report, x.hours, str(x.points)) for x in n.late] == [("c-1", "5.0", "-5.00")]
     assert n.trend == [("2026年3月", 10, 6)]
 
@@ -200,7 +197,7 @@ def test_outputs_are_reproducible(tmp_path):
     notice = maker.notice(parse_period("2026-03"))
     first, second = tmp_path / "1.pdf", tmp_path / "2.pdf"
     for out, cache, made in ((first, "c1", notice), (second, "c2", maker.notice(parse_period("2026-03")))):
-        writer = _PdfWriter(root, tmp_path / cache, None)
+        writer = _PdfWriter(root, FileStore(tmp_path / cache, (".pdf",)), None)
         writer.write(notice_html(made), out, notice)
         writer.finish()
     assert first.read_bytes() == second.read_bytes()
@@ -222,7 +219,7 @@ def test_a_newsroom_without_reports_gets_only_an_index(tmp_path):
     write(root, "units.yaml", units_yaml([{"id": "a", "name": "甲局"}]))
     result = run_check(root, date(2026, 4, 10))
     assert result.errors == []
-    pages = build_notices(result.newsroom, tmp_path / "out" / "notices", tmp_path / "cache")
+    pages = build_notices(notice_view(result.newsroom, read_settings(result.newsroom.root).office), tmp_path / "out" / "notices", tmp_path / "cache")
     assert list(pages) == ["notices/index.md"]
     assert "<svg" not in pages["notices/index.md"]
     assert list((tmp_path / "out" / "notices").iterdir()) == []
@@ -239,8 +236,8 @@ HIDDEN = {  # report id -> (fields, canaries of its publications, leaders and te
 def test_intranet_holds_only_counts_of_reports_it_does_not_carry(tmp_path):
     """The attack: a 秘密 report's publication names and leaders, and those of rejected, draft-only and
     never-issued reports, with their ids, reached the intranet's notice pages and search index."""
-    from scoring_helpers import add_issue
-    from site_helpers import readable
+    from helpers.scoring import add_issue
+    from helpers.site import readable
 
     root = make_notice_example(tmp_path / "n")
     for rid, (fields, (publication, leader, text)) in HIDDEN.items():

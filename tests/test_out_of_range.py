@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import SCORING
+from helpers.newsroom import SCORING
 
 from bulletin.check import run_check
 from bulletin.cli import main

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from workflow_helpers import lines, run_cli
+from helpers.workflow import lines, run_cli
 
 from bulletin import personal
 from bulletin.check import run_check
@@ -13,7 +13,7 @@ from bulletin.personal import BANK_CARD, EMAIL, ID_NUMBER, LANDLINE, MOBILE, Reg
 from bulletin.views import INTRANET, PUBLIC, site_view
 
 TODAY = date(2026, 3, 12)
-REGISTRY = Registry(["0571-86001234", "13800000001", "0571-86005678"])  # conftest's units.yaml
+REGISTRY = Registry(["0571-86001234", "13800000001", "0571-86005678"])  # helpers.newsroom's units.yaml
 FIX = ("可能是个人信息，不能上网站；请删去，或移到 front matter 的 contact（只存档，不上任何网站），"
        "如是单位对外公开的号码或邮箱，请把它列入 public_contacts")
 

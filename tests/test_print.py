@@ -10,7 +10,7 @@ import re
 import shutil
 
 import pytest
-from print_helpers import (
+from helpers.printing import (
     MM,
     body_lines,
     chars_per_line,
@@ -23,7 +23,7 @@ from print_helpers import (
     red_rects,
 )
 
-from bulletin.printing import render_all
+from bulletin.printing.issues import render_all
 
 
 @pytest.fixture(scope="module")

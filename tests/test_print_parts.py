@@ -8,15 +8,15 @@ from datetime import date
 
 import pytest
 from docx import Document
-from print_helpers import licensed_font, make_newsroom, open_pdf, page_text, pdffonts, prints_of
+from helpers.printing import licensed_font, make_newsroom, open_pdf, page_text, pdffonts, prints_of
 from pypdf import PdfWriter
 
-from bulletin.printing import docs_images
 from bulletin.printing.compose import heading_levels, issue_number, printed, publication_name, rebase_images
 from bulletin.printing.config import brief_size
 from bulletin.printing.docx_out import docx_bytes, word_fonts
 from bulletin.printing.fonts import resolve_fonts
 from bulletin.printing.pdf import html_to_pdf, local_fetcher, print_css
+from scripts import docs_images
 
 # -- fonts ---------------------------------------------------------------------------------
 
@@ -161,7 +161,7 @@ def test_images_are_rebased_on_the_newsroom_root():
 def docs(tmp_path_factory):
     root = tmp_path_factory.mktemp("docx") / "newsroom"
     make_newsroom(root)
-    return root, {p.issue.key: printed(p) for p in prints_of(root)}
+    return root, {p.key: printed(p) for p in prints_of(root)}
 
 
 def test_docx_structure_and_fonts(docs):
@@ -260,7 +260,7 @@ def test_brief_size_and_title_weight_settings(tmp_path):
 def test_a_failed_render_names_the_issue_and_stops(newsroom, capsys, monkeypatch):
     """The build prints one line naming the issue, exits 1 and keeps the previous build/."""
     from bulletin import build
-    from bulletin.printing import pool
+    from bulletin.printing import worker as pool
 
     def boom(job):
         raise ValueError("boom")
@@ -277,7 +277,7 @@ def test_a_failed_render_names_the_issue_and_stops(newsroom, capsys, monkeypatch
 
 def test_an_issue_with_many_items_still_gets_its_word_file(newsroom):
     """Word's core properties hold 255 characters; forty headlines in the subject must not break it."""
-    from conftest import ISSUE
+    from helpers.newsroom import ISSUE
 
     from bulletin import build
 

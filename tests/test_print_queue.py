@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bulletin.printing.pdf import Meta
-from bulletin.printing.pool import RenderError, RenderJob
 from bulletin.printing.queue import PrintQueue
+from bulletin.printing.worker import RenderError, RenderJob
 
 
 def job(tmp_path: Path, name: str, text: str = "全市春耕备耕有序推进") -> RenderJob:
@@ -75,7 +75,7 @@ def test_workers_keep_freed_memory_on_glibc():
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-c", "from bulletin.printing import pool; print(pool._keep_freed_memory())"],
+    done = subprocess.run([sys.executable, "-c", "from bulletin.printing import worker; print(worker._keep_freed_memory())"],
                           capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "True"
 

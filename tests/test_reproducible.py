@@ -6,7 +6,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from conftest import ISSUE, Newsroom, seal_published
+from helpers.newsroom import ISSUE, Newsroom, seal_published
 
 from bulletin.build import run_build
 

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ISSUE
-from workflow_helpers import run_cli
+from helpers.newsroom import ISSUE
+from helpers.workflow import run_cli
 
 from bulletin import write
 

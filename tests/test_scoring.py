@@ -1,4 +1,4 @@
-"""Assessment by hand: a small newsroom that exercises every rule of SPEC §4.
+"""Assessment by hand: a small newsroom that exercises every scoring rule (docs/assessment.md).
 
 The expected tables below were computed by hand from the rules (the arithmetic is in the
 comments), not copied from the program. The day of the build is 2026-04-10.
@@ -45,7 +45,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from scoring_helpers import SCORING, SERIES, add_issue, add_report, units_yaml, write
+from helpers.scoring import SCORING, SERIES, add_issue, add_report, units_yaml, write
 
 from bulletin.check import run_check
 from bulletin.cli import main
@@ -228,6 +228,8 @@ def test_explain_march_penalties(ledger):
     missed = [(e.unit, e.day.isoformat(), e.points, e.source) for e in entries if e.rule == "assignment_missed"]
     assert missed == [("b", "2026-03-20", -2, "issues/assignments.yaml:1"),
                       ("d", "2026-03-31", -2, "issues/assignments.yaml:2")]
+    notes = [e.note for e in entries if e.rule == "assignment_missed"]
+    assert notes == ["约稿“春耕备耕”逾期报送（截止3月20日）", "约稿“一季度经济运行”截至3月31日未报送"]
     late = [(e.unit, e.report, e.day.isoformat(), e.points) for e in entries if e.rule == "urgent_late"]
     assert late == [("c", "c-1", "2026-03-09", -5)]
     bonus = [(e.unit, e.report, e.day.isoformat(), e.points) for e in entries if e.rule == "category_bonus"]

@@ -13,9 +13,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from helpers.scoring import SCORING, SERIES, add_issue, add_report, generated_year, units_yaml, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scoring_helpers import SCORING, SERIES, add_issue, add_report, generated_year, units_yaml, write
 
 from bulletin.check import run_check
 from bulletin.scoring import Ledger, month_period, parse_period, score_table

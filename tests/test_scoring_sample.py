@@ -93,7 +93,7 @@ def test_every_period_reads_exactly_its_own_months():
     from datetime import date
 
     from bulletin.check import run_check
-    from bulletin.notices import NoticeMaker
+    from bulletin.notice_view import NoticeMaker
     from bulletin.scoring import RULES, Ledger
 
     newsroom = run_check(ROOT, date(2026, 11, 27)).newsroom

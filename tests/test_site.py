@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import Newsroom
-from site_helpers import PNG, SEARCH_WORD, TODAY, XSS_ID, plant
+from helpers.newsroom import Newsroom
+from helpers.site import PNG, SEARCH_WORD, TODAY, XSS_ID, plant
 
 from bulletin.check import run_check
 from bulletin.site import build_site, stage_dir
@@ -108,11 +108,12 @@ def test_continuation_links_back(built):
 
 
 def test_intranet_item_page_adds_author_signoff_instructions_adoptions(built):
+    # the follow-up state is the register's (Instruction.state_text): due 03-30, built 04-01
     html = article(page(built, "intranet", "items/2026-03-nyj-001"))
     tail = text_of(html.split('<div class="bl-internal">', 1)[1])
     assert tail == ("内部信息 撰稿 甄撰稿 审签 副局长 甄审签 领导批示 "
                     "甄市长（本级）2026年3月13日：请抓好落实INSTRUCTCANARY1515 "
-                    "查办：市农业农村局，限2026年3月30日，未办结 上级采用 市级：《江城信息》（2026年3月15日）")
+                    "查办：市农业农村局，限2026年3月30日，逾期 2 天 上级采用 市级：《江城信息》（2026年3月15日）")
 
 
 def test_public_item_page_has_no_internal_section(built):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import ISSUE, seal_published
+from helpers.newsroom import ISSUE, seal_published
 
 from bulletin.build import run_build
 from bulletin.site.settings import read_settings

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import report_text
+from helpers.newsroom import report_text
 
 from bulletin.fingerprint import assets_digest
 from bulletin.mkdocs_yml import read_mkdocs

@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import Newsroom, report_text, seal_published
-from print_helpers import PNG
-from site_helpers import files_containing
+from helpers.newsroom import Newsroom, report_text, seal_published
+from helpers.printing import PNG
+from helpers.site import files_containing
 
 from bulletin.build import run_build
 from bulletin.check import run_check

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import ISSUE, seal_published
+from helpers.newsroom import ISSUE, seal_published
 
 from bulletin import views
 from bulletin.build import run_build
@@ -76,3 +76,51 @@ def test_the_gate_catches_a_view_that_ignores_the_issue_classification(newsroom,
         build_site(leaky, tmp_path / "site", tmp_path / "cache", {}, root=newsroom.root,
                    forbidden=forbidden_strings(newsroom_, "public"))
     assert (str(tmp_path / "cache/site-stage/public/docs/items/2026-03-nyj-001.md"), TITLE) in caught.value.leaks
+
+
+def test_a_co_unit_is_linked_by_its_id_even_when_two_units_share_a_name(newsroom):
+    from bulletin.site.pages import stage_pages
+    from bulletin.site.settings import SiteSettings
+
+    units = (newsroom.root / "units.yaml").read_text(encoding="utf-8")
+    newsroom.write("units.yaml", units.replace("name: 原市物价局", "name: 市教育局"))  # old, listed after jyj, now shares its name
+    newsroom.report(co_units="[jyj]")
+    _issue(newsroom, 18, None, ["2026-03-nyj-001"])
+    _, seen = _views(newsroom)
+    item = seen[PUBLIC].items["2026-03-nyj-001"]
+    assert (item.co_unit_ids, item.co_unit_names) == (["jyj"], ["市教育局"])
+    pages = stage_pages(seen[PUBLIC], SiteSettings(), {}).pages
+    listed = {doc: "2026-03-nyj-001" in text for doc, text in pages.items() if doc.startswith("units/")}
+    assert listed == {"units/nyj.md": True, "units/jyj.md": True, "units/index.md": False}
+
+
+def _model_objects(value, seen=None) -> list[str]:
+    """Names of model objects anywhere inside a view (a view must be plain data copied out)."""
+    import dataclasses
+
+    from bulletin import model
+
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return []
+    seen.add(id(value))
+    if type(value).__module__ == model.__name__:
+        return [type(value).__name__]
+    if dataclasses.is_dataclass(value):
+        value = [getattr(value, f.name) for f in dataclasses.fields(value)]
+    elif isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple):
+        return [name for v in value for name in _model_objects(v, seen)]
+    return []
+
+
+def test_every_view_is_plain_data_copied_out_of_the_model(newsroom):
+    newsroom.report(adopted="[{level: city, publication: 江城信息, date: 2026-03-15}]",
+                    instructions="[{leader: 市长 周文彬, level: city, date: 2026-03-12, text: 请抓好落实, "
+                                 "follow_up: {owner: 市农业农村局, due: 2026-03-30, done: false}}]")
+    _issue(newsroom, 18, None, ["2026-03-nyj-001"])
+    model_, seen = _views(newsroom)
+    assert seen[INTRANET].items["2026-03-nyj-001"].adopted and seen[INTRANET].items["2026-03-nyj-001"].instructions
+    prints = [views.print_view(model_, issue) for issue in model_.issues]
+    assert [_model_objects(v) for v in (*seen.values(), *prints)] == [[], [], []]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from workflow_helpers import run_cli
+from helpers.workflow import run_cli
 
 from bulletin.check import run_check
 from bulletin.scoring import scores
@@ -15,7 +15,7 @@ TODAY = date(2026, 3, 20)
 
 
 def published(newsroom) -> None:
-    """The conftest newsroom with its issue published and locked (bulletin publish)."""
+    """The helpers.newsroom newsroom with its issue published and locked (bulletin publish)."""
     text = (newsroom.root / REPORT).read_text(encoding="utf-8").replace(
         "category: 动态\n", "category: 动态  # 类别\ntags: [春耕]\n")
     newsroom.write(REPORT, text)

@@ -8,7 +8,7 @@ from datetime import date
 
 import docx
 import pytest
-from workflow_helpers import lines, run_cli
+from helpers.workflow import lines, run_cli
 
 from bulletin.check import run_check
 
@@ -84,7 +84,7 @@ def test_issue_refuses_rejected_or_already_published_items_unless_forced(desk):
     assert refused.code == 1
     assert refused.err == (
         "bulletin issue：稿件 2026-03-nyj-004 已标为不采用（与第17期重复）；确要编入请加 --force\n"
-        "bulletin issue：稿件 2026-03-nyj-404 不存在；请核对 content/ 中的稿件 id\n"
+        "bulletin issue：稿件 2026-03-nyj-404 不存在；您是否想写 2026-03-nyj-004？请核对 content/ 中的稿件 id\n"
         "未新建期刊\n"
     )
     assert not (desk.root / "issues/zwxx/2026/019.yaml").exists()

@@ -15,7 +15,7 @@ import subprocess
 from datetime import date
 
 import pytest
-from workflow_helpers import lines, run_cli
+from helpers.workflow import lines, run_cli
 
 GIT = ["git", "-c", "user.name=李静", "-c", "user.email=lijing@example.gov.cn", "-c", "commit.gpgsign=false",
        "-c", "init.defaultBranch=main", "-c", "core.quotePath=false"]

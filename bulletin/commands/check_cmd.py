@@ -5,7 +5,13 @@ from __future__ import annotations
 import sys
 
 from bulletin.check import run_check
+from bulletin.commands._common import FORMAT
 from bulletin.problems import to_json
+
+
+def add_arguments(parser) -> None:
+    """This command's own options (the global ones are added by ``bulletin.cli``)."""
+    parser.add_argument("--format", **FORMAT)
 
 
 def run(ctx, args) -> int:

@@ -71,7 +71,7 @@ def check_packages() -> list[str]:
 
 def check_weasyprint() -> list[str]:
     """WeasyPrint, Pango, and the HarfBuzz subsetter that makes Chinese PDFs fast."""
-    from bulletin.printing.pool import harfbuzz_subset_library
+    from bulletin.printing.worker import harfbuzz_subset_library
 
     try:
         import weasyprint
@@ -175,7 +175,17 @@ def check_tools() -> list[str]:
         lines.append(_line(OK, "Chromium", f"{browser}（网站的浏览器测试用）"))
     else:
         lines.append(_line(MISSING, "Chromium", "未找到（网站的浏览器测试要用）；请以 root 运行 apt-get install chromium"))
+    rsync = shutil.which("rsync")
+    if rsync:
+        lines.append(_line(OK, "rsync", f"{rsync}（bulletin deploy 发布到 主机:路径 用）"))
+    else:
+        lines.append(_line(MISSING, "rsync", "未找到（bulletin deploy 发布到 主机:路径 要用；发布到本机目录不需要）；"
+                           "请以 root 运行 apt-get install rsync"))
     return lines
+
+
+def add_arguments(parser) -> None:
+    """No options of its own."""
 
 
 def run(ctx, args) -> int:

@@ -10,16 +10,16 @@ without them, and ``bulletin publish`` refuses until both are filled in.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 
 from bulletin.check import run_check
-from bulletin.cli import UsageError
-from bulletin.commands.new_cmd import shown, yaml_scalar
+from bulletin.commands._common import refused, shown, yaml_scalar
 from bulletin.dates import cn_date, to_date
+from bulletin.errors import UsageError
 from bulletin.model import Issue, Newsroom, Report, Series
 from bulletin.store import home_for
+from bulletin.suggest import nearest
 from bulletin.write import atomic_write
 
 
@@ -31,13 +31,6 @@ class Plan:
     notes: dict[str, str] = field(default_factory=dict)  # id -> remark on a taken item
     left_out: list[tuple[str, str]] = field(default_factory=list)  # (id, why)
     refused: list[str] = field(default_factory=list)
-
-
-def next_number(newsroom: Newsroom, series: Series, year: int) -> int:
-    issues = newsroom.issues_of(series.id)
-    if series.numbering != "continuous":
-        issues = [i for i in issues if i.year == year]
-    return max((i.number for i in issues if i.number is not None), default=0) + 1
 
 
 def previous_issue(newsroom: Newsroom, series: Series) -> Issue | None:
@@ -60,7 +53,7 @@ def explicit_plan(newsroom: Newsroom, series: Series, ids: list[str], force: boo
     for rid in dict.fromkeys(ids):
         report = newsroom.reports.get(rid)
         if report is None:
-            plan.refused.append(f"稿件 {rid} 不存在；请核对 content/ 中的稿件 id")
+            plan.refused.append(f"稿件 {rid} 不存在；{nearest(rid, newsroom.reports)}请核对 content/ 中的稿件 id")
             continue
         blocks = []
         if report.status == "不采用":
@@ -161,6 +154,14 @@ def _home(ctx, result, plan: Plan):
     return home_for(ctx.root, result.store, classification)
 
 
+def add_arguments(parser) -> None:
+    """This command's own options (the global ones are added by ``bulletin.cli``)."""
+    parser.add_argument("--series", required=True)
+    parser.add_argument("--items", default=None, help="逗号分隔的稿件 id")
+    parser.add_argument("--date", default=None)
+    parser.add_argument("--force", action="store_true")
+
+
 def run(ctx, args) -> int:
     day = to_date(args.date) if args.date else ctx.today
     if day is None:
@@ -169,11 +170,8 @@ def run(ctx, args) -> int:
     newsroom = result.newsroom
     series = newsroom.series.get(args.series)
     if series is None:
-        raise UsageError(f"刊物 {args.series} 不在 issues/series.yaml 中；可用的有：{'、'.join(newsroom.series) or '（无）'}")
-    if not result.ok:
-        for problem in result.errors:
-            print(problem.format(), file=sys.stderr)
-        ctx.say(f"新闻室有 {len(result.errors)} 个错误，未新建期刊；请先改正，再运行 bulletin issue")
+        raise UsageError(f"刊物 {args.series} 不在 issues/series.yaml 中；{nearest(args.series, newsroom.series)}可用的有：{'、'.join(newsroom.series) or '（无）'}")
+    if refused(result, f"新闻室有 {len(result.errors)} 个错误，未新建期刊；请先改正，再运行 bulletin issue"):
         return 1
     ids = [part.strip() for part in args.items.replace("，", ",").replace("、", ",").split(",")] if args.items else None
     plan = explicit_plan(newsroom, series, [i for i in ids if i], args.force) if ids else automatic_plan(newsroom, series, day)
@@ -187,7 +185,7 @@ def run(ctx, args) -> int:
             ctx.say(f"  - {rid}：{why}")
         ctx.say("没有可编入的拟采用稿件，未新建期刊；请把审定的稿件改为 status: 拟采用，或用 --items 指定")
         return 1
-    number = next_number(newsroom, series, day.year)  # one numbering across newsroom and store
+    number = series.next_number(day.year)  # one numbering across newsroom and store
     path = _home(ctx, result, plan) / "issues" / series.id / f"{day.year:04d}" / f"{number:03d}.yaml"
     rel = shown(path)
     if path.exists():

@@ -15,8 +15,8 @@ import shutil
 from pathlib import Path
 from urllib.parse import unquote
 
-from bulletin.cli import UsageError
-from bulletin.commands.new_cmd import load_newsroom
+from bulletin.commands._common import load_newsroom
+from bulletin.errors import UsageError
 from bulletin.lints import body_targets
 from bulletin.model import Newsroom, Report
 from bulletin.store import Store, git_work_tree, is_classified, locate
@@ -96,6 +96,10 @@ def instructions(root: Path, store: Store, files: list[str]) -> str:
         lines += ["", f"注意：涉密库 {store.shown} 在新闻室的 git 工作区内，移入的文件仍会被提交和推送；"
                       "实际工作中涉密库须放在不联网的计算机上、不进 git（见 docs/security.md）。"]
     return "\n".join(lines)
+
+
+def add_arguments(parser) -> None:
+    """No options of its own."""
 
 
 def run(ctx, args) -> int:

@@ -1,155 +1,59 @@
-"""``bulletin new --unit U --title T``: a new report file with its front matter filled in.
+"""``bulletin new --unit U --title T``: a new report file with its front matter filled in
+(``bulletin.commands._report_file`` says how the id, author and time are chosen).
 
-The id is readable and unique: ``<YYYY>-<MM>-<unit>-<NNN>``, NNN counting that unit's reports of
-the month. The author is the unit's registered officer on that day; ``submitted`` is now (the
-day of the build at the current Shanghai clock time, or SOURCE_DATE_EPOCH's time, so that
-tests and rebuilds are reproducible). ``signed_off_by`` is left empty: only the editor knows who
-signed the item off, and check will not let the item through until it is written.
+``--follows ID`` starts a 续报: the unit (unless ``--unit``), category, classification, secrecy
+term and urgency are those of the report it follows, and ``follows`` is set. ``--event-time``,
+``--assignment``, ``--category`` and ``--classification`` fill those keys.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
-from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
-
-import yaml
-
-from bulletin import enums
-from bulletin.cli import UsageError
-from bulletin.dates import SHANGHAI
-from bulletin.load import load_sources
-from bulletin.model import Newsroom, Unit, build_newsroom
-from bulletin.store import home_for, load_store, locate
-from bulletin.write import atomic_write
+from bulletin.commands._common import load_newsroom, shown
+from bulletin.commands._report_file import ChainKeys, event_time, known, next_steps, plan_report, write_report
+from bulletin.model import Newsroom
 
 
-def yaml_scalar(value: str) -> str:
-    """``value`` as a YAML scalar that reads back as the same string, inside a flow list too."""
-    try:
-        plain = "\n" not in value and value == value.strip() and yaml.safe_load(f"[{value}]") == [value]
-    except yaml.YAMLError:
-        plain = False
-    if not value:
-        return "''"
-    return value if plain else json.dumps(value, ensure_ascii=False)
+def add_arguments(parser) -> None:
+    """This command's own options (the global ones are added by ``bulletin.cli``)."""
+    parser.add_argument("--unit", default=None, help="报送单位 id（续报不写时沿用前一篇的单位）")
+    parser.add_argument("--title", required=True)
+    parser.add_argument("--category", default=None, help="类别（默认：动态；续报沿用前一篇）")
+    parser.add_argument("--classification", default=None)
+    parser.add_argument("--signed-off-by", default=None, help="审签领导，如“副局长 陈立”")
+    parser.add_argument("--follows", default=None, metavar="ID", help="写续报：所接的稿件 id")
+    parser.add_argument("--event-time", default=None, help="事件发生或获知时间，如 2026-11-05T09:30")
+    parser.add_argument("--assignment", default=None, help="所答约稿 id")
 
 
-def shown(path: Path) -> str:
-    """A path as the editor typed it: relative to the current folder when inside it."""
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def now_on(day: date) -> datetime:
-    """The current Shanghai clock time on ``day``; SOURCE_DATE_EPOCH's time when set."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    moment = datetime.fromtimestamp(int(epoch), SHANGHAI) if epoch.isdigit() else datetime.now(SHANGHAI)
-    return datetime.combine(day, moment.time().replace(microsecond=0), SHANGHAI)
-
-
-def load_newsroom(ctx) -> Newsroom:
-    """The newsroom (and a present classified store) without judging it: writing a new report
-    must work mid-edit too."""
-    store, _ = locate(ctx.root, ctx.classified)
-    sources = load_sources(ctx.root)
-    load_store(sources, store)
-    return build_newsroom(sources, ctx.today)
-
-
-def choose(table: dict[str, str], value: str | None, what: str, default: str) -> str:
-    if value is None:
-        return default
-    found = enums.canonical(table, value)
-    if found is None:
-        raise UsageError(f"{what} {value} 不存在；可写：{'、'.join(table)}")
-    return found
-
-
-def unit_of(newsroom: Newsroom, uid: str) -> Unit:
-    unit = newsroom.units.get(uid)
-    if unit is None:
-        names = "、".join(f"{u.id}（{u.name}）" for u in newsroom.units.values())
-        raise UsageError(f"单位 {uid} 不在 units.yaml 中；可用的单位有：{names or '（units.yaml 中没有单位）'}")
-    return unit
-
-
-def next_id(newsroom: Newsroom, root: Path, day: date, uid: str) -> str:
-    """``2026-03-nyj-004``: one more than the unit's highest number that month."""
-    prefix = f"{day.year:04d}-{day.month:02d}-{uid}-"
-    pattern = re.compile(re.escape(prefix) + r"(\d+)$")
-    folder = root / "content" / f"{day.year:04d}" / f"{day.month:02d}"
-    names = set(newsroom.reports) | {p.stem for p in folder.glob("*.md")}
-    numbers = [int(m[1]) for m in map(pattern.match, names) if m]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
-
-
-@dataclass
-class ReportPlan:
-    """A report about to be written: where, and its front matter in order."""
-
-    id: str
-    path: Path
-    front: list[tuple[str, str]]
-
-    def text(self, body: str) -> str:
-        lines = [f"{key}: {value}" for key, value in self.front]
-        return "---\n" + "\n".join(lines) + "\n---\n\n" + (body.strip("\n") + "\n" if body.strip() else "")
-
-
-def plan_report(ctx, newsroom: Newsroom, uid: str, title: str, category: str | None,
-                classification: str | None, signed_off_by: str = "") -> ReportPlan:
-    unit = unit_of(newsroom, uid)
-    title = " ".join(title.split())
-    if not title:
-        raise UsageError("标题不能为空；请用 --title 写一行标题")
-    moment = now_on(ctx.today)
-    officer = unit.officer_on(ctx.today)
-    if officer is None:
-        raise UsageError(f"{unit.name}在 {ctx.today} 没有备案信息员；请先在 units.yaml 的 officers 中登记")
-    classification = choose(enums.CLASSIFICATION, classification, "密级", "内部")
-    home = home_for(ctx.root, locate(ctx.root, ctx.classified)[0], classification)  # 秘密 and above: the store
-    rid = next_id(newsroom, home, ctx.today, uid)
-    front = [
-        ("id", rid),
-        ("title", yaml_scalar(title)),
-        ("unit", uid),
-        ("author", yaml_scalar(officer.name)),
-        ("signed_off_by", yaml_scalar(signed_off_by)),
-        ("submitted", moment.isoformat()),
-        ("category", choose(enums.CATEGORY, category, "类别", "动态")),
-        ("classification", classification),
-        ("status", "已报送"),
-    ]
-    path = home / "content" / f"{ctx.today.year:04d}" / f"{ctx.today.month:02d}" / f"{rid}.md"
-    return ReportPlan(rid, path, front)
-
-
-def write_report(plan: ReportPlan, body: str) -> None:
-    if plan.path.exists():  # next_id looked at the folder; this guards a race with another editor
-        raise UsageError(f"{shown(plan.path)} 已存在；请重新运行")
-    atomic_write(plan.path, plan.text(body))
-
-
-def next_steps(ctx, plan: ReportPlan, newsroom: Newsroom, signed: bool, body: bool) -> None:
-    unit = newsroom.units[dict(plan.front)["unit"]]
-    if not unit.active:
-        ctx.say(f"注意：{unit.name}已停用")
-    todo = [] if signed else ["填写 signed_off_by（审签领导）"]
-    todo.append("核对正文" if body else "在第二个 --- 之后写正文")
-    ctx.say(f"已新建 {shown(plan.path)}（{unit.name}，作者 {dict(plan.front)['author']}）；请{'、'.join(todo)}，然后运行 bulletin check")
+def chain_of(newsroom: Newsroom, args) -> ChainKeys:
+    """``--follows ID``: the chain's unit, category, classification, secrecy term and urgency."""
+    assignment = args.assignment and known(newsroom.assignments, args.assignment, "约稿", " issues/assignments.yaml 中的约稿 id")
+    if not args.follows:
+        return ChainKeys(event_time=event_time(args.event_time), assignment=assignment)
+    previous = newsroom.reports.get(known(newsroom.reports, args.follows, "续报所接的稿件", " content/ 中的稿件 id"))
+    return ChainKeys(
+        follows=previous.id,
+        unit=previous.unit,
+        category=previous.category,
+        classification=previous.classification,
+        secrecy_term=previous.secrecy_term,
+        urgency=previous.urgency,
+        event_time=event_time(args.event_time),
+        assignment=assignment,
+    )
 
 
 def run(ctx, args) -> int:
     newsroom = load_newsroom(ctx)
     signed = args.signed_off_by or ""
-    plan = plan_report(ctx, newsroom, args.unit, args.title, args.category, args.classification, signed)
+    chain = chain_of(newsroom, args)
+    plan = plan_report(ctx, newsroom, args.unit, args.title, args.category, args.classification, signed, chain)
     write_report(plan, "")
+    if chain.follows:
+        previous = newsroom.reports[chain.follows]
+        closed = "；注意：前一篇已标为 closed（处置完毕）" if previous.closed else ""
+        ctx.say(f"这是 {chain.follows}（{previous.title}）的续报{closed}")
     next_steps(ctx, plan, newsroom, signed=bool(signed), body=False)
     print(shown(plan.path))
     return 0
+

@@ -12,49 +12,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bulletin.check import CheckResult, run_check
-from bulletin.cli import UsageError
-from bulletin.commands.new_cmd import shown
+from bulletin.check import run_check
+from bulletin.commands._common import find_issue, issue_path, refused, shown
 from bulletin.dates import cn_date, to_date
 from bulletin.lock import item_digest, lock_version, new_lock, verify_issue
 from bulletin.model import Issue, Newsroom
 from bulletin.roundtrip import set_top_level
-from bulletin.store import locate, record_path
 from bulletin.write import atomic_write
 from bulletin.yamlsrc import YamlProblem
 from bulletin.yamlsrc import load as load_yaml
-
-
-def issue_path(ctx, raw: str) -> tuple[Path, str]:
-    """The issue file named on the command line (relative to the current folder, else to
-    the newsroom), and its path as records name it (store files with the store's prefix)."""
-    store, _ = locate(ctx.root, ctx.classified)
-    candidates = [Path(raw)] if Path(raw).is_absolute() else [Path.cwd() / raw, ctx.root / raw]
-    for full in candidates:
-        if full.is_file():
-            full = full.resolve()
-            rel = record_path(ctx.root, store if store and store.present else None, full)
-            if rel is None:
-                raise UsageError(f"{raw} 不在新闻室 {ctx.root} 中")
-            return full, rel
-    raise UsageError(f"找不到期刊文件 {raw}")
-
-
-def find_issue(newsroom: Newsroom, rel: str, raw: str) -> Issue:
-    for issue in newsroom.issues:
-        if issue.src.path == rel:
-            return issue
-    raise UsageError(f"{raw} 不是期刊文件；期刊文件在 issues/<刊物>/<年份>/<三位期号>.yaml")
-
-
-def refuse_on_errors(ctx, result: CheckResult, what: str) -> bool:
-    """Print the errors and say nothing was done; True when there were errors."""
-    if result.ok:
-        return False
-    for problem in result.errors:
-        print(problem.format(), file=sys.stderr)
-    ctx.say(f"新闻室有 {len(result.errors)} 个错误，{what}；请先改正")
-    return True
 
 
 def _unfilled(issue: Issue) -> list[str]:
@@ -103,10 +69,28 @@ def _relock(ctx, newsroom: Newsroom, issue: Issue, full: Path) -> int:
     return 0
 
 
+def earlier_drafts(newsroom: Newsroom, issue: Issue) -> list[Issue]:
+    """Drafts of the same series and year numbered before ``issue``: publishing out of order
+    leaves a gap readers notice (第18期 out, 第17期 not)."""
+    return [other for other in newsroom.issues_of(issue.series or "")
+            if not other.published and other.year == issue.year and other.number is not None
+            and issue.number is not None and other.number < issue.number]
+
+
+def warn_order(ctx, newsroom: Newsroom, issue: Issue) -> None:
+    for other in earlier_drafts(newsroom, issue):
+        print(f"{issue.src.path}:{issue.src.line('number')}: warning[W302]: 本期是第{issue.number}期，"
+              f"但第{other.number}期（{other.src.path}）还是草稿；请确认发布顺序，通常先发布第{other.number}期",
+              file=sys.stderr)
+def add_arguments(parser) -> None:
+    """This command's own options (the global ones are added by ``bulletin.cli``)."""
+    parser.add_argument("path")
+
+
 def run(ctx, args) -> int:
     full, rel = issue_path(ctx, args.path)
     result = run_check(ctx.root, ctx.today, classified=ctx.classified)
-    if refuse_on_errors(ctx, result, "未发布"):
+    if refused(result, f"新闻室有 {len(result.errors)} 个错误，未发布；请先改正"):
         return 1
     newsroom = result.newsroom
     issue = find_issue(newsroom, rel, args.path)
@@ -118,6 +102,7 @@ def run(ctx, args) -> int:
             print(line, file=sys.stderr)
         ctx.say("未发布")
         return 1
+    warn_order(ctx, newsroom, issue)
     lock = new_lock(newsroom, issue, ctx.today)
     text = set_top_level(full.read_text(encoding="utf-8"), {"status": _published_value(full), "lock": lock})
     atomic_write(full, text)

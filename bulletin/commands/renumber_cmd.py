@@ -7,11 +7,16 @@ file and the free number). The file moves to ``issues/<series>/<YYYY>/<NNN>.yaml
 
 from __future__ import annotations
 
-from bulletin.cli import UsageError
-from bulletin.commands.new_cmd import load_newsroom, shown
-from bulletin.commands.publish_cmd import find_issue, issue_path
+from bulletin.commands._common import find_issue, issue_path, load_newsroom, shown
+from bulletin.errors import UsageError
 from bulletin.roundtrip import RoundTripError, set_top_level
 from bulletin.write import atomic_write
+
+
+def add_arguments(parser) -> None:
+    """This command's own options (the global ones are added by ``bulletin.cli``)."""
+    parser.add_argument("path")
+    parser.add_argument("number", type=int)
 
 
 def run(ctx, args) -> int:

@@ -7,12 +7,12 @@ so that any figure in a notice can be traced back to the file an editor wrote.
 from __future__ import annotations
 
 import json
-import sys
-import unicodedata
 from pathlib import Path
 
+from bulletin import textwidth
 from bulletin.check import run_check
-from bulletin.cli import UsageError
+from bulletin.commands._common import refused
+from bulletin.errors import UsageError
 from bulletin.scoring import (
     Entry,
     Ledger,
@@ -24,7 +24,19 @@ from bulletin.scoring import (
     round_half_up,
     score_table,
 )
+from bulletin.suggest import nearest
 from bulletin.write import atomic_write
+
+
+def add_arguments(parser) -> None:
+    """This command's own options (the global ones are added by ``bulletin.cli``)."""
+    parser.add_argument("--period", required=True, help="YYYY-MM、YYYY-Qn 或 YYYY")
+    parser.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
+    parser.add_argument("--unit", default=None)
+    parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--output", default=None, help="xlsx 输出文件")
+    parser.add_argument("--export-classified", action="store_true",
+                        help="在涉密库所在的计算机上写出涉密信息汇总 <涉密库>/classified-summary/<期间>.yaml")
 
 
 def run(ctx, args) -> int:
@@ -33,16 +45,13 @@ def run(ctx, args) -> int:
     except PeriodError as exc:
         raise UsageError(str(exc)) from None
     result = run_check(ctx.root, ctx.today, lints=False, classified=ctx.classified)  # scores read data; style lints are check's job
-    if not result.ok:
-        for problem in result.errors:
-            print(problem.format(), file=sys.stderr)
-        print(f"有 {len(result.errors)} 个错误，未计算得分；请先按上面的提示修改（bulletin check 可查看全部问题）", file=sys.stderr)
+    if refused(result, f"有 {len(result.errors)} 个错误，未计算得分；请先按上面的提示修改（bulletin check 可查看全部问题）"):
         return 1
     newsroom = result.newsroom
     if args.export_classified:
         return _export_classified(ctx, result, period)
     if args.unit is not None and args.unit not in newsroom.units:
-        raise UsageError(f"单位 {args.unit} 不在 units.yaml 中；可写：{'、'.join(newsroom.units)}")
+        raise UsageError(f"单位 {args.unit} 不在 units.yaml 中；{nearest(args.unit, newsroom.units)}可写：{'、'.join(newsroom.units)}")
     table = score_table(Ledger(newsroom), period)
     if args.format == "xlsx":
         return _xlsx(ctx, args, table)
@@ -93,20 +102,8 @@ def _xlsx(ctx, args, table: ScoreTable) -> int:
 # -- text ----------------------------------------------------------------------------------------
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    gap = " " * max(0, width - _width(text))
-    return gap + text if right else text + gap
-
-
 def _columns(rows: list[list[str]], right: set[int]) -> str:
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(_pad(cell, widths[i], i in right) for i, cell in enumerate(row)).rstrip() for row in rows
-    )
+    return textwidth.table(rows, right)
 
 
 def _row_cells(row: Row) -> list[str]:

@@ -429,7 +429,7 @@ def _interrupt_only(main: int):
 
 def _loop(preview: Preview, changed: threading.Event, say: Callable[[str], None]) -> None:
     """Build, then rebuild after every change, until Ctrl-C."""
-    from bulletin.build import _failures
+    from bulletin.errors import BUILD_FAILURES
     from bulletin.write import WRITE_ERRORS, write_failure
 
     while True:
@@ -438,7 +438,7 @@ def _loop(preview: Preview, changed: threading.Event, say: Callable[[str], None]
             preview.rebuild()
         except Superseded:
             continue  # the change that stopped it is built now
-        except _failures() as exc:  # the leak gate or mkdocs refused: shown, the server keeps running
+        except BUILD_FAILURES as exc:  # the leak gate or mkdocs refused: shown, the server keeps running
             say(str(exc))
             preview.state.publish(str(exc).splitlines())
         except OSError as exc:

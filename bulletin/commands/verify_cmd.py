@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from bulletin.commands.new_cmd import load_newsroom
+from bulletin.commands._common import FORMAT, load_newsroom
 from bulletin.history import history_problems
 from bulletin.lock import ISSUE_FIELDS, Verdict, verify_issue
 
@@ -43,6 +43,11 @@ def _as_dict(verdict: Verdict) -> dict:
             for c in verdict.changes
         ],
     }
+
+
+def add_arguments(parser) -> None:
+    """This command's own options (the global ones are added by ``bulletin.cli``)."""
+    parser.add_argument("--format", **FORMAT)
 
 
 def run(ctx, args) -> int:

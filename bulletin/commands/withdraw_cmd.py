@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bulletin.cli import UsageError
-from bulletin.commands.new_cmd import load_newsroom, shown
+from bulletin.commands._common import load_newsroom, shown
+from bulletin.errors import UsageError
 from bulletin.load import LoadProblem, read_text, split_front_matter
 from bulletin.roundtrip import RoundTripError, set_top_level
 from bulletin.write import atomic_write
@@ -40,6 +40,12 @@ def with_withdrawal(text: str, changes: dict) -> str:
             front = "\n".join(front_lines[:i]) + "\n"
             return first + "\n" + set_top_level(front, changes) + "\n".join(front_lines[i:])
     raise RoundTripError("front matter 没有结束的 --- 行")
+
+
+def add_arguments(parser) -> None:
+    """This command's own options (the global ones are added by ``bulletin.cli``)."""
+    parser.add_argument("path")
+    parser.add_argument("--reason", required=True, help="撤稿原因（内网显示）")
 
 
 def run(ctx, args) -> int:

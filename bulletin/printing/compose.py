@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bulletin import textwidth
 from bulletin.dates import cn_date
 from bulletin.markup import image_target, to_html
 from bulletin.printing.pdf import MM, Meta, template
@@ -84,7 +84,7 @@ class Printed:
 
 def _width(text: str) -> float:
     """Width in full-width characters: Latin letters and digits count half."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+    return textwidth.columns(text) / 2
 
 
 def publication_name(series_name: str) -> str:
@@ -150,41 +150,39 @@ def _unit_line(p: PrintIssue, unit: str | None, co_units: list[str]) -> str:
 
 
 def printed(p: PrintIssue) -> Printed:
-    """The printable record of one issue."""
-    issue = p.issue
+    """The printable record of one p."""
     name = publication_name(p.series_name)
     items: list[PrintedItem] = []
     images: list[str] = []
-    for index, (headline, report) in enumerate(p.items, start=1):
-        body, used = rebase_images(heading_levels(to_html(report.body, report.src.rel)), report.src.rel,
-                                   report.src.origin)
+    for index, item in enumerate(p.items, start=1):
+        body, used = rebase_images(heading_levels(to_html(item.body, item.source_rel)), item.source_rel, item.origin)
         images += used
-        items.append(PrintedItem(f"item-{index}", headline, _unit_line(p, report.unit, report.co_units), body,
-                                 report.body, report.src.path))
-    rows = [f"{label}：{'，'.join(names)}" for label, names in issue.distribution.items() if names]
+        items.append(PrintedItem(f"item-{index}", item.headline, _unit_line(p, item.unit, item.co_units), body,
+                                 item.body, item.source_path))
+    rows = [f"{label}：{'，'.join(names)}" for label, names in p.distribution.items() if names]
     order = {"报": 0, "送": 1, "发": 2}
     rows.sort(key=lambda row: order.get(row[0], 9))
-    day = cn_date(issue.date) if issue.date else ""
-    number = issue_number(issue.number)
+    day = cn_date(p.date) if p.date else ""
+    number = issue_number(p.number)
     subject = "；".join(i.headline for i in items)
     return Printed(
-        key=issue.key,
+        key=p.key,
         kind=p.kind,
         name=name,
         series_name=p.series_name,
         number=number,
         publisher=p.publisher,
         date=day,
-        signer=issue.signer or "",
-        editor=issue.editor or "",
+        signer=p.signer or "",
+        editor=p.editor or "",
         marks=marks_of(p),
         items=items,
         colophon_rows=rows,
-        copies=f"共印{issue.copies}份" if issue.copies else "",
+        copies=f"共印{p.copies}份" if p.copies else "",
         draft=p.draft,
-        meta=Meta(title=f"{name} {number}", author=p.publisher, subject=subject, day=issue.date),
+        meta=Meta(title=f"{name} {number}", author=p.publisher, subject=subject, day=p.date),
         images=sorted(set(images)),
-        content_dirs=[f"{origin}content" for origin in dict.fromkeys(["", *(r.src.origin for _, r in p.items)])],
+        content_dirs=[f"{origin}content" for origin in dict.fromkeys(["", *(i.origin for i in p.items)])],
     )
 
 

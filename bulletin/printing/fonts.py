@@ -8,6 +8,7 @@ role explicitly; otherwise the free Debian fonts print. Fonts are only ever read
 
 from __future__ import annotations
 
+import ctypes.util
 import os
 import shutil
 import subprocess
@@ -102,6 +103,19 @@ class FontSet:
 
     def files(self) -> list[str]:
         return sorted({f.file for f in self.roles.values() if f.file and f.source == "fonts/"})
+
+
+@lru_cache(maxsize=1)
+def harfbuzz_subset_library() -> str | None:
+    """The HarfBuzz subsetting library WeasyPrint uses for fast font subsets, if installed
+    (it changes a PDF's bytes, so every PDF's cache key names it)."""
+    return ctypes.util.find_library("harfbuzz-subset")
+
+
+def rendering_fingerprint(root: Path) -> str:
+    """What a PDF's look depends on besides its HTML: each role's face (file, size, time) and
+    whether HarfBuzz subsets the fonts. A font installed or replaced changes it."""
+    return resolve_fonts(root).fingerprint() + f"\nharfbuzz={bool(harfbuzz_subset_library())}"
 
 
 def _stat(file: str | None) -> str:

@@ -17,8 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 
+from bulletin import templating
 from bulletin.printing.config import brief_size
 from bulletin.printing.fonts import FontSet, resolve_fonts
 from bulletin.write import atomic_write
@@ -157,14 +158,7 @@ def _vertical_metrics(file: str, index: int) -> tuple[float, float] | None:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("bulletin", "templates/print"),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return templating.environment("print", ("html",))
 
 
 def template(name: str):

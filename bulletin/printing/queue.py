@@ -21,7 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
-from bulletin.printing import pool
+from bulletin.printing import worker
 from bulletin.printing.fonts import FontSet
 
 
@@ -29,17 +29,17 @@ class PrintQueue:
     def __init__(self, fonts: FontSet | None, progress: Callable[[str], None] = lambda message: None):
         self.fonts = fonts
         self.progress = progress
-        self.jobs: dict[Path, pool.RenderJob] = {}  # waiting to be submitted, by cache path
+        self.jobs: dict[Path, worker.RenderJob] = {}  # waiting to be submitted, by cache path
         self.copies: list[tuple[Path, Path]] = []
         self._seen: set[Path] = set()  # the same content renders once
         self._executor: ProcessPoolExecutor | None = None
-        self._futures: dict[Future, pool.RenderJob] = {}
+        self._futures: dict[Future, worker.RenderJob] = {}
         self._lock = threading.Lock()
         self._error: BaseException | None = None
         self._deferred: list[Callable[[], None]] = []
         self._started_at: float | None = None
 
-    def add(self, job: pool.RenderJob, target: Path) -> None:
+    def add(self, job: worker.RenderJob, target: Path) -> None:
         """Render ``job`` unless its cached PDF exists, then copy it to ``target`` at ``finish``.
 
         Jobs wait until the next ``start``; after that they go straight to the running pool.
@@ -70,21 +70,21 @@ class PrintQueue:
             work()
         self._deferred.clear()
 
-    def _submit(self, jobs: list[pool.RenderJob]) -> None:
+    def _submit(self, jobs: list[worker.RenderJob]) -> None:
         if self._executor is None:
-            problem = pool.subsetter_problem()
+            problem = worker.subsetter_problem()
             if problem:
                 print(f"bulletin: 注意：{problem}", file=sys.stderr, flush=True)
             self._started_at = time.perf_counter()
             self._executor = ProcessPoolExecutor(
-                max_workers=pool.WORKERS, mp_context=pool._context(),
-                initializer=pool._warm_up, initargs=(self.fonts,),
+                max_workers=worker.WORKERS, mp_context=worker._context(),
+                initializer=worker._warm_up, initargs=(self.fonts,),
             )
         for job in jobs:
             try:
-                future = self._executor.submit(pool.render_one, job)
+                future = self._executor.submit(worker.render_one, job)
             except RuntimeError as exc:  # a worker died (killed, out of memory): the pool is broken
-                raise pool.RenderError(f"{job.key} 的 PDF 渲染失败（打印进程已意外退出：{exc}）") from exc
+                raise worker.RenderError(f"{job.key} 的 PDF 渲染失败（打印进程已意外退出：{exc}）") from exc
             with self._lock:
                 self._futures[future] = job
             future.add_done_callback(self._done)
@@ -96,7 +96,7 @@ class PrintQueue:
         with self._lock:
             job = self._futures[future]
         try:
-            pages, timing = pool._guarded(lambda _job: future.result(), job)
+            pages, timing = worker._guarded(lambda _job: future.result(), job)
         except BaseException as exc:  # handed to the main thread by finish()
             with self._lock:
                 if self._error is None:
@@ -107,7 +107,7 @@ class PrintQueue:
             return
         self._report(job, pages, timing)
 
-    def _report(self, job: pool.RenderJob, pages: int, timing: pool.Timing) -> None:
+    def _report(self, job: worker.RenderJob, pages: int, timing: worker.Timing) -> None:
         self.progress(f"  PDF {job.key}：{pages} 页，{timing.wall:.2f} 秒（CPU {timing.cpu:.2f} 秒）")
 
     def abort(self) -> None:
@@ -128,7 +128,7 @@ class PrintQueue:
             self._submit(waiting)
         else:
             for job in waiting:
-                self._report(job, *pool._guarded(pool.render_one, job))
+                self._report(job, *worker._guarded(worker.render_one, job))
         if self._executor is not None:
             with self._lock:
                 futures = list(self._futures)

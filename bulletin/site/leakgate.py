@@ -19,6 +19,7 @@ from pathlib import Path
 import ahocorasick
 
 from bulletin import enums, personal
+from bulletin.errors import LeakError
 from bulletin.markup import to_html
 from bulletin.model import Newsroom, Report
 
@@ -37,16 +38,6 @@ _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
 # strings (a leak where CO_OCCUR distinct ones appear in one file): a short sentence alone may be
 # a common phrase, several of the same hidden report together are that report.
 Forbidden = str | tuple[str, ...]
-
-
-class LeakError(RuntimeError):
-    """A built site holds a string it must not hold."""
-
-    def __init__(self, leaks: list[tuple[str, str]]):
-        self.leaks = leaks
-        shown = "\n".join(f"  {path}: {text}" for path, text in leaks[:50])
-        more = f"\n  ……另有 {len(leaks) - 50} 处" if len(leaks) > 50 else ""
-        super().__init__(f"泄密检查未通过：以下文件含有本网站不应收录的内容，构建已中止\n{shown}{more}")
 
 
 def normalise(text: str) -> str:
@@ -145,7 +136,7 @@ _SITE_MAX_RANK = {"public": enums.CLASSIFICATION_RANK["公开"], "intranet": enu
 
 
 def _may_hold(newsroom: Newsroom, report: Report, site: str) -> bool:
-    """The SPEC §4 rule restated independently: published in an issue not raised above the site's
+    """The classification views' rule (bulletin.views) restated independently: published in an issue not raised above the site's
     rank, not rejected, within the site's rank."""
     if report.status == "不采用" or report.rank > _SITE_MAX_RANK[site]:
         return False

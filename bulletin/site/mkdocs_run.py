@@ -18,15 +18,12 @@ from pathlib import Path
 
 import yaml
 
+from bulletin.errors import SiteBuildError
 from bulletin.site.settings import FIXED_FEATURES, SiteSettings
 from bulletin.site.urls import CSS
 from bulletin.views import SiteView
 
 OVERRIDES = Path(__file__).resolve().parent.parent / "templates" / "site" / "overrides"
-
-
-class SiteBuildError(RuntimeError):
-    """mkdocs could not build the site; the message lists what it said."""
 
 
 def office_asset(rel: str) -> str:
@@ -68,7 +65,7 @@ def site_config(view: SiteView, settings: SiteSettings, nav: list, docs: Path, o
         "strict": True,
         "theme": _theme(settings),
         "plugins": [{"search": {"lang": "zh"}}],
-        "markdown_extensions": ["tables"],
+        "markdown_extensions": ["tables", "footnotes"],
         "extra_css": [CSS, *(office_asset(p) for p in settings.extra_css)],
         "nav": nav,
         "copyright": html.escape(_copyright(settings, public)),

@@ -19,12 +19,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
-from bulletin import enums, media
+from bulletin import enums, media, templating
 from bulletin.dates import cn_date
-from bulletin.markup import image_target, md_escape, to_html
+from bulletin.escape import md_text
+from bulletin.markup import image_target, to_html
 from bulletin.site import urls
 from bulletin.site.settings import SiteSettings
 from bulletin.views import ItemView, SiteView
@@ -32,7 +33,6 @@ from bulletin.views import ItemView, SiteView
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "site"
 LATEST_ISSUES = 10
 LATEST_ITEMS = 20
-LEVELS = {"own": "本级", "city": "市级", "province": "省级", "national": "国家级"}
 # Names of the sections other modules hand to the intranet, by top folder of their pages.
 EXTRA_SECTIONS = {"notices": "考核通报", "scores": "考核得分", "followups": "批示查办"}
 # Linear patterns (see bulletin/bounds.py): a tag's run stops at the next < or >, and no two
@@ -53,18 +53,11 @@ class Stage:
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES / "pages")),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["cn"] = cn_date
-    env.filters["bare"] = lambda name: str(name).strip("《》")
-    env.filters["level"] = lambda level: LEVELS.get(level or "", level or "—")
-    return env
+    return templating.environment("site/pages", True, {
+        "cn": cn_date,
+        "bare": lambda name: str(name).strip("《》"),
+        "level": enums.level_name,
+    })
 
 
 def _front(title: str | None, search: bool, tags: Iterable[str] = ()) -> str:
@@ -226,9 +219,9 @@ def _extra_sections(stage: Stage, extra_pages: dict[str, str]) -> list[tuple[str
         index = f"{folder}/index.md"
         label = EXTRA_SECTIONS.get(folder, folder)
         if index not in stage.pages:
-            links = "\n".join(f"- [{_md_text(_title_of(stage.pages[d], d))}]({posixpath.relpath(d, folder)})"
+            links = "\n".join(f"- [{md_text(_title_of(stage.pages[d], d))}]({posixpath.relpath(d, folder)})"
                               for d in docs)
-            stage.pages[index] = f"{_front(label, False)}# {_md_text(label)}\n\n{links}\n"
+            stage.pages[index] = f"{_front(label, False)}# {md_text(label)}\n\n{links}\n"
         sections.append((label, index))
     return sections
 
@@ -241,23 +234,17 @@ def _title_of(text: str, doc: str) -> str:
     return match.group(1).rstrip(" \t#") if match else posixpath.splitext(posixpath.basename(doc))[0]
 
 
-def _md_text(text: str) -> str:
-    """Plain text safe inside generated Markdown: HTML escaped, Markdown punctuation backslashed."""
-    return md_escape(text)
-
-
 def stage_pages(view: SiteView, settings: SiteSettings, extra_pages: dict[str, str]) -> Stage:
     """Every page of one site, its files to copy and its compact navigation."""
     stager = Stager(view, settings)
     stager.items()
     stager.issues()
     stager.archives()
-    unit_ids = {name: uid for uid, name in view.units.items()}
     unit_order = {name: n for n, name in enumerate(view.units.values())}
     stager.grouped_archive(
         urls.UNITS, "按单位",
         lambda i: [(i.unit_name, urls.unit(i.unit_id))]
-        + [(n, urls.unit(unit_ids[n])) for n in i.co_unit_names if n in unit_ids],
+        + [(n, urls.unit(uid)) for uid, n in zip(i.co_unit_ids, i.co_unit_names, strict=True) if uid in view.units],
         order=lambda label: (unit_order.get(label, len(unit_order)), label),
     )
     category_order = list(enums.CATEGORY)

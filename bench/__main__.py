@@ -19,7 +19,7 @@ available) of the step's whole process tree, sampled every 0.1 s backing off to 
 largest single process's own peak (``ru_maxrss`` from ``wait4``). PSS shares pages between the
 processes that map them, so forked PDF workers are not counted twice.
 
-Usage: ``python -m bulletin.bench [--sizes 1,5] [--reports 9000] [--steps check,yaml_bare]``.
+Usage: ``python -m bench [--sizes 1,5] [--reports 9000] [--steps check,yaml_bare]``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bulletin.bench import generate as gen
+from bench import generate as gen
 
 STEPS = ("check_cold", "check", "yaml_bare", "scores", "pdf_cold", "weasyprint_bare", "build_cold", "build_noop",
          "build_add_issue", "mkdocs_bare")
@@ -51,6 +51,8 @@ ARCHIVE_STEPS = ("check_cold", "check", "yaml_bare", "scores", "build_cold", "bu
 PARTS = ("site", "intranet", "pdf", "notices")
 CITY_YEAR = 9000
 PAGE = os.sysconf("SC_PAGE_SIZE")
+# The checkout: its ``bench`` package runs the baselines in child processes (``python -m bench.baselines``).
+REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -170,12 +172,18 @@ def _kill(pid: int) -> None:
         pass
 
 
+def _child_env(extra: dict[str, str] | None) -> dict[str, str]:
+    """The environment of a step: ours, with the checkout on the path so ``-m bench.*`` imports."""
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **(extra or {})}
+
+
 def measure(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -> tuple[float, float, int, str]:
     """Run ``cmd``; return (seconds, peak MB, exit code, tail of its standard error)."""
     with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, start_new_session=True,
-                                env={**os.environ, **(env or {})})
+                                env=_child_env(env))
         sampler = _Sampler(proc.pid)
         sampler.start()
         timer = threading.Timer(timeout, _kill, (proc.pid,))
@@ -202,7 +210,7 @@ def _fingerprint() -> str:
     """Generator and lock code: a change in either means the stored newsroom must be regenerated."""
     h = hashlib.sha256()
     here = Path(gen.__file__).parent
-    for path in (here / "generate.py", here / "vocabulary.py", here.parent / "lock.py"):
+    for path in (here / "generate.py", here / "vocabulary.py", here.parent / "bulletin" / "lock.py"):
         h.update(path.read_bytes() if path.exists() else b"-")
     return h.hexdigest()[:16]
 
@@ -280,7 +288,7 @@ class Bench:
         self.record("check", self.bulletin("check"))
 
     def yaml_bare(self) -> None:
-        self.record("yaml_bare", [self.python, "-m", "bulletin.bench.baselines", "yaml", str(self.root)])
+        self.record("yaml_bare", [self.python, "-m", "bench.baselines", "yaml", str(self.root)])
 
     def scores(self) -> None:
         self.record("scores", self.bulletin("scores", "--period", str(self.size.last_year), "--format", "json"))
@@ -309,13 +317,13 @@ class Bench:
         html_dir = self.root / "build" / "bench-print-html"
         shutil.rmtree(html_dir, ignore_errors=True)
         seconds, _peak, code, tail = measure(
-            [self.python, "-m", "bulletin.bench.baselines", "print-html", str(self.root), str(html_dir), self.size.today],
+            [self.python, "-m", "bench.baselines", "print-html", str(self.root), str(html_dir), self.size.today],
             self.timeout)
         if code != 0:
             self.skip("weasyprint_bare", f"无法取得 bulletin.printing 的印刷 HTML（{tail}）")
             return
         workers = _pdf_workers()
-        self.record("weasyprint_bare", [self.python, "-m", "bulletin.bench.baselines", "weasyprint", str(html_dir), str(self.root)],
+        self.record("weasyprint_bare", [self.python, "-m", "bench.baselines", "weasyprint", str(html_dir), str(self.root)],
                     note=f"{workers} 个进程；HTML 由 bulletin.printing 生成（另用 {seconds:.1f} 秒，不计入）",
                     env={"BENCH_PDF_WORKERS": str(workers)})
 
@@ -332,7 +340,7 @@ class Bench:
                 continue
             out = self.root / "build" / f"bench-mkdocs-{view}"
             shutil.rmtree(out, ignore_errors=True)
-            self.record(f"mkdocs_bare_{view}", [self.python, "-m", "bulletin.bench.baselines", "mkdocs", str(stage), str(out)])
+            self.record(f"mkdocs_bare_{view}", [self.python, "-m", "bench.baselines", "mkdocs", str(stage), str(out)])
 
     # -- helpers
 
@@ -357,7 +365,7 @@ class Bench:
 
 def _pdf_workers() -> int:
     try:
-        from bulletin.printing.pool import WORKERS
+        from bulletin.printing.worker import WORKERS
     except ImportError:
         return 2
     return WORKERS
@@ -367,7 +375,7 @@ def _pdf_workers() -> int:
 
 
 def targets(run: Run, sizes: list[Size]) -> list[Target]:
-    """The targets of issue 7, judged on the 1-year size (and the 5-year one for the ratio)."""
+    """The targets of docs/performance.md, judged on the 1-year size (and the 5-year one for the ratio)."""
     one = next((s for s in sizes if s.years == 1), None)
     five = next((s for s in sizes if s.years == 5), None)
     found: list[Target] = []
@@ -471,7 +479,7 @@ def print_report(run: Run, found: list[Target]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bulletin.bench", description="bulletin 性能基准（make bench）")
+    parser = argparse.ArgumentParser(prog="python -m bench", description="bulletin 性能基准（make bench）")
     parser.add_argument("--sizes", default="1,5", help="要测的年数，逗号分隔（默认 1,5：城市一年和五年档案）")
     parser.add_argument("--reports", type=int, default=CITY_YEAR, help="每年稿件数（默认 9000）")
     parser.add_argument("--units", type=int, default=100)

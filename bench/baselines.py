@@ -1,6 +1,6 @@
 """Baselines for `make bench`: the same data through the bare libraries, without bulletin.
 
-Each baseline runs as its own process (``python -m bulletin.bench.baselines KIND ...``) so that
+Each baseline runs as its own process (``python -m bench.baselines KIND ...``) so that
 its wall time and peak memory are measured exactly like a ``bulletin`` command, process start
 and imports included:
 

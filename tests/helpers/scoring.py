@@ -7,9 +7,11 @@ import random
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from conftest import SCORING, seal_published  # the spec's example rules, shared with every test newsroom
-
 from bulletin.dates import SHANGHAI
+from helpers.newsroom import (  # the spec's example rules, shared with every test newsroom
+    SCORING,
+    seal_published,
+)
 
 SERIES = """\
 zwxx: {name: 政务信息, kind: bulletin, publisher: 江城市人民政府办公室, numbering: yearly, public: true}

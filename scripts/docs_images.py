@@ -1,4 +1,4 @@
-"""``python -m bulletin.printing.docs_images``: page images of the sample's PDFs for docs/print.md.
+"""``python scripts/docs_images.py``: page images of the sample's PDFs for docs/print.md.
 
 For each kind of publication (bulletin, special, brief, feature) it takes one built PDF from
 build/pdf — a published issue, preferring one with markings and several items — and writes

@@ -11,7 +11,7 @@ Files are written as text directly (no YAML emitter): it is several times faster
 string goes through ``_q`` which quotes anything YAML could misread. The result passes
 ``bulletin check`` with no errors; the only warnings are late urgent reports (W005).
 
-CLI: ``python -m bulletin.bench.generate OUT --years 1 --reports 9000``.
+CLI: ``python -m bench.generate OUT --years 1 --reports 9000``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from bulletin.bench import vocabulary as V
+from bench import vocabulary as V
 
 CATEGORY_SHARES = {"动态": 60, "经验": 12, "问题": 10, "调研": 6, "建议": 7, "紧急": 3.4}  # 紧急 grows by 续报 to ~5%
 CLASSIFICATION_SHARES = {"公开": 55, "内部": 38, "秘密": 5, "机密": 1.5, "绝密": 0.5}
@@ -932,7 +932,7 @@ def _summary(root, seed, first_year, last_year, units, reports, issues, assignme
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bulletin.bench.generate", description="生成基准测试用的合成新闻室")
+    parser = argparse.ArgumentParser(prog="python -m bench.generate", description="生成基准测试用的合成新闻室")
     parser.add_argument("out", help="输出目录")
     parser.add_argument("--years", type=int, default=1)
     parser.add_argument("--reports", type=int, default=9000, help="每年稿件数")

@@ -1,4 +1,4 @@
-"""The PDF worker pool and its content-hash cache.
+"""What runs in each PDF worker process (the pool itself is ``printing.queue.PrintQueue``'s), and the cache key.
 
 WeasyPrint takes about a second to import and to load the CJK fonts; two worker processes
 (this machine has two cores) pay that once for a whole batch and then render issue after
@@ -15,12 +15,13 @@ import multiprocessing
 import os
 import time
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 from bulletin import __version__
-from bulletin.printing.fonts import FontSet
+from bulletin.errors import RenderError
+from bulletin.printing.fonts import FontSet, harfbuzz_subset_library
 from bulletin.printing.pdf import Meta, render_pdf_bytes
 from bulletin.write import atomic_write
 
@@ -44,12 +45,6 @@ def _version(package: str) -> str:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return "-"
-
-
-@lru_cache(maxsize=1)
-def harfbuzz_subset_library() -> str | None:
-    """The HarfBuzz subsetting library WeasyPrint uses for fast font subsets, if installed."""
-    return ctypes.util.find_library("harfbuzz-subset")
 
 
 def subsetter_problem() -> str | None:
@@ -134,10 +129,6 @@ def _context():
     # fork shares the already-imported bulletin modules; WeasyPrint itself is imported in the workers.
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-
-
-class RenderError(Exception):
-    """A PDF that could not be rendered; the message names the issue."""
 
 
 def _guarded(call, job: RenderJob):

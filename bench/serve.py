@@ -7,7 +7,7 @@ item), then edits that report's title ``--edits`` times and waits each time for 
 on the page. Targets: first page within 30 s; an edit visible within 5 s on the sample, 15 s on
 the city-year. The server is always stopped (Ctrl-C, then killed if need be).
 
-Usage: ``python -m bulletin.bench.serve [--root DIR] [--edits 3] [--json build/bench-serve.json]``.
+Usage: ``python -m bench.serve [--root DIR] [--edits 3] [--json build/bench-serve.json]``.
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def _edit(report: Path, url: str, mark: str) -> float | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bulletin.bench.serve", description="bulletin serve 的速度")
+    parser = argparse.ArgumentParser(prog="python -m bench.serve", description="bulletin serve 的速度")
     parser.add_argument("--root", default=".", help="要预览的新闻室（默认当前目录，即示例）；会复制一份再测")
     parser.add_argument("--edits", type=int, default=3)
     parser.add_argument("--today", default=None)

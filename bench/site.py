@@ -1,6 +1,6 @@
 """Measure the public site of a generated year: build time, and item page size at 100 vs N items.
 
-Run: ``python -m bulletin.site.bench [N]`` (default 1500). Not a test: it takes a minute.
+Run: ``python -m bench.site [N]`` (default 1500). Not a test: it takes a minute.
 The generated newsroom is valid (check has no errors); every item is 公开 and published in
 《政务信息》, 30 items an issue, so the public site holds all N.
 """

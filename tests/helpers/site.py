@@ -12,7 +12,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from conftest import Newsroom, report_text, seal_published
+from helpers.newsroom import Newsroom, report_text, seal_published
 
 TODAY = date(2026, 4, 1)
 
@@ -59,7 +59,7 @@ def _issue(series: str, number: int, day: str, status: str, items: list[str]) ->
 
 
 def plant(newsroom: Newsroom) -> Newsroom:
-    """Turn the conftest newsroom into the canary newsroom."""
+    """Turn the helpers.newsroom newsroom into the canary newsroom."""
     w = newsroom.write
     w("content/2026/03/2026-03-nyj-001.md", report_text(
         "2026-03-nyj-001",

@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pdfplumber
-from conftest import Newsroom, report_text, seal_published
 
 from bulletin.check import run_check
 from bulletin.views import print_view
+from helpers.newsroom import Newsroom, report_text, seal_published
 
 MM = 72 / 25.4
 TODAY = date(2026, 3, 20)
@@ -81,7 +81,7 @@ PNG = bytes.fromhex(
 
 
 def make_newsroom(root: Path) -> Newsroom:
-    """The conftest newsroom plus one issue of each kind (bulletin draft, classified special, brief)."""
+    """The helpers.newsroom newsroom plus one issue of each kind (bulletin draft, classified special, brief)."""
     n = Newsroom(root)
     n.write("content/2026/03/2026-03-nyj-001.md", report_text(body=BODY_ONE, category="经验"))
     n.write("content/2026/03/images/field.png", PNG)

@@ -1,0 +1,1 @@
+"""Helpers the tests share: newsrooms to bend, and readers of what a build wrote (PDF text, pages)."""
