@@ -107,7 +107,7 @@ def measure(root: Path, edits: int, today: str | None) -> dict:
     command = [sys.executable, "-m", "bulletin", "serve", "--port", str(port), "--root", str(root)]
     command += ["--today", today] if today else []
     started = time.perf_counter()
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         first = wait_for(url, _title(report), 600)
         first = None if first is None else time.perf_counter() - started
@@ -117,13 +117,15 @@ def measure(root: Path, edits: int, today: str | None) -> dict:
             wait_idle(base)  # an edit on a quiet server …
             idle.append(_edit(report, url, f"（修订{n + 1}）"))
             busy.append(_edit(report, url, f"（再修订{n + 1}）"))  # … and one while the PDFs rebuild
-        server.send_signal(signal.SIGINT)
-        server.communicate(timeout=60)
+        os.killpg(server.pid, signal.SIGINT)  # Ctrl-C, as a terminal sends it
+        server.wait(timeout=60)
         stopped = server.returncode == 0
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.communicate()
+        try:  # whatever is left of it, PDF workers included
+            os.killpg(server.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        server.wait()
     return {"item": rid, "first_page_s": first, "edit_visible_s": idle, "edit_visible_while_building_s": busy,
             "stopped_cleanly": stopped}
 

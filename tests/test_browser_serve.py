@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from conftest import Newsroom, report_text
 from playwright.sync_api import expect, sync_playwright
-from test_serve import ITEM, TITLE, free_port, start, wait_for
+from test_serve import ITEM, TITLE, free_port, start, stop, wait_for
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -36,5 +36,4 @@ def test_an_open_preview_page_shows_the_edit_by_itself(tmp_path):
             assert remote == []  # the reload script asks the local server only
             browser.close()
     finally:
-        server.kill()
-        server.communicate()
+        stop(server)

@@ -61,8 +61,21 @@ def wait_for(port: int, path: str, text: str, seconds: float) -> tuple[str, floa
 
 def start(root: Path, port: int) -> subprocess.Popen:
     env = os.environ | {"PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")])}
+    # Its own process group, as a terminal's foreground job: Ctrl-C reaches the PDF workers too,
+    # and stop() kills every process of it (a worker left alive would hold the output pipes open).
     return subprocess.Popen([sys.executable, "-m", "bulletin", "serve", "--port", str(port), "--root", str(root),
-                             "--today", "2026-04-01"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+                             "--today", "2026-04-01"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+                            start_new_session=True)
+
+
+def stop(server: subprocess.Popen) -> None:
+    """Kill the server's whole process group (if anything of it is left), then reap it."""
+    try:
+        os.killpg(server.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    if server.returncode is None:  # not reaped yet (a test that stopped it itself has read its output)
+        server.communicate(timeout=30)
 
 
 def test_serve_previews_a_draft_and_follows_an_edit(tmp_path):
@@ -95,15 +108,13 @@ def test_serve_previews_a_draft_and_follows_an_edit(tmp_path):
         assert "units.yaml:1: error[E102]: units 应为列表" in page
         assert "市农业农村局春耕物资储备再创新高" in page  # the last good preview is still served
 
-        server.send_signal(signal.SIGINT)  # Ctrl-C
+        os.killpg(server.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole foreground group
         _out, err = server.communicate(timeout=30)
         assert server.returncode == 0
         assert err.rstrip().endswith("预览已停止")
         assert "Traceback" not in err
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.communicate()
+        stop(server)
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (newsroom.root / "build").rglob("*")
              if p.is_file() and "preview" not in p.relative_to(newsroom.root / "build").parts and p.name != ".gitignore"
              and ".cache" not in p.parts}
@@ -124,8 +135,7 @@ def test_a_newsroom_with_errors_from_the_start_shows_them_then_its_preview(tmp_p
         page, _ = wait_for(port, ITEM, TITLE, 60)
         assert "bl-preview-problems" not in page
     finally:
-        server.kill()
-        server.communicate()
+        stop(server)
 
 
 def test_problems_on_the_page_are_text():
