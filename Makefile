@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 B      := $(BIN)/bulletin
 
-.PHONY: build test check doctor serve issue publish bench fuzz docs-images schemas lint system-deps clean
+.PHONY: build test check doctor serve issue publish bench bench-serve fuzz docs-images schemas lint system-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,12 +41,16 @@ issue: $(STAMP)
 publish: $(STAMP)
 	$(B) publish $(ISSUE)
 
+## serve: live preview of the sites as after publishing the drafts, on http://127.0.0.1:8000 (PORT=8080 make serve)
 serve: $(STAMP)
-	$(B) build --only intranet
-	$(BIN)/python -m http.server --directory build/intranet $(or $(PORT),8000)
+	$(B) serve --port $(or $(PORT),8000)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## bench-serve: first preview page and edit-visible latency of `bulletin serve` on the sample (build/bench-serve.json)
+bench-serve: $(STAMP)
+	$(BIN)/python -m bench.serve
 
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests -k fuzz

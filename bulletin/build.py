@@ -173,7 +173,7 @@ class SitePart(Part):
         job.progress(f"{'公众网站' if self.name == 'site' else '内网网站'} …")
         forbidden, personal = site_gate(job.newsroom, self.audience, job.gate)
         build_site(self.view, staging / self.name, job.cache, self.extra, root=job.newsroom.root,
-                   forbidden=forbidden, personal=personal)
+                   forbidden=forbidden, personal=personal, preview=job.preview)
 
 
 def site_gate(newsroom: Newsroom, audience: str, gate: Newsroom | None = None):
@@ -206,8 +206,10 @@ class Job:
     digests of shared inputs, and the notices' intranet pages (made once, by whichever part
     needs them first)."""
 
-    def __init__(self, newsroom: Newsroom, staging: Path, cache: Path, progress: Progress, gate: Newsroom | None):
+    def __init__(self, newsroom: Newsroom, staging: Path, cache: Path, progress: Progress, gate: Newsroom | None,
+                 preview: bool = False):
         self.newsroom, self.staging, self.cache, self.progress, self.gate = newsroom, staging, cache, progress, gate
+        self.preview = preview  # the sites of bulletin serve: every page marked 预览
         self.queue = _LazyQueue(newsroom, progress)
         self.assets = assets_digest(newsroom.root)
         self.fonts = rendering_fingerprint(newsroom.root)
@@ -260,15 +262,16 @@ NOTICE_PAGES = "notice-pages.json"
 
 
 def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], progress: Progress,
-                gate: Newsroom | None = None) -> Built:
+                gate: Newsroom | None = None, preview: bool = False) -> Built:
     """Render each requested part whose inputs changed into ``staging``.
 
     ``gate``: the complete newsroom (with the classified store) when ``newsroom`` is the newsroom
-    alone; the leak gate then also forbids every stored record's strings.
+    alone; the leak gate then also forbids every stored record's strings. ``preview``: the sites
+    of ``bulletin serve``, every page marked 预览.
     """
     record = PartRecord(cache)
     built = Built(day=newsroom.today.isoformat())
-    job = Job(newsroom, staging, cache, progress, gate)
+    job = Job(newsroom, staging, cache, progress, gate, preview)
     try:
         for name in (n for n in BUILD_ORDER if n in parts):
             part = job.part(name)

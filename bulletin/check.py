@@ -79,12 +79,23 @@ def run_check(root: Path, today: date, use_cache: bool = True, lints: bool = Tru
         problems += _duplicate_ids(sources)
         problems += check_newsroom(newsroom, cache, lints)
         problems += store_problems(newsroom, store)
+        problems += _office_site(newsroom)
         problems += classified_figures(newsroom, store)
         if use_cache:
             _save(cache, build_dir)
         store_absent = store is not None and not store.present
         problems += history_problems(newsroom, root / "build" / ".cache" if use_cache else None, store_absent)
     return CheckResult(newsroom, sorted_problems(problems), store, sources)
+
+
+def _office_site(newsroom: Newsroom) -> list[Problem]:
+    """mkdocs.yml's refused settings, and the office's pages (kept on the newsroom for the sites)."""
+    from bulletin import personal
+    from bulletin.office_site import load_pages, settings_problems
+
+    problems = settings_problems(newsroom.root)
+    newsroom.pages, page_problems = load_pages(newsroom.root, personal.Registry.of(newsroom))
+    return problems + page_problems
 
 
 def classified_figures(newsroom: Newsroom, store: Store | None) -> list[Problem]:

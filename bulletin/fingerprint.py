@@ -46,16 +46,18 @@ def code_digest() -> bytes:
 
 
 def assets_digest(root: Path) -> bytes:
-    """Images under content/, licensed fonts under fonts/, and mkdocs.yml (fonts, site name).
+    """Images under content/, licensed fonts under fonts/, the office's pages/ and assets/
+    (logo, style sheets), and mkdocs.yml (fonts, site name, theme).
 
-    Computed once per build; the walk looks at names only, reading just the non-Markdown files.
+    Computed once per build; the walk looks at names only, reading just the non-Markdown files
+    of content/ (reports are in the views).
     """
     h = hashlib.blake2b(digest_size=16)
-    for folder in ("content", "fonts"):
+    for folder in ("content", "fonts", "pages", "assets"):
         for dirpath, dirnames, filenames in os.walk(root / folder):
             dirnames.sort()
             for name in sorted(filenames):
-                if not name.endswith(".md"):
+                if folder != "content" or not name.endswith(".md"):
                     path = Path(dirpath) / name
                     h.update(path.relative_to(root).as_posix().encode() + b"\0" + _bytes(path))
     settings = root / "mkdocs.yml"

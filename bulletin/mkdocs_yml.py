@@ -37,17 +37,24 @@ class Unreadable(Exception):
         self.problem = problem
 
 
-def _load(root: Path) -> object:
-    """The parsed file, None when absent; raise Unreadable with the line that says why."""
+def _text(root: Path) -> str | None:
+    """The file's text, None when absent; raise Unreadable when it cannot be read."""
     path = root / NAME
     if not path.exists():
         return None
     try:
-        text = read_regular(path, MAX_BYTES, NAME).decode("utf-8")
+        return read_regular(path, MAX_BYTES, NAME).decode("utf-8")
     except SpecialFile as exc:
         raise Unreadable(exc.problem) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise Unreadable(Problem(NAME, 1, "E001", f"无法读取 mkdocs.yml（{exc}）；请改为不超过 1 MB 的 UTF-8 文本文件")) from None
+
+
+def _load(root: Path) -> object:
+    """The parsed file, None when absent; raise Unreadable with the line that says why."""
+    text = _text(root)
+    if text is None:
+        return None
     try:
         return yaml.load(text, Loader=_Lenient)  # noqa: S506 - a safe loader, tags made None
     except RecursionError:
@@ -76,3 +83,35 @@ def mkdocs_problems(root: Path) -> list[Problem]:
     except Unreadable as exc:
         return [exc.problem]
     return []
+
+
+LINE_DEPTH = 6  # keys deeper than theme.palette.primary or nav[0].title are never pointed at
+
+
+def key_lines(root: Path) -> dict[tuple[str | int, ...], int]:
+    """The line of each key and list item down to LINE_DEPTH levels (``("theme", "logo")`` → 7).
+
+    For messages only: composed with the same lenient loader, so a file ``read_mkdocs`` reads
+    always has its lines; an unreadable one has none (check has said why).
+    """
+    try:
+        text = _text(root)
+        node = yaml.compose(text, Loader=_Lenient) if text is not None else None
+    except (Unreadable, yaml.YAMLError, RecursionError):
+        return {}
+    lines: dict[tuple[str | int, ...], int] = {}
+    stack = [((), node)] if node is not None else []
+    while stack:
+        path, current = stack.pop()
+        if len(path) >= LINE_DEPTH:
+            continue
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode):
+                    lines.setdefault(path + (key.value,), key.start_mark.line + 1)
+                    stack.append((path + (key.value,), value))
+        elif isinstance(current, yaml.SequenceNode):
+            for i, value in enumerate(current.value):
+                lines[path + (i,)] = value.start_mark.line + 1
+                stack.append((path + (i,), value))
+    return lines

@@ -375,6 +375,8 @@ class Newsroom:
     # Classified figures added to the assessment when the store's records are not here
     # (bulletin.store: from classified-summary/ files, or computed beside the store); None: none.
     classified: Any = None
+    # The office's own pages (bulletin.office_site), loaded and checked by check.
+    pages: list = field(default_factory=list)
 
     def issues_of(self, series: str) -> list[Issue]:
         return [i for i in self.issues if i.series == series]

@@ -125,6 +125,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E380": ("error", "编号印制的份数未定"),
     "E381": ("error", "草稿不能编号印制"),
     "W380": ("warning", "通报设置写法不对"),
+    # site
+    "E330": ("error", "mkdocs.yml 中有不支持的设置"),
+    "E331": ("error", "mkdocs.yml 设置的值不对"),
+    "E332": ("error", "网站的标志、图标或样式表文件不对"),
+    "E333": ("error", "样式表引用了外部地址"),
+    "E334": ("error", "nav 列出的附加页面不对"),
+    "E335": ("error", "附加页面无法读取或写法不对"),
+    "W330": ("warning", "pages/ 中的页面没有列入 nav"),
 }
 
 

@@ -21,7 +21,7 @@ from bulletin.problems import Problem
 from bulletin.yamlsrc import KeyPath, line_of
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
-KINDS = ("report", "issue", "series", "units", "assignments", "scoring")
+KINDS = ("report", "issue", "series", "units", "assignments", "scoring", "mkdocs")
 
 _TYPE_NAMES = {
     "string": "文字",

@@ -17,7 +17,7 @@ from pathlib import Path
 from bulletin.problems import Problem
 
 # Everything a build reads from a newsroom: every file under these folders, and these files.
-FOLDERS = ("content", "issues", "fonts")
+FOLDERS = ("content", "issues", "fonts", "pages", "assets")
 FILES = ("units.yaml", "scoring.yaml", "mkdocs.yml")
 READ_CAP = 512 * 1024 * 1024  # far above any image or font; only a sanity bound
 

@@ -163,6 +163,7 @@ def networked(sources: Sources, complete: Newsroom, store: Store | None) -> News
     )
     newsroom = build_newsroom(alone, complete.today)
     newsroom.classified = StoreFigures(complete, newsroom)
+    newsroom.pages = complete.pages  # the office's pages (checked with the complete newsroom)
     return newsroom
 
 

@@ -95,12 +95,23 @@ class IssueView:
 
 
 @dataclass
+class PageView:
+    """One of the office's own pages (pages/, listed in mkdocs.yml nav); checked like a public item."""
+
+    path: str  # pages/about.md
+    nav_title: str
+    title: str
+    body: str
+
+
+@dataclass
 class SiteView:
     name: str
     today: date
     items: dict[str, ItemView]
     issues: list[IssueView]
     units: dict[str, str]  # id -> name, for archives by unit
+    pages: list[PageView] = field(default_factory=list)
 
     @property
     def is_public(self) -> bool:
@@ -157,7 +168,8 @@ def site_view(newsroom: Newsroom, view: str) -> SiteView:
         item.follows = report.follows if report.follows in items else None
         item.followed_by = [r.id for r in report.followed_by if r.id in items]
     units = {uid: u.name for uid, u in newsroom.units.items()}
-    return SiteView(view, newsroom.today, items, issue_views, units)
+    pages = [PageView(p.path, p.nav_title, p.title, p.body) for p in newsroom.pages]
+    return SiteView(view, newsroom.today, items, issue_views, units, pages)
 
 
 class _Masker:

@@ -42,7 +42,7 @@ def test_vscode_settings_point_each_yaml_file_at_its_schema():
     assert schema_for("issues/assignments.yaml") == ["./schemas/assignments.json"]
     assert schema_for("units.yaml") == ["./schemas/units.json"]
     assert schema_for("scoring.yaml") == ["./schemas/scoring.json"]
-    assert schema_for("mkdocs.yml") == []
+    assert schema_for("mkdocs.yml") == ["./schemas/mkdocs.json"]
 
 
 def _hooks() -> list[dict]:

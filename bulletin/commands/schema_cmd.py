@@ -9,7 +9,7 @@ from bulletin.schema import schema
 
 def add_arguments(parser) -> None:
     """This command's own options (the global ones are added by ``bulletin.cli``)."""
-    parser.add_argument("kind", choices=["report", "issue", "series", "units", "assignments", "scoring"])
+    parser.add_argument("kind", choices=["report", "issue", "series", "units", "assignments", "scoring", "mkdocs"])
 
 
 def run(ctx, args) -> int:

@@ -11,8 +11,9 @@ import shutil
 from pathlib import Path
 
 from bulletin import media
+from bulletin.office_site import asset_bytes
 from bulletin.site.leakgate import LeakError, PersonalGuard, assert_no_leaks, assert_no_personal_data
-from bulletin.site.mkdocs_run import SiteBuildError, run_mkdocs, site_config, write_config
+from bulletin.site.mkdocs_run import SiteBuildError, office_asset, run_mkdocs, site_config, write_config
 from bulletin.site.pages import TEMPLATES, Stage, stage_pages
 from bulletin.site.search import Indexing, SearchIndexError
 from bulletin.site.settings import SiteSettings, read_settings
@@ -47,8 +48,21 @@ def _copy_files(stage: Stage, root: Path | None, docs: Path) -> None:
         shutil.copyfile(path, target)
 
 
+def _copy_assets(settings: SiteSettings, root: Path | None, docs: Path) -> None:
+    """The office's logo, favicon and style sheets, read again through the same bounded reader
+    check used (settings only holds files that passed)."""
+    if root is None:
+        return
+    for rel in (settings.logo, settings.favicon, *settings.extra_css):
+        data = asset_bytes(root, rel) if rel else None
+        if data is not None:
+            target = docs / office_asset(rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+
+
 def write_stage(view: SiteView, settings: SiteSettings, extra_pages: dict[str, str], root: Path | None,
-                work: Path, out: Path) -> Path:
+                work: Path, out: Path, preview: bool = False) -> Path:
     """Write the docs tree and mkdocs.yml of one site into ``work``; return the config file."""
     if work.exists():
         shutil.rmtree(work)
@@ -63,24 +77,26 @@ def write_stage(view: SiteView, settings: SiteSettings, extra_pages: dict[str, s
     (docs / CSS).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(TEMPLATES / "bulletin.css", docs / CSS)
     shutil.copyfile(TEMPLATES / "bulletin-search.js", docs / SEARCH_JS)
+    _copy_assets(settings, root, docs)
     config = work / "mkdocs.yml"
-    write_config(site_config(view, settings, stage.nav, docs, out.resolve()), config)
+    write_config(site_config(view, settings, stage.nav, docs, out.resolve(), preview), config)
     return config
 
 
 def build_site(view: SiteView, out: Path, cache: Path, extra_pages: dict[str, str], *,
                root: Path | None = None, forbidden: list[str] | None = None,
-               personal: PersonalGuard | None = None) -> None:
+               personal: PersonalGuard | None = None, preview: bool = False) -> None:
     """Build one site into ``out``.
 
     ``root`` is the newsroom (for mkdocs.yml's site name and the images items use); by default
     it is found from ``cache``. With ``forbidden``, the staged tree (before mkdocs runs) and the
     built site are searched for those strings, and a ``LeakError`` is raised if any appears; with
     ``personal``, both are first searched for personal data (named by content file and line).
+    ``preview`` marks every page 预览 (``bulletin serve``).
     """
     root = root or _root_of(cache)
     work = stage_dir(cache, view.name)
-    config = write_stage(view, read_settings(root), extra_pages, root, work, out)
+    config = write_stage(view, read_settings(root), extra_pages, root, work, out, preview)
     indexing = Indexing(view, cache / "site-search" / view.name)  # Pagefind works while mkdocs does
     try:
         for tree in (work, None, out):

@@ -290,7 +290,9 @@ class PersonalGuard:
         self.registry = personal.Registry.of(newsroom)
         self.held = [r for r in newsroom.reports.values() if _may_hold(newsroom, r, site)]
         self.issues = newsroom.issues
-        self.allowed = frozenset().union(*(personal.allowed_keys(r.public_contacts) for r in self.held))
+        self.pages = newsroom.pages  # the office's pages, on both sites (bulletin.office_site)
+        self.allowed = frozenset().union(*(personal.allowed_keys(r.public_contacts) for r in self.held),
+                                         *(personal.allowed_keys(p.public_contacts) for p in self.pages))
 
     def findings(self, text: str) -> list[personal.Finding]:
         return personal.find(text, self.registry, self.allowed, patterns=self.public)
@@ -306,6 +308,13 @@ class PersonalGuard:
             for item in issue.items:
                 if item.title and any(f.key == key for f in personal.find(item.title, self.registry)):
                     return f"{issue.src.path}:{item.line}"
+        from bulletin.office_site import page_texts
+
+        for page in self.pages:
+            for text, first in page_texts(page):
+                for f in personal.find(text, self.registry):
+                    if f.key == key:
+                        return f"{page.path}:{first + personal.line_offset(text, f.start)}"
         return None
 
 

@@ -20,18 +20,42 @@ from pathlib import Path
 import yaml
 
 from bulletin.errors import SiteBuildError
-from bulletin.site.settings import SiteSettings
+from bulletin.site.settings import FIXED_FEATURES, SiteSettings
 from bulletin.site.urls import CSS, SEARCH_JS
 from bulletin.views import SiteView
 
 OVERRIDES = Path(__file__).resolve().parent.parent / "templates" / "site" / "overrides"
 
 
-def site_config(view: SiteView, settings: SiteSettings, nav: list, docs: Path, out: Path) -> dict:
-    """The mkdocs configuration of one site."""
+def office_asset(rel: str) -> str:
+    """Where a file of the newsroom's ``assets/`` is staged: beside, never over, the theme's own."""
+    return "assets/office/" + rel.removeprefix("assets/")
+
+
+def _theme(settings: SiteSettings) -> dict:
+    """The theme: ours, with the office's colours, logo, favicon and extra features passed through."""
+    features = list(dict.fromkeys([*FIXED_FEATURES, *settings.features]))
+    palette = {"scheme": "default", "primary": "red", "accent": "red"} | settings.palette
+    theme = {"name": "material", "language": "zh", "custom_dir": str(OVERRIDES), "font": False,
+             "features": features, "palette": palette}
+    for key in ("logo", "favicon"):
+        if getattr(settings, key):
+            theme[key] = office_asset(getattr(settings, key))
+    return theme
+
+
+def _copyright(settings: SiteSettings, public: bool) -> str:
+    owner = settings.office or settings.site_name
+    if public:
+        return settings.copyright or f"{owner}　版权所有"
+    return f"{settings.copyright}　内部资料　注意保管" if settings.copyright else f"{owner}　内部资料　注意保管"
+
+
+def site_config(view: SiteView, settings: SiteSettings, nav: list, docs: Path, out: Path,
+                preview: bool = False) -> dict:
+    """The mkdocs configuration of one site; ``preview`` marks every page 预览 (bulletin serve)."""
     public = view.is_public
     name = settings.site_name if public else f"{settings.site_name}（内网）"
-    owner = settings.office or settings.site_name
     # mkdocs' templates print these config values raw, so they are escaped here.
     return {
         "site_name": html.escape(name),
@@ -40,21 +64,14 @@ def site_config(view: SiteView, settings: SiteSettings, nav: list, docs: Path, o
         "site_dir": str(out),
         "use_directory_urls": True,
         "strict": True,
-        "theme": {
-            "name": "material",
-            "language": "zh",
-            "custom_dir": str(OVERRIDES),
-            "font": False,
-            "features": ["navigation.tabs", "navigation.prune", "navigation.top"],
-            "palette": {"scheme": "default", "primary": "red", "accent": "red"},
-        },
+        "theme": _theme(settings),
         "plugins": [],
         "markdown_extensions": ["tables", "footnotes"],
-        "extra_css": [CSS],
+        "extra_css": [CSS, *(office_asset(p) for p in settings.extra_css)],
         "extra_javascript": [SEARCH_JS],
         "nav": nav,
-        "copyright": html.escape(f"{owner}　版权所有" if public else f"{owner}　内部资料　注意保管"),
-        "extra": {"generator": False, "bulletin_site": view.name},
+        "copyright": html.escape(_copyright(settings, public)),
+        "extra": {"generator": False, "bulletin_site": view.name} | ({"bulletin_preview": True} if preview else {}),
         "validation": {"nav": {"omitted_files": "ignore"}},
     } | ({"site_url": settings.site_url} if public and settings.site_url else {})
 

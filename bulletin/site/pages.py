@@ -123,6 +123,27 @@ class Stager:
         body = to_html(item.body, item.source_path)
         return _A_HREF.sub(anchor, _IMG_SRC.sub(image, body))
 
+    def office_pages(self) -> list[tuple[str, str]]:
+        """The office's pages (关于本站 …) under ``pages/``; their (nav title, doc)."""
+        docs = {page.path: page.path for page in self.view.pages}
+        for page in self.view.pages:
+            self.page(page.path, "page.html", page.title, search=True, body=Markup(self._page_body(page.path, page.body, docs)))
+        return [(page.nav_title, page.path) for page in self.view.pages]
+
+    def _page_body(self, doc: str, body: str, docs: dict[str, str]) -> str:
+        """Sanitised like an item body (no images: they live in content/); links between pages kept."""
+
+        def anchor(match: re.Match) -> str:
+            href = html.unescape(match.group(2))
+            if re.match(r"(https?:|mailto:|#)", href, re.I):
+                return match.group(0)
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(doc), href.split("#")[0]))
+            if target in docs:
+                return f'{match.group(1)} href="{html.escape(urls.relative(doc, target))}"'
+            return match.group(1)
+
+        return _A_HREF.sub(anchor, to_html(body, doc))
+
     def issues(self) -> None:
         groups: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(list))
         for issue in self.view.issues:
@@ -238,10 +259,12 @@ def stage_pages(view: SiteView, settings: SiteSettings, extra_pages: dict[str, s
     stager.grouped_archive(urls.TAGS, "按标签", lambda i: [(t, urls.tag(t)) for t in dict.fromkeys(i.tags)],
                            order=lambda label: label)
     extra = _extra_sections(stager.stage, extra_pages) if not view.is_public else []
+    office = stager.office_pages()
     stager.home(extra)
     stager.search()
     stager.stage.nav = [
         {"首页": urls.HOME}, {"期刊": urls.ISSUES}, {"按年月": urls.ARCHIVE}, {"按单位": urls.UNITS},
         {"按类别": urls.CATEGORIES}, {"按标签": urls.TAGS}, *({html.escape(label): doc} for label, doc in extra),
+        *({html.escape(label): doc} for label, doc in office),
     ]
     return stager.stage
