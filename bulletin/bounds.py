@@ -22,6 +22,8 @@ MAX_DEPTH = 10  # levels of list, quote and indentation
 # A line whose leading run of indentation, quote and list marks is long enough to be deep.
 # One character class, one quantifier: linear.
 _DEEP_PREFIX = re.compile(r"^[ \t>*+\-.)0-9]{" + str(MAX_DEPTH + 1) + ",}", re.M)
+# A rule: one of - * _ repeated, with blanks; a line of quote or list marks only still nests.
+_RULE = re.compile(r"[ \t]*(?:[-*_][ \t]*)*")
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,9 @@ def _line_at(body: str, index: int) -> int:
 def _too_deep(body: str) -> Excess | None:
     for match in _DEEP_PREFIX.finditer(body):
         end = body.find("\n", match.end())
-        if body[match.end() : end if end >= 0 else len(body)].strip() == "":
-            continue  # a line of marks only is a rule (---) or empty, not nesting
+        rest = body[match.end() : end if end >= 0 else len(body)].strip()
+        if rest == "" and _RULE.fullmatch(match.group()):
+            continue  # a thematic break (--- or * * *) or blank indentation, not nesting
         depth = _depth(match.group())
         if depth > MAX_DEPTH:
             return Excess(_line_at(body, match.start()),

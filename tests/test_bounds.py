@@ -133,3 +133,13 @@ def test_page_and_gate_patterns_are_linear():
     PRINT_IMG.sub("", hostile["imgs"])
     assert _SIGNED.match(hostile["signed"]) is None
     assert time.monotonic() - started < 1
+
+
+def test_a_line_of_only_quote_and_list_marks_is_nesting_not_a_rule():
+    """Found by hypothesis: 398 quote marks then 396 list markers passed the bounds (the line held
+    nothing but marks, so it was taken for a rule) and python-markdown then hit RecursionError."""
+    body = ">" * 398 + "1. " * 396
+    found = excess(body)
+    assert found is not None and found.offset == 0 and "嵌套了" in found.message
+    assert "<p>" in to_html(body)  # shown as plain text, not parsed
+    assert excess("---\n\n* * *\n\n- - - -\n\n___\n\n" + " " * 60 + "\n") is None  # rules and blank lines stay so
