@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,6 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from bulletin import textwidth
 from bulletin.notice_view import source_label
 from bulletin.scoring import ScoreTable
 
@@ -58,7 +58,7 @@ def text_width(value: object) -> float:
         return 12
     if isinstance(value, float):
         value = f"{value:.2f}"
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
+    return textwidth.columns(str(value))
 
 
 def workbook_bytes(sheets: list[Sheet], day: date, caption: str = "") -> bytes:

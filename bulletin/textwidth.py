@@ -1,7 +1,7 @@
 """Display width of text: a CJK (wide or full-width) character takes two columns, others one.
 
-Terminal tables (``bulletin scores``, ``bulletin instructions``) pad by columns; print layout
-measures in em (``columns / 2``), a CJK character being one em.
+Terminal tables (``bulletin scores``, ``bulletin instructions``) and spreadsheet columns count
+terminal columns; print layout measures in em (``ems``), a CJK character being one em.
 """
 
 from __future__ import annotations
@@ -12,6 +12,23 @@ import unicodedata
 def columns(text: str) -> int:
     """Terminal columns ``text`` takes."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def ems(text: str) -> float:
+    """Width in print, in full-width characters: CJK characters, and the punctuation CJK fonts set
+    full width (“”‘’…, East Asian "ambiguous"), count one; Latin letters, digits and spaces half."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal columns (a character is never split)."""
+    lines, current = [], ""
+    for ch in text:
+        if current and columns(current + ch) > width:
+            lines.append(current)
+            current = ""
+        current += ch
+    return [*lines, current] if current or not lines else lines
 
 
 def pad(text: str, width: int, right: bool = False) -> str:

@@ -13,22 +13,11 @@ import json
 from bulletin.commands._common import FORMAT, load_newsroom
 from bulletin.followups import followup_view, instruction_register, tally
 from bulletin.model import OVERDUE
-from bulletin.textwidth import columns as width
+from bulletin.textwidth import columns, pad, wrap
 
 MAX_COLUMNS = 100
 WRAPPED = (1, 2, 3, 4)  # leader, report, text, owner: the columns that may wrap
 MIN_WIDTH = 8
-
-
-def wrap(text: str, columns: int) -> list[str]:
-    """``text`` in lines of at most ``columns`` terminal columns (CJK characters take two)."""
-    lines, current = [], ""
-    for ch in text:
-        if current and width(current + ch) > columns:
-            lines.append(current)
-            current = ""
-        current += ch
-    return [*lines, current] if current or not lines else lines
 
 
 def fitted(widths: list[int], limit: int = MAX_COLUMNS) -> list[int]:
@@ -44,14 +33,14 @@ def fitted(widths: list[int], limit: int = MAX_COLUMNS) -> list[int]:
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
-    natural = [max(width(cell) for cell in column) for column in zip(header, *rows, strict=False)]
+    natural = [max(columns(cell) for cell in column) for column in zip(header, *rows, strict=False)]
     widths = fitted(natural)
     lines = []
     for row in [header, *rows]:
         cells = [wrap(cell, w) for cell, w in zip(row, widths, strict=True)]
         for n in range(max(len(c) for c in cells)):
             parts = [c[n] if n < len(c) else "" for c in cells]
-            lines.append("  ".join(p + " " * (w - width(p)) for p, w in zip(parts, widths, strict=True)).rstrip())
+            lines.append("  ".join(pad(p, w) for p, w in zip(parts, widths, strict=True)).rstrip())
     return "\n".join(lines)
 
 

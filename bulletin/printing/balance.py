@@ -10,9 +10,10 @@ Punctuation stays with its word: no line starts with a closing mark or ends with
 from __future__ import annotations
 
 import math
-import unicodedata
 from functools import lru_cache
 from itertools import combinations
+
+from bulletin import textwidth
 
 TITLE_CHARS = 20  # 2号 (22 pt) characters on the 156 mm line: 442 pt / 22 pt
 MIN_SHARE = 0.75  # the shortest line is at least this share of the longest
@@ -21,9 +22,7 @@ OPENING = set("（《「『“‘(")
 MAX_LINES = 4
 
 
-def width(text: str) -> float:
-    """Width in full-width characters: Latin letters, digits and spaces count half."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
+width = textwidth.ems  # width in full-width characters, as the title line measures it
 
 
 def _glue(tokens: list[str]) -> list[str]:
