@@ -289,7 +289,7 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
     return built
 
 
-def _swap(build_dir: Path, staging: Path, cache: Path, built: Built) -> None:
+def swap_parts(build_dir: Path, staging: Path, cache: Path, built: Built) -> None:
     """Swap the written parts in, their digests recorded around the swap.
 
     The parts are first forgotten in the record, then swapped, then recorded: whatever step a
@@ -352,7 +352,7 @@ def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = F
             built = build_parts(newsroom, staging, cache, wanted, progress, **beside_store)
             done.append((build_dir, staging, cache, built))
         for build_dir, staging, cache, built in done:
-            _swap(build_dir, staging, cache, built)
+            swap_parts(build_dir, staging, cache, built)
     except BUILD_FAILURES as exc:
         print(exc, file=sys.stderr)
         print("构建失败；build/ 保持原样", file=sys.stderr)

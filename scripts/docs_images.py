@@ -116,7 +116,7 @@ def _page_text(pdf: Path, page: int) -> str:
 
 def _copy_image(root: Path, out: Path) -> None:
     """Copy 000002 of the chosen special report, as ``bulletin print`` stamps it."""
-    from bulletin.commands.print_cmd import numbered_copies
+    from bulletin.printing.stamp import numbered_copies
 
     result = run_check(root, build_day(None))
     specials = [i for i in result.newsroom.issues if i.published and print_view(result.newsroom, i).kind == "special"
@@ -126,7 +126,7 @@ def _copy_image(root: Path, out: Path) -> None:
     issue = max(specials, key=lambda i: i.key)
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(tmp) / "copies.pdf"
-        pdf.write_bytes(numbered_copies(root, result, issue, range(2, 3)))
+        pdf.write_bytes(numbered_copies(print_view(result.newsroom, issue), range(2, 3)))
         page_png(pdf, 1, out / "special-copy.png")
     print(f"{out / 'special-copy.png'} ← bulletin print {issue.src.path} 第 000002 份第 1 页", file=sys.stderr)
 

@@ -62,34 +62,17 @@ def run(ctx, args) -> int:
     return 0
 
 
-def numbered_copies(root, result, issue: Issue, numbers: range) -> bytes:
-    """The PDF of ``numbers`` copies of ``issue``: one master render, each copy stamped."""
-    from bulletin.printing.compose import issue_html, printed
-    from bulletin.printing.fonts import resolve_fonts
-    from bulletin.printing.pdf import print_css, render_pdf_bytes
-    from bulletin.printing.stamp import Run, stamp
-    from bulletin.views import print_view
-
-    view = print_view(result.newsroom, issue)
-    fonts = resolve_fonts(root)
-    css = print_css(fonts, root)
-    doc = printed(view, copy_number="")
-    allowed = (*(str(root / folder) for folder in doc.content_dirs), str(root / "fonts"))
-    master, _ = render_pdf_bytes(issue_html(doc, css), str(root) + "/", doc.meta, allowed, fonts)
-    return stamp(Run(master=master, css=css, body_class=f"kind-{doc.kind}", meta=doc.meta, base_url=str(root) + "/",
-                     fonts=fonts), numbers)
-
-
 def _print(ctx, result, issue: Issue, numbers: range):
     from bulletin.printing.compose import publication_name
-    from bulletin.printing.stamp import register_csv, register_path
+    from bulletin.printing.stamp import numbered_copies, register_csv, register_path
     from bulletin.views import print_view
 
     root = ctx.root
+    view = print_view(result.newsroom, issue)
     out = printed_dir(root, result.store if result.store and result.store.present else None, issue)
     out = out / "print" / f"{issue.key}.pdf"
-    atomic_write(out, numbered_copies(root, result, issue, numbers))
-    name = publication_name(print_view(result.newsroom, issue).series_name)
+    atomic_write(out, numbered_copies(view, numbers))
+    name = publication_name(view.series_name)
     year = f"{issue.year}年" if issue.year else ""
     number = f"第{issue.number}期" if issue.number is not None else ""
     atomic_write(register_path(out), register_csv(numbers, f"《{name}》", year + number,

@@ -284,7 +284,7 @@ class Preview:
 
     def _part(self, part: str, newsroom: Newsroom, gate: dict) -> bool:
         """Build one part if its inputs changed; True when a new version was swapped in."""
-        from bulletin.build import Progress, _swap, build_parts
+        from bulletin.build import Progress, build_parts, swap_parts
         from bulletin.write import fresh_staging
 
         staging = fresh_staging(self.out)
@@ -298,7 +298,7 @@ class Preview:
                                 **(gate if part != "pdf" else {}))
         finally:
             self.interruptible = False  # never during the swap
-        _swap(self.out, staging, cache, built)
+        swap_parts(self.out, staging, cache, built)
         return bool(built.written)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bulletin.printing.fonts import FontSet
 from bulletin.printing.pdf import Meta, page_html, render_pdf_bytes
+from bulletin.views import PrintIssue
 
 DIGITS = 6
 MOST_COPIES = 10 ** DIGITS - 1
@@ -147,6 +148,22 @@ def _stamp_page(writer, page, stamp_page, name: str) -> None:
 
 
 REGISTER_HEADERS = ["份号", "刊物", "期号", "日期"]
+
+
+def numbered_copies(view: PrintIssue, numbers: range) -> bytes:
+    """The PDF of ``numbers`` copies of the issue ``view``: one master render, each copy stamped."""
+    from bulletin.printing.compose import issue_html, printed
+    from bulletin.printing.fonts import resolve_fonts
+    from bulletin.printing.pdf import print_css
+
+    root = view.root
+    fonts = resolve_fonts(root)
+    css = print_css(fonts, root)
+    doc = printed(view, copy_number="")
+    allowed = (*(str(root / folder) for folder in doc.content_dirs), str(root / "fonts"))
+    master, _ = render_pdf_bytes(issue_html(doc, css), str(root) + "/", doc.meta, allowed, fonts)
+    return stamp(Run(master=master, css=css, body_class=f"kind-{doc.kind}", meta=doc.meta, base_url=str(root) + "/",
+                     fonts=fonts), numbers)
 
 
 def register_csv(numbers: range, series: str, number: str, day: str) -> bytes:
