@@ -203,7 +203,7 @@ class NoticeMaker:
             for unit in f.units:
                 self.adoption_days[unit].extend(a.day for a in f.adoptions)
         self.first_month = min(((f.day.year, f.day.month) for f in self.ledger.facts), default=None)
-        self.labels = issue_labels(newsroom.issues, {sid: s.name for sid, s in newsroom.series.items()})
+        self.labels = issue_labels(newsroom)
 
     @cached_property
     def _instruction_days(self) -> dict[tuple[int, int], list[date]]:
@@ -371,13 +371,14 @@ class NoticeMaker:
 # -- outputs -------------------------------------------------------------------------------------
 
 
-def issue_labels(issues, series_names: dict[str, str]) -> dict[str, str]:
+def issue_labels(newsroom: Newsroom) -> dict[str, str]:
     """``issues/zwxx/2026/044.yaml`` → ``《政务信息》2026年第44期``: issues as readers name them."""
     def name(series: str | None) -> str:
-        return "《" + series_names.get(series or "", series or "").strip().strip("《》") + "》"
+        known = newsroom.series.get(series or "")
+        return "《" + (known.name if known else series or "").strip().strip("《》") + "》"
 
     return {i.src.path: f"{name(i.series)}{i.year}年第{i.number}期"
-            for i in issues if i.number is not None and i.year is not None}
+            for i in newsroom.issues if i.number is not None and i.year is not None}
 
 
 def source_label(entry: Entry, labels: dict[str, str]) -> str:

@@ -95,7 +95,7 @@ def _sheet_file(ctx, args, table: ScoreTable, newsroom) -> int:
 
     suffix = args.format
     output = Path(args.output) if args.output else ctx.root / "build" / f"scores-{table.period.key}.{suffix}"
-    labels = issue_labels(newsroom.issues, {sid: s.name for sid, s in newsroom.series.items()})
+    labels = issue_labels(newsroom)
     entries = entries_sheet(table, args.unit, labels=labels)
     if suffix == "csv":
         data = csv_bytes(entries if args.explain else _only(score_sheet(table), table, args.unit))
