@@ -17,12 +17,13 @@ from functools import cached_property
 from pathlib import Path
 
 from bulletin.buildrecord import has_record, write_record
-from bulletin.check import CheckResult, run_check
+from bulletin.check import CheckResult, problem_rows, run_check, run_memo
 from bulletin.errors import BUILD_FAILURES
 from bulletin.fingerprint import PartRecord, assets_digest, notices_digest, pdf_digest, site_digest
 from bulletin.followups import followup_view
 from bulletin.model import Newsroom
 from bulletin.printing.fonts import rendering_fingerprint
+from bulletin.problems import Problem
 from bulletin.site.followup_pages import followup_pages
 from bulletin.store import networked, printed_dir
 from bulletin.views import INTRANET, PUBLIC, print_view, site_view
@@ -334,6 +335,9 @@ def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = F
     store's figures enter the notices as numbers only) and the store's issues print into the
     store's own build/ (``bulletin.store.printed_dir``); both are swapped in only when all succeed.
     """
+    memo = run_memo(root, today, classified, "build", ",".join(parts), _fonts_key(root, parts))
+    if _replayed(memo.recall()):
+        return 0
     result = run_check(root, today, classified=classified)
     for problem in result.problems:
         print(problem.format(), file=sys.stderr)
@@ -365,7 +369,38 @@ def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = F
         print(f"构建失败：{write_failure(exc, root)}", file=sys.stderr)
         return 1
     for build_dir, _staging, _cache, built in done:
-        written, unchanged = (sorted(names, key=PARTS.index) for names in (built.written, built.unchanged))
-        same = f"；内容未变，沿用：{'、'.join(unchanged)}" if unchanged else ""
-        print(f"已构建：{'、'.join(written) or '（无）'}{same} → {build_dir}", file=sys.stderr)
+        _say_built(build_dir, built.written, built.unchanged)
+    memo.remember((problem_rows(result.problems), [(str(d), list(wanted)) for d, _n, wanted, _g in jobs]))
     return 0
+
+
+def _say_built(build_dir: Path, written: list[str], unchanged: list[str]) -> None:
+    written, unchanged = (sorted(names, key=PARTS.index) for names in (written, unchanged))
+    same = f"；内容未变，沿用：{'、'.join(unchanged)}" if unchanged else ""
+    print(f"已构建：{'、'.join(written) or '（无）'}{same} → {build_dir}", file=sys.stderr)
+
+
+def _fonts_key(root: Path, parts: tuple[str, ...]) -> str:
+    """The fonts PDFs print with (a font installed or replaced re-renders them)."""
+    return rendering_fingerprint(root) if {"pdf", "notices"} & set(parts) else ""
+
+
+def _replayed(found) -> bool:
+    """Replay the last build while nothing it read has changed and its outputs are all in place:
+    its warnings again, and every part kept. An editor's no-op rebuild reads no file but the
+    stat records (``check.run_memo``)."""
+    if found is None:
+        return False
+    rows, folders = found
+    for build_dir, wanted in folders:
+        record, folder = PartRecord(Path(build_dir) / ".cache"), Path(build_dir)
+        for part in wanted:
+            if not record.digests.get(part) or not (folder / part).is_dir():
+                return False
+            if part in SITE_PARTS and not has_record(folder / part):
+                return False
+    for row in rows:
+        print(Problem(*row).format(), file=sys.stderr)
+    for build_dir, wanted in folders:
+        _say_built(Path(build_dir), [], wanted)
+    return True

@@ -13,17 +13,41 @@ from __future__ import annotations
 import hashlib
 import marshal
 from collections.abc import Callable
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from bulletin import __version__
+from bulletin.filestat import StatIndex
 from bulletin.write import atomic_write
 
 _FORMAT = 2  # 2: a report's entry also holds its YAML warnings
+PACKAGE = Path(__file__).resolve().parent
+LIBRARIES = ("mkdocs", "mkdocs-material", "pagefind", "pagefind-bin-extended", "weasyprint", "pydyf", "fonttools", "openpyxl", "python-docx", "Markdown", "nh3")
 
 
 def digest(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+@cache
+def code_digest() -> bytes:
+    """The program: its version, every source and template file, and the libraries it renders with.
+
+    Files are named by their path inside the package, so the digest is the same wherever the
+    checkout lies (and a folder above it named like one of ours hides nothing)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(__version__.encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".html", ".css", ".json", ".js", ".svg"):
+            h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in LIBRARIES:
+        try:
+            h.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=-".encode())
+    return h.digest()
 
 
 class FileStore:
@@ -64,6 +88,8 @@ class DigestCache:
         self.old: dict[bytes, Any] = {}
         self.new: dict[bytes, Any] = {}
         self.changed = False
+        # Which files are unchanged since the last run, so the loader need not read them.
+        self.stat_index = StatIndex(path.with_name("stat-index.marshal")) if path is not None else None
         if path is not None and path.is_file():
             try:
                 stored = marshal.loads(path.read_bytes())
@@ -83,6 +109,8 @@ class DigestCache:
         self.changed = True
 
     def save(self) -> None:
+        if self.stat_index is not None:
+            self.stat_index.save()
         if self.path is None or not (self.changed or len(self.new) != len(self.old)):
             return
         try:

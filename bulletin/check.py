@@ -15,9 +15,10 @@ from datetime import date
 from pathlib import Path
 
 from bulletin import enums, schema
-from bulletin.cache import DigestCache
+from bulletin.cache import DigestCache, code_digest
 from bulletin.dates import local, month_key
-from bulletin.history import history_problems
+from bulletin.filestat import RunMemo, scan
+from bulletin.history import git_head, history_problems
 from bulletin.lints import lint_newsroom
 from bulletin.load import Doc, Sources, load_sources
 from bulletin.lock import lock_problems
@@ -86,6 +87,32 @@ def run_check(root: Path, today: date, use_cache: bool = True, lints: bool = Tru
         store_absent = store is not None and not store.present
         problems += history_problems(newsroom, root / "build" / ".cache" if use_cache else None, store_absent)
     return CheckResult(newsroom, sorted_problems(problems), store, sources)
+
+
+def run_memo(root: Path, today: date, classified: str | Path | None, command: str, *extra: str) -> RunMemo:
+    """The memo of ``command`` (check, build) on this newsroom: what it found last time, replayed
+    while every file it reads has the same stat record (``bulletin.filestat``).
+
+    The files are the newsroom's whole tree and the classified store's, without their ``build/``
+    folders; the key holds what else the result depends on: the program (its code and
+    libraries), the day, the store option, git's HEAD (the publication history), and the
+    command's own ``extra`` (a build's parts and fonts). Beside a present store the memo lives in
+    the store's build/, as the check cache does: its problems may quote classified records.
+    """
+    store, _ = locate(root, classified)
+    folders, skip = [(root, "")], {root / "build"}
+    if store is not None:
+        skip.add(store.build_dir)
+        if not store.path.is_relative_to(root):
+            folders.append((store.path, store.prefix))
+    build_dir = store.build_dir if store is not None and store.present else root / "build"
+    key = "\0".join((command, code_digest().hex(), today.isoformat(), str(classified or ""), git_head(root) or "-", *extra))
+    return RunMemo(build_dir / ".cache" / f"memo-{command}.marshal", key, scan(folders, skip))
+
+
+def problem_rows(problems: list[Problem]) -> list[tuple[str, int, str, str]]:
+    """Problems as plain tuples, for a memo."""
+    return [(p.path, p.line, p.code, p.message) for p in problems]
 
 
 def _office_site(newsroom: Newsroom) -> list[Problem]:

@@ -13,36 +13,12 @@ import json
 import os
 import pickle
 from collections.abc import Iterable
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 
-from bulletin import __version__
+from bulletin.cache import code_digest
 from bulletin.model import Newsroom
 from bulletin.special import read_regular
 from bulletin.views import SiteView
-
-PACKAGE = Path(__file__).resolve().parent
-LIBRARIES = ("mkdocs", "mkdocs-material", "pagefind", "pagefind-bin-extended", "weasyprint", "pydyf", "fonttools", "openpyxl", "python-docx", "Markdown", "nh3")
-
-
-@cache
-def code_digest() -> bytes:
-    """The program: its version, every source and template file, and the libraries it renders with.
-
-    Files are named by their path inside the package, so the digest is the same wherever the
-    checkout lies (and a folder above it named like one of ours hides nothing)."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(__version__.encode())
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".html", ".css", ".json", ".js", ".svg"):
-            h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
-    for name in LIBRARIES:
-        try:
-            h.update(f"{name}={metadata.version(name)}".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{name}=-".encode())
-    return h.digest()
 
 
 def assets_digest(root: Path) -> bytes:

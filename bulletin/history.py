@@ -62,7 +62,8 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def _head(root: Path) -> str | None:
+def git_head(root: Path) -> str | None:
+    """The commit checked out, or None outside a repository (or without git)."""
     out = _git(root, "rev-parse", "--verify", "-q", "HEAD")
     return out.decode().strip() if out else None
 
@@ -135,7 +136,7 @@ def _record(records: dict[str, Record], changes: list[tuple[str, str]], versions
 
 def published_history(root: Path, cache_dir: Path | None) -> dict[str, Record] | None:
     """Each issue file's publication record in git, or None when there is no git history."""
-    head = _head(root)
+    head = git_head(root)
     if head is None:
         return None
     saved = cache_dir / CACHE if cache_dir is not None else None

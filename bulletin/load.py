@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bulletin.cache import DigestCache, digest
+from bulletin.filestat import stat_record
 from bulletin.problems import Problem
 from bulletin.special import SpecialFile, open_regular
 from bulletin.yamlhints import comment_warnings
@@ -117,10 +119,52 @@ def _parse(rel: str, text: str, first_line: int) -> tuple[Any, dict[KeyPath, int
         raise LoadProblem(Problem(rel, exc.line, exc.code, exc.message)) from None
 
 
-def load_yaml_file(root: Path, rel: str) -> Doc:
-    text, raw = read_text(root, rel)
-    data, lines = _parse(rel, text, 1)
-    return Doc(rel, data, lines, digest_source=raw)
+def load_yaml_file(root: Path, rel: str, cache: DigestCache | None = None) -> Doc:
+    """One YAML file (an issue, units.yaml …); a cache hit skips decoding and parsing."""
+    key, raw = _known_digest(root, rel, cache)
+    hit = cache.get(b"yaml:" + key) if key else None
+    if hit is not None:
+        data, lines = hit
+        return Doc(rel, data, lines, digest_source=key, key=key)
+    if raw is None:
+        raw = _read_bytes(root, rel)
+        key = _learn(root, rel, cache, raw)
+    data, lines = _parse(rel, _decode(rel, raw), 1)
+    if cache is not None:
+        cache.put(b"yaml:" + key, (data, lines))
+    return Doc(rel, data, lines, digest_source=key or raw, key=key)
+
+
+def _known_digest(root: Path, rel: str, cache: DigestCache | None) -> tuple[bytes, bytes | None]:
+    """The digest of ``rel``'s bytes without reading them when the stat index knows the file
+    (a regular file whose stat record is unchanged since the last run: ``bulletin.filestat``).
+    Otherwise ``(b"", None)``: the caller reads the file through the guarded reader."""
+    index = cache.stat_index if cache is not None else None
+    if index is None:
+        return b"", None
+    try:
+        record = stat_record(os.lstat(os.path.join(root, rel)))
+    except OSError:
+        return b"", None
+    if not stat.S_ISREG(record[0]) or record[1] > MAX_FILE_BYTES:
+        return b"", None  # links and special files always go through open_regular
+    known = index.known(rel, record)
+    return (known, None) if known is not None else (b"", None)
+
+
+def _learn(root: Path, rel: str, cache: DigestCache | None, raw: bytes) -> bytes:
+    """The digest of bytes just read, remembered in the stat index with the file's record."""
+    if cache is None:
+        return b""
+    key = digest(raw)
+    if cache.stat_index is not None:
+        try:
+            record = stat_record(os.lstat(os.path.join(root, rel)))
+        except OSError:
+            return key
+        if stat.S_ISREG(record[0]) and record[1] == len(raw):
+            cache.stat_index.learn(rel, record, key)
+    return key
 
 
 def split_front_matter(rel: str, text: str) -> tuple[str, str, int]:
@@ -138,13 +182,16 @@ def split_front_matter(rel: str, text: str) -> tuple[str, str, int]:
 
 def load_report(root: Path, rel: str, cache: DigestCache | None = None) -> Doc:
     """One report; a cache hit (same bytes as before) skips decoding and YAML entirely."""
-    raw = _read_bytes(root, rel)
-    key = digest(raw) if cache is not None else b""
-    hit = cache.get(key) if cache is not None else None
+    key, raw = _known_digest(root, rel, cache)
+    hit = cache.get(key) if key else None
+    if hit is None:
+        raw = _read_bytes(root, rel)
+        key = _learn(root, rel, cache, raw)
+        hit = cache.get(key) if cache is not None else None
     if hit is not None:
         data, lines, body, body_line, hints = hit
         warnings = [Problem(rel, line, code, message) for line, code, message in hints]
-        return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key, warnings=warnings)
+        return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=key, key=key, warnings=warnings)
     text = _decode(rel, raw)
     front, body, body_line = split_front_matter(rel, text)
     data, lines = _parse(rel, front, 2)
@@ -154,7 +201,7 @@ def load_report(root: Path, rel: str, cache: DigestCache | None = None) -> Doc:
     if cache is not None:
         cache.put(key, (data, lines, body, body_line, hints))
     warnings = [Problem(rel, line, code, message) for line, code, message in hints]
-    return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=raw, key=key, warnings=warnings)
+    return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=key or raw, key=key, warnings=warnings)
 
 
 # Text files an editor may have meant as reports: refused with the name to use.
@@ -213,7 +260,7 @@ def load_records(sources: Sources, folder: Path, prefix: str = "", cache: Digest
         for rel in _walk(folder, top, suffix, refused if top == "content" else None):
             if rel in ("issues/series.yaml", "issues/assignments.yaml"):
                 continue
-            doc = _try(sources, loader, prefix + rel, *((cache,) if loader is load_report else ()))
+            doc = _try(sources, loader, prefix + rel, cache)
             if doc is not None:
                 doc.origin = prefix
                 sources.problems += doc.warnings
@@ -232,7 +279,7 @@ def load_sources(root: Path, cache: DigestCache | None = None) -> Sources:
         ("scoring", "scoring.yaml"),
     ):
         if (root / rel).exists():
-            setattr(sources, attr, _try(sources, load_yaml_file, rel))
+            setattr(sources, attr, _try(sources, load_yaml_file, rel, cache))
         elif attr != "assignments":
             sources.problems.append(Problem(rel, 1, "E001", f"缺少 {rel}；请从示例新闻室复制一份并按本单位修改"))
     return sources

@@ -1,0 +1,161 @@
+"""Stat records tell what changed since the last run: the check and build memos, and the stat index."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import date
+
+import pytest
+from helpers.newsroom import report_text
+
+from bulletin import filestat
+from bulletin.build import run_build
+from bulletin.cli import main
+from bulletin.filestat import RunMemo, StatIndex, scan, stat_record
+
+TODAY = date(2026, 11, 27)
+SITES = ("site", "intranet")  # the PDFs would only make these tests slower
+
+
+@pytest.fixture
+def trusting(monkeypatch):
+    """Files in a test are written a moment before the run: without this every record is racy."""
+    monkeypatch.setattr(filestat, "RACY_NS", 0)
+
+
+def check(newsroom, capsys, today: str = "2026-11-27") -> tuple[int, str, str]:
+    code = main(["--root", str(newsroom.root), "--today", today, "check"])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_a_file_restored_with_its_old_mtime_and_size_is_still_seen(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("甲乙丙", encoding="utf-8")
+    before = scan([(tmp_path, "")], set())
+    old = path.stat()
+    path.write_text("丁戊己", encoding="utf-8")  # same size
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))  # the old mtime, as cp -p or touch -d leave it
+    after = scan([(tmp_path, "")], set())
+    assert path.stat().st_mtime_ns == old.st_mtime_ns and path.stat().st_size == old.st_size
+    assert after.records["a.md"] != before.records["a.md"]  # the change time moved
+    assert after.digest() != before.digest()
+
+
+def test_a_scan_skips_build_and_git_and_names_the_store_by_its_prefix(tmp_path):
+    for rel in ("content/x.md", "build/site/index.html", ".git/HEAD", "store/content/y.md", "store/build/pdf/a.pdf"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    tree = scan([(tmp_path / "content", "content/"), (tmp_path / "store", "../store/")],
+                {tmp_path / "build", tmp_path / "store" / "build"})
+    assert sorted(tree.records) == ["../store/content/y.md", "content/x.md"]
+
+
+def test_a_memo_is_not_replayed_while_a_file_is_as_new_as_the_run_that_stored_it(tmp_path):
+    (tmp_path / "a.md").write_text("x", encoding="utf-8")
+    memo = RunMemo(tmp_path / "memo", "k", scan([(tmp_path, "")], {tmp_path / "memo"}))
+    memo.remember(["found"])
+    again = RunMemo(tmp_path / "memo", "k", scan([(tmp_path, "")], {tmp_path / "memo"}))
+    assert again.recall() is None  # a.md was written within RACY_NS of the first scan
+
+
+def test_a_memo_needs_the_same_key_and_tree(tmp_path, trusting):
+    (tmp_path / "a.md").write_text("x", encoding="utf-8")
+
+    def memo(key: str) -> RunMemo:
+        return RunMemo(tmp_path / "memo", key, scan([(tmp_path, "")], {tmp_path / "memo"}))
+
+    memo("k").remember(["found", 1])
+    assert memo("k").recall() == ["found", 1]
+    assert memo("other day").recall() is None
+    (tmp_path / "b.md").write_text("y", encoding="utf-8")
+    assert memo("k").recall() is None
+
+
+def test_the_stat_index_does_not_trust_a_racy_record(tmp_path, monkeypatch):
+    path = tmp_path / "a.md"
+    path.write_text("x", encoding="utf-8")
+    index = StatIndex(tmp_path / "index")
+    record = stat_record(path.stat())
+    index.learn("a.md", record, b"digest")
+    index.save()
+    assert StatIndex(tmp_path / "index").known("a.md", record) is None  # written just before that run
+    monkeypatch.setattr(filestat, "RACY_NS", 0)
+    later = StatIndex(tmp_path / "index")
+    assert later.known("a.md", record) == b"digest"
+    path.write_text("y", encoding="utf-8")
+    assert later.known("a.md", stat_record(path.stat())) is None
+
+
+def test_check_replays_its_findings_until_a_file_changes(newsroom, capsys, trusting):
+    newsroom.report(title="甲" * 45)  # W100: headline too long
+    first = check(newsroom, capsys)
+    assert first[0] == 0 and "warning[W100]" in first[1]
+    assert (newsroom.root / "build" / ".cache" / "memo-check.marshal").is_file()
+    assert check(newsroom, capsys) == first
+    newsroom.report(unit="nobody")  # an error now
+    code, out, err = check(newsroom, capsys)
+    assert code == 1 and "error[E203]" in out and "warning[W100]" not in out
+    assert err.endswith("检查了 1 篇稿件、1 期刊物：1 个错误，0 个警告\n")
+
+
+def test_check_runs_again_on_another_day_and_for_a_new_file(newsroom, capsys, trusting):
+    newsroom.report()
+    first = check(newsroom, capsys)
+    newsroom.write("content/2026/03/2026-03-nyj-002.md", report_text("2026-03-nyj-002", title="甲" * 45))
+    assert "2026-03-nyj-002.md" in check(newsroom, capsys)[1]
+    newsroom.remove("content/2026/03/2026-03-nyj-002.md")
+    assert check(newsroom, capsys) == first
+    assert "检查了 1 篇稿件" in check(newsroom, capsys, today="2026-11-28")[2]
+
+
+def test_check_runs_again_after_a_commit(newsroom, capsys, trusting):
+    newsroom.report()
+    git = ["git", "-C", str(newsroom.root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    check(newsroom, capsys)
+    memo = newsroom.root / "build" / ".cache" / "memo-check.marshal"
+    stored = memo.read_bytes()
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "first"], check=True)
+    check(newsroom, capsys)
+    assert memo.read_bytes() != stored  # HEAD is part of the key: the history check ran again
+
+
+def test_a_noop_build_replays_without_checking(newsroom, capsys, trusting, monkeypatch):
+    newsroom.report()
+    assert run_build(newsroom.root, TODAY, SITES, quiet=True) == 0
+    capsys.readouterr()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr("bulletin.build.run_check", refuse)
+    assert run_build(newsroom.root, TODAY, SITES, quiet=True) == 0
+    assert capsys.readouterr().err.splitlines()[-1].startswith("已构建：（无）；内容未变，沿用：site、intranet →")
+
+
+def test_a_build_whose_output_went_missing_is_rebuilt(newsroom, capsys, trusting):
+    newsroom.report()
+    assert run_build(newsroom.root, TODAY, SITES, quiet=True) == 0
+    (newsroom.root / "build" / "site").unlink()  # build/site is a link to its generation
+    capsys.readouterr()
+    assert run_build(newsroom.root, TODAY, SITES, quiet=True) == 0
+    assert capsys.readouterr().err.splitlines()[-1].startswith("已构建：site；内容未变，沿用：intranet →")
+    assert (newsroom.root / "build" / "site" / "index.html").is_file()
+
+
+def test_a_build_after_an_edit_checks_again(newsroom, capsys, trusting, monkeypatch):
+    newsroom.report(classification="公开")
+    assert run_build(newsroom.root, TODAY, SITES, quiet=True) == 0
+    newsroom.report(classification="公开", title="春耕备耕全面铺开新标题")
+    import bulletin.build
+
+    calls = []
+    real = bulletin.build.run_check
+    monkeypatch.setattr(bulletin.build, "run_check", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert run_build(newsroom.root, TODAY, SITES, quiet=True) == 0
+    assert calls == [1]
+    assert run_build(newsroom.root, TODAY, ("site",), quiet=True) == 0  # other parts: another key
+    assert calls == [1, 1]
