@@ -98,3 +98,48 @@ def test_a_font_installed_on_the_machine_re_renders_the_pdfs(newsroom, capsys, m
     monkeypatch.setattr(fonts, "system_font", lambda family: installed if family == "Noto Serif CJK SC" else real(family))
     assert build(newsroom, capsys).startswith("已构建：notices、pdf；内容未变，沿用：site、intranet →")
     assert (newsroom.root / "build/pdf/zwxx/2026/018.pdf").read_bytes() != before
+
+
+def test_a_new_issue_composes_only_itself(newsroom, capsys, monkeypatch):
+    """The other issues' PDFs are found by their print view, without composing their HTML."""
+    import bulletin.printing.issues as issues
+
+    publish(newsroom)
+    build(newsroom, capsys)
+    composed: list[str] = []
+    real = issues.printed
+    monkeypatch.setattr(issues, "printed", lambda view, *a: composed.append(view.key) or real(view, *a))
+    newsroom.write("issues/zwxx/2026/019.yaml", ISSUE.replace("number: 18", "number: 19"))
+    assert build(newsroom, capsys).startswith("已构建：pdf；")
+    assert composed == ["zwxx/2026/019"]
+    first = newsroom.root / "build/pdf/zwxx/2026/018.pdf"
+    assert first.read_bytes()[:5] == b"%PDF-" and first.with_suffix(".docx").stat().st_size > 0
+
+
+def test_an_image_change_composes_every_issue_again(newsroom, capsys, monkeypatch):
+    from helpers.site import PNG
+
+    import bulletin.printing.issues as issues
+
+    newsroom.write("content/2026/03/images/field.png", PNG)
+    newsroom.report(body="3月8日，全市春耕备耕工作全面展开。\n\n![施肥现场](images/field.png)")
+    newsroom.write("issues/zwxx/2026/018.yaml", ISSUE)  # a draft: printed, on no site
+    build(newsroom, capsys)
+    before = (newsroom.root / "build/pdf/zwxx/2026/018.pdf").read_bytes()
+    composed: list[str] = []
+    real = issues.printed
+    monkeypatch.setattr(issues, "printed", lambda view, *a: composed.append(view.key) or real(view, *a))
+    newsroom.write("content/2026/03/images/field.png", _red_pixel())  # another image, same name
+    assert build(newsroom, capsys).startswith("已构建：pdf、")
+    assert composed == ["zwxx/2026/018"]
+    assert (newsroom.root / "build/pdf/zwxx/2026/018.pdf").read_bytes() != before
+
+
+def _red_pixel() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (1, 1), (255, 0, 0)).save(out, format="PNG")
+    return out.getvalue()

@@ -9,28 +9,62 @@ package versions.
 
 from __future__ import annotations
 
-import shutil
+import hashlib
+import marshal
+import os
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.cache import FileStore
+from bulletin.cache import FileStore, code_digest
 from bulletin.printing.compose import Printed, images_digest, issue_html, printed
 from bulletin.printing.docx_out import write_docx
 from bulletin.printing.fonts import FontSet, resolve_fonts
 from bulletin.printing.pdf import Meta, print_css
-from bulletin.printing.queue import PrintQueue
+from bulletin.printing.queue import PrintQueue, place
 from bulletin.printing.worker import RenderError, RenderJob, cache_key
 from bulletin.views import PrintIssue
+from bulletin.write import atomic_write
 
 __all__ = ["render_all"]
 
 
 @dataclass
 class _Planned:
-    doc: Printed
+    doc: Printed | None  # None when the stored PDF and Word file are reused without composing
     job: RenderJob
     target: Path
+    view: PrintIssue
+
+
+class _Plans:
+    """``digest of an issue's print view -> content key of its PDF``, remembered between builds.
+
+    Composing an issue's HTML (every item's Markdown, the template) is what the content key is
+    made from, and on a five-year archive composing all 1,150 issues took seconds on every build
+    although one issue was new. An issue whose print view, fonts, style sheet, images and
+    program are those of a remembered plan reuses the stored files under that plan's key; any
+    other is composed and keyed by its HTML as before (so an unchanged HTML still finds its PDF).
+    """
+
+    def __init__(self, path: Path, base: bytes):
+        self.path, self.base = path, base
+        try:
+            self.old = marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            self.old = {}
+        self.new: dict[bytes, str] = {}
+
+    def view_key(self, view: PrintIssue) -> bytes:
+        return hashlib.blake2b(self.base + pickle.dumps(view, protocol=4), digest_size=16).digest()
+
+    def save(self) -> None:
+        if self.new != self.old:
+            try:
+                atomic_write(self.path, marshal.dumps(self.new))
+            except OSError:
+                pass  # unremembered plans are composed again next time
 
 
 def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progress: Callable[[str], None],
@@ -49,7 +83,10 @@ def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progres
     store = FileStore(cache_dir / "pdf", (".pdf", ".docx"))
     own = queue is None
     queue = PrintQueue(fonts, progress) if queue is None else queue
-    planned = [_plan(p, root, fonts, css, store, out_dir) for p in prints]
+    plans = _Plans(cache_dir / "pdf" / "plans.marshal",
+                   code_digest() + "\0".join((css, fonts.fingerprint(), _content_images(root))).encode())
+    planned = [_plan(p, root, fonts, css, store, out_dir, plans) for p in prints]
+    plans.save()
     for item in planned:
         queue.add(item.job, item.target)
     queue.defer(lambda: _word_files(planned, root, fonts))
@@ -67,18 +104,47 @@ def _word_files(planned: list[_Planned], root: Path, fonts: FontSet) -> None:
     for item in planned:
         docx = item.job.cache_path.with_suffix(".docx")
         if not docx.exists():
+            doc = item.doc or printed(item.view)
             try:
-                write_docx(item.doc, root, fonts, docx)
+                write_docx(doc, root, fonts, docx)
             except (ValueError, OSError, KeyError) as exc:  # one line naming the issue, not a traceback
-                raise RenderError(f"{item.doc.key} 的 Word 文件生成失败（{type(exc).__name__}: {exc}）") from exc
-        item.target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(docx, item.target.with_suffix(".docx"))
+                raise RenderError(f"{doc.key} 的 Word 文件生成失败（{type(exc).__name__}: {exc}）") from exc
+        place(docx, item.target.with_suffix(".docx"))
 
 
-def _plan(p: PrintIssue, root: Path, fonts: FontSet, css: str, store: FileStore, out_dir: Path) -> _Planned:
+def _content_images(root: Path) -> str:
+    """Every file under content/ but the reports, by name, size and times: a plan is reused only
+    while none of them changed (an issue's own images are found in its composed HTML, which a
+    reused plan skips)."""
+    rows = []
+    for dirpath, dirnames, filenames in os.walk(root / "content"):
+        dirnames.sort()
+        for name in sorted(filenames):
+            if not name.endswith(".md"):
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    rows.append(f"{path}:missing")
+                    continue
+                rows.append(f"{path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
+    return "\n".join(rows)
+
+
+def _plan(p: PrintIssue, root: Path, fonts: FontSet, css: str, store: FileStore, out_dir: Path,
+          plans: _Plans) -> _Planned:
+    view_key = plans.view_key(p)
+    known = plans.old.get(view_key)
+    if known is not None and (store.folder / f"{known}.pdf").is_file() and (store.folder / f"{known}.docx").is_file():
+        plans.new[view_key] = known
+        job = RenderJob(key=p.key, html="", base_url=str(root) + "/", meta=Meta(p.key), allowed_dirs=(),
+                        cache_path=store.path(known, ".pdf"))
+        store.path(known, ".docx")
+        return _Planned(None, job, out_dir / f"{p.key}.pdf", p)
     doc = printed(p)
     html = issue_html(doc, css)
     key = cache_key(html, fonts, images_digest(root, doc.images))
+    plans.new[view_key] = key
     job = RenderJob(
         key=doc.key,
         html=html,
@@ -88,5 +154,5 @@ def _plan(p: PrintIssue, root: Path, fonts: FontSet, css: str, store: FileStore,
         cache_path=store.path(key, ".pdf"),
     )
     store.path(key, ".docx")  # its Word file, made by _word_files once the pool runs
-    return _Planned(doc, job, out_dir / f"{doc.key}.pdf")
+    return _Planned(doc, job, out_dir / f"{doc.key}.pdf", p)
 

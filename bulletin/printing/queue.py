@@ -13,6 +13,7 @@ callbacks; ``finish`` waits for them.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import threading
@@ -138,5 +139,15 @@ class PrintQueue:
         if self._error is not None:
             raise self._error
         for source, target in self.copies:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+            place(source, target)
+
+
+def place(source: Path, target: Path) -> None:
+    """Put a stored file at ``target`` in staging: a hard link when the store and the build
+    folder share a file system (outputs are only ever replaced whole, never written in place, so
+    the stored copy cannot change through the link), else a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
