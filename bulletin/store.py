@@ -56,7 +56,8 @@ class Store:
         return self.path / "build"
 
     @property
-    def shown(self) -> str:
+    def display_name(self) -> str:
+        """The store as messages to the editor name it: its prefix, ``classified/`` or ``/media/涉密库/``."""
         return self.prefix
 
 
@@ -183,7 +184,7 @@ def store_problems(newsroom: Newsroom, store: Store | None) -> list[Problem]:
     if store is None:
         return []
     found: list[Problem] = []
-    move = (f"请在涉密库所在的计算机上运行 bulletin move-classified 把它移入涉密库 {store.shown}，"
+    move = (f"请在涉密库所在的计算机上运行 bulletin move-classified 把它移入涉密库 {store.display_name}，"
             "再按提示用 git rm --cached 和 git filter-repo 从 git 历史中清除")
     for r in newsroom.reports.values():
         if r.classified and not r.src.stored:
@@ -234,5 +235,5 @@ def _work_tree_problems(root: Path, store: Store) -> list[Problem]:
     if top is None or not store.present or not store.path.resolve().is_relative_to(top.resolve()):
         return []
     return [Problem(store.config_path, store.config_line, "W007",
-                    f"涉密库 {store.shown} 在新闻室的 git 工作区内，会随仓库推送到联网的服务器；"
+                    f"涉密库 {store.display_name} 在新闻室的 git 工作区内，会随仓库推送到联网的服务器；"
                     "实际工作中涉密库须放在不联网的计算机上、不进 git（示例新闻室有意如此，见 docs/security.md）")]
