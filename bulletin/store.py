@@ -33,7 +33,6 @@ from bulletin.mkdocs_yml import read_mkdocs
 from bulletin.model import Issue, Newsroom, build_newsroom
 from bulletin.problems import Problem
 
-OPTION = "--classified"
 SETTING = "extra.bulletin.classified_store"
 
 
@@ -166,13 +165,6 @@ def networked(sources: Sources, complete: Newsroom, store: Store | None) -> News
     newsroom.classified = StoreFigures(complete, newsroom)
     newsroom.pages = complete.pages  # the office's pages (checked with the complete newsroom)
     return newsroom
-
-
-def store_only(complete: Newsroom) -> Newsroom:
-    """The complete newsroom restricted to the store's issues: what the store's build/ prints."""
-    from dataclasses import replace
-
-    return replace(complete, issues=[i for i in complete.issues if i.src.stored])
 
 
 # -- check -----------------------------------------------------------------------------------------
