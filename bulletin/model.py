@@ -341,7 +341,7 @@ class Assignment:
 
 @dataclass
 class Scoring:
-    """scoring.yaml with the spec's defaults; ``src`` lets a score trace name the rule's line."""
+    """scoring.yaml, a missing value falling back to its default; ``src`` lets a score trace name the rule's line."""
 
     data: dict
     src: Src

@@ -136,12 +136,67 @@ class Totals:
 
 
 @dataclass
+class Standing:
+    """One unit's line of a period's ranking, as the notice, the workbook and ``bulletin scores`` show it."""
+
+    unit: str
+    name: str
+    rank: int | None  # None: the unit is inactive (停用), listed without a rank
+    submitted: int
+    adopted: int
+    adoption_rate: Decimal  # a fraction to four places
+    instructions: int
+    points: Decimal  # to two places
+
+
+@dataclass
+class EntryLine:
+    """One scoring entry as a worksheet lists it: the unit's name, the rule's name and the source as
+    readers name them; ``points`` is the exact share (a joint report's points split) as a number."""
+
+    unit: str
+    unit_name: str
+    day: date
+    rule: str
+    report: str  # empty for points not tied to one report (quota, assignments)
+    points: float
+    where: str
+    note: str
+    source: str  # file:line
+    basis: str  # scoring.yaml:line
+
+
+@dataclass
+class ScoreView:
+    """A period's ranking and every entry behind it, as plain data for the renderers (notices,
+    workbooks, CSV): they never read the scoring ledger itself."""
+
+    rows: list[Standing]
+    entries: list[EntryLine]
+
+    def for_unit(self, unit: str) -> ScoreView:
+        """Only the ranking line and entries of one unit (``bulletin scores --unit``)."""
+        return ScoreView([r for r in self.rows if r.unit == unit], [e for e in self.entries if e.unit == unit])
+
+
+def score_view(table: ScoreTable, labels: dict[str, str]) -> ScoreView:
+    """The score table as plain data; ``labels`` (``issue_labels``) name the issues points came from."""
+    rows = [Standing(r.unit, r.name, r.rank, r.submitted, r.adopted, r.adoption_rate, r.instructions, r.points)
+            for r in table.rows]
+    names = {r.unit: r.name for r in table.rows}
+    entries = [EntryLine(e.unit, names.get(e.unit, e.unit), e.day, e.rule_name, e.report or "", float(e.points),
+                         source_label(e, labels), e.explained, e.source, e.basis)
+               for e in table.entries]
+    return ScoreView(rows, entries)
+
+
+@dataclass
 class Notice:
     period: Period
     title: str
     issuer: str
     day: date
-    table: ScoreTable
+    table: ScoreView
     totals: Totals
     sections: list[UnitSection]
     dormant: list[Dormant]
@@ -153,7 +208,6 @@ class Notice:
     doc_number: str = ""  # 发文字号, 江政办信〔2026〕11号; empty without extra.bulletin.notice_code
     to: str = "各报送单位"  # 主送
     cc: list[str] = field(default_factory=list)  # 抄送, in the 版记
-    labels: dict[str, str] = field(default_factory=dict)  # issue file -> 《政务信息》2026年第44期 (workbooks)
 
     def for_audience(self, held: set[str]) -> Notice:
         """The notice as an audience holding only the reports ``held`` may read it.
@@ -164,7 +218,8 @@ class Notice:
         """
         sections = [_section_for(s, held) for s in self.sections]
         late = [x for x in self.late if x.report in held]
-        return replace(self, sections=sections, late=late, late_withheld=len(self.late) - len(late))
+        table = ScoreView(self.table.rows, [e for e in self.table.entries if not e.report or e.report in held])
+        return replace(self, table=table, sections=sections, late=late, late_withheld=len(self.late) - len(late))
 
     @property
     def leaders(self) -> list[str]:
@@ -233,7 +288,7 @@ class NoticeMaker:
             title=notice_title(period),
             issuer=self.issuer,
             day=self.newsroom.today,
-            table=table,
+            table=score_view(table, self.labels),
             totals=self._totals(period, table),
             sections=self._sections(table),
             dormant=self._dormant(period),
@@ -241,7 +296,6 @@ class NoticeMaker:
             missed=self._missed(table),
             concentration=self._concentration(period, table),
             trend=self._trend(period),
-            labels=self.labels,
         )
 
     # -- parts -----------------------------------------------------------------------------------

@@ -136,10 +136,10 @@ def notice_sheets(notice: Notice) -> list[Sheet]:
     ]
     c = notice.concentration
     return [
-        score_sheet(notice.table),
+        score_sheet(notice.table.rows),
         Sheet("采用条目", ["单位", "稿件", "标题", "日期", "计分项", "分值", "来源", "说明", "文件位置", "计分依据"], items,
               [10, 10, 16, 12, 8, 6, 12, 12, 12, 12], {5: "0.00"}),
-        entries_sheet(notice.table, title="得分明细", labels=notice.labels),
+        entries_sheet(notice.table.entries, title="得分明细"),
         Sheet("连续无采用单位", ["单位", "连续无采用月数", "最近一次采用"],
               [[d.name, d.months, d.last if d.last else "无"] for d in notice.dormant], [10, 10, 12]),
         Sheet("紧急信息迟报", ["稿件", "标题", "报送单位", "事件时间", "收稿时间", "间隔（小时）", "扣分"],

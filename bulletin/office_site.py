@@ -1,6 +1,6 @@
 """The office's own site: what mkdocs.yml may set, and its pages (关于本站, 联系我们) in ``pages/``.
 
-Check's half of issue 17 (the site builder reads the same settings in ``bulletin.site.settings``):
+Check's half of the office's site (the site builder reads the same settings in ``bulletin.site.settings``):
 
 - mkdocs.yml: anything outside the allowlist (``bulletin/schemas/mkdocs.json``) is refused at its
   line, saying why (E330, E331); the logo, favicon and style sheets must be regular files in

@@ -97,10 +97,6 @@ def parse_period(text: str) -> Period:
     return Period(f"{year:04d}", "year", date(year, 1, 1), date(year, 12, 31))
 
 
-def month_period(year: int, month: int) -> Period:
-    return parse_period(f"{year:04d}-{month:02d}")
-
-
 def round_half_up(value: Fraction, places: int) -> Decimal:
     """Exact 四舍五入 of a fraction: 0.125 → 0.13, −0.125 → −0.13."""
     scaled = abs(value) * 10**places

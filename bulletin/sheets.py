@@ -17,6 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -24,8 +25,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from bulletin import textwidth
-from bulletin.notice_view import source_label
-from bulletin.scoring import ScoreTable
+
+if TYPE_CHECKING:
+    from bulletin.notice_view import EntryLine, Standing
 
 _THIN = Side(style="thin", color="808080")
 _HEADER_FILL = PatternFill("solid", fgColor="E8E8E8")
@@ -162,24 +164,19 @@ SCORE_HEADERS = ["名次", "单位", "报送条数", "采用条数", "采用率"
 ENTRY_HEADERS = ["单位", "日期", "计分项", "稿件", "分值", "来源", "说明", "文件位置", "计分依据"]
 
 
-def score_sheet(table: ScoreTable, title: str = "得分排名") -> Sheet:
-    """The score table; inactive units are listed with 停用 instead of a rank."""
-    rows: list[list[object]] = [
+def score_sheet(rows: list[Standing], title: str = "得分排名") -> Sheet:
+    """The ranking; inactive units are listed with 停用 instead of a rank."""
+    cells: list[list[object]] = [
         [r.rank if r.rank is not None else "停用", r.name, r.submitted, r.adopted, float(r.adoption_rate),
          r.instructions, float(r.points)]
-        for r in table.rows
+        for r in rows
     ]
-    return Sheet(title, SCORE_HEADERS, rows, [6, 10, 8, 8, 8, 8, 8], {4: "0.00%", 6: "0.00"})
+    return Sheet(title, SCORE_HEADERS, cells, [6, 10, 8, 8, 8, 8, 8], {4: "0.00%", 6: "0.00"})
 
 
-def entries_sheet(table: ScoreTable, unit: str | None = None, title: str = "得分明细",
-                  labels: dict[str, str] | None = None) -> Sheet:
-    """Every entry of the period (or of one unit): where each point came from."""
-    names = {r.unit: r.name for r in table.rows}
-    entries = table.entries_of(unit) if unit else table.entries
-    rows: list[list[object]] = [
-        [names.get(e.unit, e.unit), e.day, e.rule_name, e.report or "", float(e.points), source_label(e, labels or {}),
-         e.explained, e.source, e.basis]
-        for e in entries
+def entries_sheet(entries: list[EntryLine], title: str = "得分明细") -> Sheet:
+    """Scoring entries (of a period, or of one unit): where each point came from."""
+    cells: list[list[object]] = [
+        [e.unit_name, e.day, e.rule, e.report, e.points, e.where, e.note, e.source, e.basis] for e in entries
     ]
-    return Sheet(title, ENTRY_HEADERS, rows, [10, 12, 8, 10, 6, 12, 12, 12, 12], {4: "0.00"})
+    return Sheet(title, ENTRY_HEADERS, cells, [10, 12, 8, 10, 6, 12, 12, 12, 12], {4: "0.00"})

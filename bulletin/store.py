@@ -33,7 +33,6 @@ from bulletin.mkdocs_yml import read_mkdocs
 from bulletin.model import Issue, Newsroom, build_newsroom
 from bulletin.problems import Problem
 
-OPTION = "--classified"
 SETTING = "extra.bulletin.classified_store"
 
 
@@ -56,7 +55,8 @@ class Store:
         return self.path / "build"
 
     @property
-    def shown(self) -> str:
+    def display_name(self) -> str:
+        """The store as messages to the editor name it: its prefix, ``classified/`` or ``/media/涉密库/``."""
         return self.prefix
 
 
@@ -167,13 +167,6 @@ def networked(sources: Sources, complete: Newsroom, store: Store | None) -> News
     return newsroom
 
 
-def store_only(complete: Newsroom) -> Newsroom:
-    """The complete newsroom restricted to the store's issues: what the store's build/ prints."""
-    from dataclasses import replace
-
-    return replace(complete, issues=[i for i in complete.issues if i.src.stored])
-
-
 # -- check -----------------------------------------------------------------------------------------
 
 
@@ -183,7 +176,7 @@ def store_problems(newsroom: Newsroom, store: Store | None) -> list[Problem]:
     if store is None:
         return []
     found: list[Problem] = []
-    move = (f"请在涉密库所在的计算机上运行 bulletin move-classified 把它移入涉密库 {store.shown}，"
+    move = (f"请在涉密库所在的计算机上运行 bulletin move-classified 把它移入涉密库 {store.display_name}，"
             "再按提示用 git rm --cached 和 git filter-repo 从 git 历史中清除")
     for r in newsroom.reports.values():
         if r.classified and not r.src.stored:
@@ -234,5 +227,5 @@ def _work_tree_problems(root: Path, store: Store) -> list[Problem]:
     if top is None or not store.present or not store.path.resolve().is_relative_to(top.resolve()):
         return []
     return [Problem(store.config_path, store.config_line, "W007",
-                    f"涉密库 {store.shown} 在新闻室的 git 工作区内，会随仓库推送到联网的服务器；"
+                    f"涉密库 {store.display_name} 在新闻室的 git 工作区内，会随仓库推送到联网的服务器；"
                     "实际工作中涉密库须放在不联网的计算机上、不进 git（示例新闻室有意如此，见 docs/security.md）")]

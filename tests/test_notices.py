@@ -259,3 +259,17 @@ def test_intranet_holds_only_counts_of_reports_it_does_not_carry(tmp_path):
             assert needle not in text, needle
     march = (site / "notices" / "2026-03" / "index.html").read_text(encoding="utf-8")
     assert "未在内网发布的稿件 6 篇" in march  # c-1 and s-1 as before, and the four above
+
+
+def test_the_intranet_notice_keeps_no_scoring_entry_of_a_report_it_does_not_carry(built):
+    """The ranking is the same for both audiences; the entries behind it (a report id, a source
+    line) of the 秘密 s-1 and the unissued c-1 stay with the printed notice only."""
+    root, _ = built
+    view = notice_view(run_check(root, date(2026, 4, 10)).newsroom, "办公室")
+    printed, intranet = view.printed["2026-03"].table, view.intranet["2026-03"].table
+    assert intranet.rows == printed.rows
+    assert {e.report for e in printed.entries} - {e.report for e in intranet.entries} == {"c-1", "s-1"}
+    assert intranet.entries == [e for e in printed.entries if e.report not in ("c-1", "s-1")]
+    one = printed.for_unit("a")  # bulletin scores --unit a
+    assert [r.unit for r in one.rows] == ["a"]
+    assert one.entries == [e for e in printed.entries if e.unit == "a"] and len(one.entries) < len(printed.entries)

@@ -11,7 +11,14 @@ from docx import Document
 from helpers.printing import licensed_font, make_newsroom, open_pdf, page_text, pdffonts, prints_of
 from pypdf import PdfWriter
 
-from bulletin.printing.compose import heading_levels, issue_number, printed, publication_name, rebase_images
+from bulletin.printing.compose import (
+    colophon_height_mm,
+    heading_levels,
+    issue_number,
+    printed,
+    publication_name,
+    rebase_images,
+)
 from bulletin.printing.config import brief_size
 from bulletin.printing.docx_out import docx_bytes, word_fonts
 from bulletin.printing.fonts import resolve_fonts
@@ -138,6 +145,16 @@ def test_remote_and_outside_images_never_reach_a_pdf(tmp_path):
 def test_numbers_and_names_as_people_write_them():
     assert publication_name("《政务信息》") == "政务信息"
     assert issue_number(3) == "第3期" and issue_number(18) == "第18期"
+
+
+def test_colophon_rows_are_measured_as_they_print():
+    """26 full-width characters fill a 报尾 line, Latin letters count half, and the quotation marks
+    a CJK font sets full width count one (textwidth.ems): 27 of them take a second line."""
+    one, two = 29.9, 38.4  # one row of one line, or of two, plus the last line and the padding
+    assert colophon_height_mm(["报" + "一" * 25]) == one
+    assert colophon_height_mm(["a" * 52]) == one and colophon_height_mm(["a" * 53]) == two
+    assert colophon_height_mm(["“" + "一" * 24 + "”"]) == one
+    assert colophon_height_mm(["“" + "一" * 25 + "”"]) == two
 
 
 def test_heading_levels_of_paragraphs():

@@ -35,8 +35,8 @@ def yaml_scalar(value: str) -> str:
     return value if plain else json.dumps(value, ensure_ascii=False)
 
 
-def shown(path: Path) -> str:
-    """A path as the editor typed it: relative to the current folder when inside it."""
+def display_path(path: Path) -> str:
+    """A path as messages to the editor show it: relative to the current folder when inside it."""
     try:
         return path.relative_to(Path.cwd()).as_posix()
     except ValueError:

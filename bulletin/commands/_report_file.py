@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bulletin import enums
-from bulletin.commands._common import shown, yaml_scalar
+from bulletin.commands._common import display_path, yaml_scalar
 from bulletin.dates import SHANGHAI, to_datetime
 from bulletin.errors import UsageError
 from bulletin.model import Newsroom, Unit
@@ -148,7 +148,7 @@ def event_time(text: str | None) -> str | None:
 
 def write_report(plan: ReportPlan, body: str) -> None:
     if plan.path.exists():  # next_id looked at the folder; this guards a race with another editor
-        raise UsageError(f"{shown(plan.path)} 已存在；请重新运行")
+        raise UsageError(f"{display_path(plan.path)} 已存在；请重新运行")
     atomic_write(plan.path, plan.text(body))
 
 
@@ -158,4 +158,4 @@ def next_steps(ctx, plan: ReportPlan, newsroom: Newsroom, signed: bool, body: bo
         ctx.say(f"注意：{unit.name}已停用")
     todo = [] if signed else ["填写 signed_off_by（审签领导）"]
     todo.append("核对正文" if body else "在第二个 --- 之后写正文")
-    ctx.say(f"已新建 {shown(plan.path)}（{unit.name}，作者 {dict(plan.front)['author']}）；请{'、'.join(todo)}，然后运行 bulletin check")
+    ctx.say(f"已新建 {display_path(plan.path)}（{unit.name}，作者 {dict(plan.front)['author']}）；请{'、'.join(todo)}，然后运行 bulletin check")

@@ -35,7 +35,7 @@ from pathlib import Path
 import mammoth
 
 from bulletin import personal
-from bulletin.commands._common import load_newsroom, shown, yaml_scalar
+from bulletin.commands._common import display_path, load_newsroom, yaml_scalar
 from bulletin.commands._report_file import next_steps, plan_report, write_report
 from bulletin.errors import UsageError
 from bulletin.escape import md_literal as escape
@@ -663,8 +663,8 @@ def import_one(ctx, args, newsroom: Newsroom, source: Path) -> str | None:
     for line in converted.moved:
         ctx.say(f"已把联系信息移出正文，记入 contact（不上任何网站）：{line}")
     next_steps(ctx, plan, newsroom, signed=bool(signed), body=bool(converted.body))
-    print(shown(plan.path))
-    return shown(plan.path)
+    print(display_path(plan.path))
+    return display_path(plan.path)
 
 
 def report_notes(ctx, newsroom: Newsroom, uid: str, name: str, converted: Converted) -> None:

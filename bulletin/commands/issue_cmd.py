@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bulletin.check import run_check
-from bulletin.commands._common import refused, shown, yaml_scalar
+from bulletin.commands._common import display_path, refused, yaml_scalar
 from bulletin.dates import cn_date, to_date
 from bulletin.errors import UsageError
 from bulletin.model import Issue, Newsroom, Report, Series
@@ -187,7 +187,7 @@ def run(ctx, args) -> int:
         return 1
     number = series.next_number(day.year)  # one numbering across newsroom and store
     path = _home(ctx, result, plan) / "issues" / series.id / f"{day.year:04d}" / f"{number:03d}.yaml"
-    rel = shown(path)
+    rel = display_path(path)
     if path.exists():
         ctx.say(f"{rel} 已存在但未能读取；请先运行 bulletin check 处理它")
         return 1

@@ -93,7 +93,7 @@ def instructions(root: Path, store: Store, files: list[str]) -> str:
     ]
     top = git_work_tree(root)
     if top is not None and store.path.resolve().is_relative_to(top.resolve()):
-        lines += ["", f"注意：涉密库 {store.shown} 在新闻室的 git 工作区内，移入的文件仍会被提交和推送；"
+        lines += ["", f"注意：涉密库 {store.display_name} 在新闻室的 git 工作区内，移入的文件仍会被提交和推送；"
                       "实际工作中涉密库须放在不联网的计算机上、不进 git（见 docs/security.md）。"]
     return "\n".join(lines)
 

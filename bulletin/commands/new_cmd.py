@@ -8,7 +8,7 @@ term and urgency are those of the report it follows, and ``follows`` is set. ``-
 
 from __future__ import annotations
 
-from bulletin.commands._common import load_newsroom, shown
+from bulletin.commands._common import display_path, load_newsroom
 from bulletin.commands._report_file import ChainKeys, event_time, known, next_steps, plan_report, write_report
 from bulletin.model import Newsroom
 
@@ -54,6 +54,6 @@ def run(ctx, args) -> int:
         closed = "；注意：前一篇已标为 closed（处置完毕）" if previous.closed else ""
         ctx.say(f"这是 {chain.follows}（{previous.title}）的续报{closed}")
     next_steps(ctx, plan, newsroom, signed=bool(signed), body=False)
-    print(shown(plan.path))
+    print(display_path(plan.path))
     return 0
 

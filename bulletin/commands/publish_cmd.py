@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from bulletin.check import run_check
-from bulletin.commands._common import find_issue, issue_path, refused, shown
+from bulletin.commands._common import display_path, find_issue, issue_path, refused
 from bulletin.dates import cn_date, to_date
 from bulletin.lock import item_digest, lock_version, new_lock, verify_issue
 from bulletin.model import Issue, Newsroom
@@ -51,7 +51,7 @@ def _relock(ctx, newsroom: Newsroom, issue: Issue, full: Path) -> int:
     verdict = verify_issue(newsroom, issue)
     covered = [c for c in verdict.changes if c.covered]
     if not covered:
-        ctx.say(f"{shown(full)} 已发布，锁定摘要一致，无需重复发布")
+        ctx.say(f"{display_path(full)} 已发布，锁定摘要一致，无需重复发布")
         return 0
     lock = dict(issue.lock or {})
     lock["date"] = to_date(lock["date"])  # a date again, so it is written as before (unquoted)

@@ -89,34 +89,27 @@ def _export_classified(ctx, result, period: Period) -> int:
 def _sheet_file(ctx, args, table: ScoreTable, newsroom) -> int:
     """The table as a workbook (ranking and entries, ready to print), or as CSV with a BOM: the
     ranking, or with ``--explain`` every entry."""
-    from bulletin.notice_view import issue_labels
+    from bulletin.notice_view import issue_labels, score_view
     from bulletin.sheets import csv_bytes, entries_sheet, score_sheet, workbook_bytes  # openpyxl loads slowly
     from bulletin.site.settings import read_settings
 
     suffix = args.format
     output = Path(args.output) if args.output else ctx.root / "build" / f"scores-{table.period.key}.{suffix}"
-    labels = issue_labels(newsroom)
-    entries = entries_sheet(table, args.unit, labels=labels)
+    view = score_view(table, issue_labels(newsroom))
+    unit = view.for_unit(args.unit) if args.unit is not None else view
+    entries = entries_sheet(unit.entries)
     if suffix == "csv":
-        data = csv_bytes(entries if args.explain else _only(score_sheet(table), table, args.unit))
+        data = csv_bytes(entries if args.explain else score_sheet(unit.rows))
     else:
         publishers = [s.publisher for s in newsroom.series.values() if s.publisher]
         office = read_settings(ctx.root).office or (publishers[0] if publishers else "")
-        data = workbook_bytes([score_sheet(table), entries], ctx.today, f"{office}　{table.period.cn}".strip("　"))
+        data = workbook_bytes([score_sheet(view.rows), entries], ctx.today, f"{office}　{table.period.cn}".strip("　"))
     try:
         atomic_write(output, data)
     except OSError as exc:
         raise UsageError(f"无法写入 {output}（{exc.strerror}）；请用 --output 指定可写的文件") from None
     ctx.say(f"已写入 {output}")
     return 0
-
-
-def _only(sheet, table: ScoreTable, unit: str | None):
-    """The ranking of one unit (``--unit``), or of all."""
-    if unit is not None:
-        names = {r.unit: r.name for r in table.rows}
-        sheet.rows = [row for row in sheet.rows if row[1] == names.get(unit)]
-    return sheet
 
 
 # -- text ----------------------------------------------------------------------------------------

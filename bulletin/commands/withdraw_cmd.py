@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bulletin.commands._common import load_newsroom, shown
+from bulletin.commands._common import display_path, load_newsroom
 from bulletin.errors import UsageError
 from bulletin.load import LoadProblem, read_text, split_front_matter
 from bulletin.roundtrip import RoundTripError, set_top_level
@@ -58,10 +58,10 @@ def run(ctx, args) -> int:
     if report is None:
         raise UsageError(f"{args.path} 不是稿件文件；稿件在 content/<年>/<月>/<id>.md")
     if report.withdrawn is not None:
-        ctx.say(f"{shown(full)} 已撤稿；如要改原因，请直接编辑 front matter 中的 withdrawn.reason")
+        ctx.say(f"{display_path(full)} 已撤稿；如要改原因，请直接编辑 front matter 中的 withdrawn.reason")
         return 1
     if not report.published:
-        ctx.say(f"{shown(full)} 尚未在任何已发布的期刊中刊发，不会上网站，不需要撤稿；可直接从草稿期刊中删去")
+        ctx.say(f"{display_path(full)} 尚未在任何已发布的期刊中刊发，不会上网站，不需要撤稿；可直接从草稿期刊中删去")
         return 1
     try:
         text, raw = read_text(ctx.root, rel)
@@ -70,10 +70,10 @@ def run(ctx, args) -> int:
             raise RoundTripError("文件使用 CRLF 换行或带 BOM；请在编辑器中另存为 UTF-8（LF）后再撤稿")
         new = with_withdrawal(text, {"withdrawn": {"date": ctx.today, "reason": reason}})
     except (LoadProblem, RoundTripError) as exc:
-        ctx.say(f"{shown(full)}：{exc}")
+        ctx.say(f"{display_path(full)}：{exc}")
         return 1
     atomic_write(full, new.encode("utf-8"))
-    ctx.say(f"已撤稿：{shown(full)}（{report.title}）。下次 bulletin build 起不在公众网站的任何页面、"
+    ctx.say(f"已撤稿：{display_path(full)}（{report.title}）。下次 bulletin build 起不在公众网站的任何页面、"
             f"列表、搜索和站点地图中；内网保留并标注“已撤稿”；已印发的 PDF 和考核得分不变")
-    print(shown(full))
+    print(display_path(full))
     return 0

@@ -87,13 +87,8 @@ class Printed:
 def colophon_height_mm(rows: list[str]) -> float:
     """Room a 报尾 / 版记 needs: its ``rows`` and the last line (24 pt lines of 14 pt text, 26
     characters a line, 2 mm padding per row), plus one line of space above it."""
-    lines = sum(math.ceil(_width(row) / COLOPHON_CHARS) for row in rows) + 1
+    lines = sum(math.ceil(textwidth.ems(row) / COLOPHON_CHARS) for row in rows) + 1
     return round(lines * 24 / MM + (len(rows) + 1) * 2.0 + 1.0 + 8.0, 1)
-
-
-def _width(text: str) -> float:
-    """Width in full-width characters: Latin letters and digits count half."""
-    return textwidth.columns(text) / 2
 
 
 def publication_name(series_name: str) -> str:

@@ -62,10 +62,6 @@ class RoleFont:
     def css_family(self) -> str:
         return f"bulletin-{self.role}" if self.source == "fonts/" else self.family
 
-    @property
-    def default(self) -> str:
-        return DEFAULTS[self.role]
-
 
 @dataclass(frozen=True)
 class FontSet:

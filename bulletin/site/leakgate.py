@@ -220,8 +220,8 @@ def _fields(report: Report) -> list[str]:
             *(c.note for c in report.corrections), report.reject_reason or "", *_intranet_fields(report)]
 
 
-def _shown(newsroom: Newsroom, held: list[Report], site: str) -> str:
-    """Everything ``site`` may show, as one text: a forbidden string found in it is not a leak."""
+def _allowed_text(newsroom: Newsroom, held: list[Report], site: str) -> str:
+    """The text of everything ``site`` may show, joined: a forbidden string found in it is not a leak."""
     texts = [*(u.name for u in newsroom.units.values()), *(f"{s.name}\n{s.publisher}" for s in newsroom.series.values())]
     for r in held:
         texts += [r.title, *(i.title_of(r) for i in r.issues), _plain(r), *r.tags, *(c.note for c in r.corrections)]
@@ -256,7 +256,7 @@ def forbidden_strings(newsroom: Newsroom, site: str) -> list[Forbidden]:
     automaton = _automaton([t for _, texts in per_report for t in texts], forms=False)  # shown text is real text
     shared = set()
     if automaton is not None:
-        shared = {part for _, values in automaton.iter(_shown(newsroom, held, site)) for _, part in values}
+        shared = {part for _, values in automaton.iter(_allowed_text(newsroom, held, site)) for _, part in values}
     strings: list[Forbidden] = []
     for title, texts in per_report:
         kept = [t for t in dict.fromkeys(texts) if t not in shared]
