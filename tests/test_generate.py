@@ -139,11 +139,13 @@ def test_targets_name_what_is_missing_and_are_not_met():
         Result("yaml_bare", one.label, 2.5, 20.0, True),
         Result("scores", one.label, 0.4, 90.0, False, "退出码 2：bulletin: scores 尚未实现"),
     ])
-    found = {t.name: t for t in targets(run, [one])}
+    found = {t.name: t for t in targets(run, [one], elapsed=2800.0)}
     assert (found["check"].value, found["check"].met, found["check"].note) == (1.5, True, "无缓存时 3.00 秒")
     assert (found["scores"].value, found["scores"].met) == (None, False)
     assert found["scores"].note == "scores 失败：退出码 2：bulletin: scores 尚未实现"
     assert (found["cold full build"].met, found["cold full build"].note) == (False, "未运行 build_cold")
     assert found["cold build 5y / 1y"].note == "没有测这个规模；未运行 build_cold"
-    assert (found["check / bare YAML"].value, found["check / bare YAML"].met) == (1.2, True)
+    assert (found["cold check / bare YAML, 1 y"].value, found["cold check / bare YAML, 1 y"].met) == (1.2, True)
+    assert (found["no-op rebuild, 5 y"].met, found["no-op rebuild, 5 y"].note) == (False, "没有测这个规模")
+    assert (found["make bench itself"].value, found["make bench itself"].met) == (2800.0, False)
     assert (found["peak memory"].value, found["peak memory"].met) == (210.0, True)
