@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import ahocorasick
+
 MOBILE = "手机号"
 LANDLINE = "固定电话"
 EMAIL = "电子邮箱"
@@ -147,17 +149,30 @@ class Registry:
     def __init__(self, phones: Iterable[str]):
         self.numbers = [r for r in map(registered_phone, phones) if r is not None]
         self.fingerprint = "\x00".join(sorted(k for r in self.numbers for k in r.keys))
+        self._automaton: ahocorasick.Automaton | None = None
 
     @classmethod
     def of(cls, newsroom) -> Registry:
         return cls(o.phone for u in newsroom.units.values() for o in u.officers if o.phone)
 
     def match(self, digits: str) -> Registered | None:
-        """The registered number a run of digits holds (as a whole, after +86, or inside the run)."""
-        for number in self.numbers:
-            if any(key in digits for key in number.keys):
-                return number
-        return None
+        """The registered number a run of digits holds (as a whole, after +86, or inside the run);
+        of several, the one registered first.
+
+        One pass of an automaton over every key: a five-year archive has hundreds of officers and
+        its sites 170,000 runs of digits, and trying each number on each run was a third of the
+        personal-data gate."""
+        if self._automaton is None:
+            self._automaton = ahocorasick.Automaton()
+            for index, number in enumerate(self.numbers):
+                for key in number.keys:
+                    known = self._automaton.get(key, index)
+                    self._automaton.add_word(key, min(known, index))
+            self._automaton.make_automaton()
+        if not self.numbers:
+            return None
+        first = min((index for _end, index in self._automaton.iter(digits)), default=None)
+        return None if first is None else self.numbers[first]
 
 
 def _digit_findings(text: str) -> list[Finding]:

@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 from helpers.workflow import lines, run_cli
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bulletin import personal
 from bulletin.check import run_check
@@ -193,3 +195,13 @@ def test_intranet_view_masks_and_public_view_keeps(newsroom):
     assert item.instructions[0].text == "请联系 139****5678"
     assert newsroom_.reports["2026-03-nyj-001"].body.strip() == "3月8日，来信人邮箱 zs@example.com，热线 0571-87052110。"
     assert "2026-03-nyj-001" not in site_view(newsroom_, PUBLIC).items  # internal
+
+
+@given(st.lists(st.sampled_from(["13800000001", "0571-86001234", "86001234", "13912345678", "021-5555 1234", "1380000"]),
+                max_size=5),
+       st.text(alphabet="0123456789", max_size=40))
+def test_the_registry_finds_the_first_registered_number_a_run_holds(phones, digits):
+    """The automaton agrees with trying each registered number in order."""
+    registry = personal.Registry(phones)
+    naive = next((n for n in registry.numbers if any(key in digits for key in n.keys)), None)
+    assert registry.match(digits) == naive
