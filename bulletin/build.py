@@ -19,7 +19,14 @@ from pathlib import Path
 from bulletin.buildrecord import has_record, write_record
 from bulletin.check import CheckResult, problem_rows, run_check, run_memo
 from bulletin.errors import BUILD_FAILURES
-from bulletin.fingerprint import PartRecord, assets_digest, notices_digest, pdf_digest, site_digest
+from bulletin.fingerprint import (
+    PartRecord,
+    assets_digest,
+    notices_digest,
+    pdf_digest,
+    site_digest,
+    site_inputs_digest,
+)
 from bulletin.followups import followup_view
 from bulletin.model import Newsroom
 from bulletin.printing.fonts import rendering_fingerprint
@@ -53,6 +60,7 @@ class Built:
 
     written: list[str] = field(default_factory=list)
     digests: dict[str, str] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)  # Part.inputs of each part that has one
     unchanged: list[str] = field(default_factory=list)
     day: str = ""  # the day of the build, for the sites' build records
 
@@ -111,6 +119,11 @@ class Part:
     def digest(self) -> str:
         raise NotImplementedError
 
+    def inputs(self) -> str | None:
+        """A cheaper digest of the files the part is made from, when one exists: equal to the one
+        recorded with the part's last build, the part is kept without computing ``digest``."""
+        return None
+
     def unchanged(self, record: PartRecord, digest: str) -> bool:
         return record.unchanged(self.name, digest, self.job.cache.parent)
 
@@ -157,8 +170,20 @@ class SitePart(Part):
         super().__init__(job)
         self.name = name
         self.audience = PUBLIC if name == "site" else INTRANET
-        self.view = site_view(job.newsroom, self.audience)
-        self.extra = job.intranet_pages() if self.audience == INTRANET else {}
+
+    @cached_property
+    def view(self):
+        return site_view(self.job.newsroom, self.audience)
+
+    @cached_property
+    def extra(self) -> dict[str, str]:
+        return self.job.intranet_pages() if self.audience == INTRANET else {}
+
+    def inputs(self) -> str:
+        """The files and settings the view is made from (the intranet's also its notices' and
+        follow-up pages'): while they are those of the last build, the view is not even made."""
+        notices = self.job.notices_digest if self.audience == INTRANET else ""
+        return site_inputs_digest(self.job.newsroom, self.job.assets, self.job.preview, notices)
 
     def digest(self) -> str:
         return site_digest(self.view, self.extra, self.job.assets)
@@ -276,12 +301,18 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
     try:
         for name in (n for n in BUILD_ORDER if n in parts):
             part = job.part(name)
-            digest = part.digest()
-            if part.unchanged(record, digest):
-                built.unchanged.append(name)
+            inputs = part.inputs()
+            if inputs is not None and record.inputs.get(name) == inputs and part.unchanged(record, record.digests.get(name, "")):
+                built.unchanged.append(name)  # the same files as last time: the view is not made
             else:
-                part.render(staging)
-                built.wrote(name, digest)
+                digest = part.digest()
+                if part.unchanged(record, digest):
+                    built.unchanged.append(name)
+                else:
+                    part.render(staging)
+                    built.wrote(name, digest)
+            if inputs is not None:
+                built.inputs[name] = inputs
             job.queue.start()  # the pool renders what is queued while this process does the rest
     except BaseException:  # a failed part must not leave the pool rendering (or the exit waiting for it)
         job.queue.abort()
@@ -299,13 +330,13 @@ def swap_parts(build_dir: Path, staging: Path, cache: Path, built: Built) -> Non
     """
     record = PartRecord(cache)
     if built.written:
-        record.save({part: "" for part in built.written})
+        record.save({part: "" for part in built.written}, {part: "" for part in built.written})
     for part in built.written:  # each site carries its build record, swapped in with it (bulletin.buildrecord)
         if part in SITE_PARTS and part in built.digests and (staging / part).is_dir():
             write_record(staging / part, part, built.digests[part], built.day)
     swap_in(build_dir, staging, built.written)
     try:
-        record.save(built.digests)
+        record.save(built.digests, built.inputs)
     except OSError:
         pass  # the new outputs are in place and complete; unrecorded, they are rebuilt next time
 

@@ -97,21 +97,41 @@ def notices_digest(newsroom: Newsroom, fonts: str) -> str:
                     *_issue_sources(newsroom, published))
 
 
+def site_inputs_digest(newsroom: Newsroom, assets: bytes, preview: bool, notices: str = "") -> str:
+    """What a site's view is made from, without making it: every report and setting file and
+    the published issues (a site shows no draft), the day, the office's assets and pages, the
+    program. A new draft issue leaves it as it was, so an editor's draft never costs the time of
+    making the two site views of the whole archive."""
+    configs = [newsroom.config_sources[p] for p in sorted(newsroom.config_sources)]
+    reports = [r.src.path.encode() + b"\0" + r.digest_source for r in newsroom.reports.values()]
+    published = [i for i in newsroom.issues if i.published]
+    issues = [i.src.path.encode() + b"\0" + i.digest_source for i in published]
+    return _combine(code_digest(), assets, newsroom.today.isoformat(), str(preview), notices, *configs, *reports, *issues)
+
+
 class PartRecord:
-    """``build/.cache/parts.json``: the digest each output folder was last built from."""
+    """``build/.cache/parts.json``: the digest each output folder was last built from, and the
+    inputs digest it was kept or built with (``Part.inputs``), under ``<part>@inputs``."""
 
     def __init__(self, cache: Path):
         self.path = cache / "parts.json"
         try:
-            self.digests: dict[str, str] = json.loads(self.path.read_text(encoding="utf-8"))
+            stored: dict[str, str] = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            self.digests = {}
+            stored = {}
+        self.digests = {k: v for k, v in stored.items() if not k.endswith(INPUTS)}
+        self.inputs = {k[: -len(INPUTS)]: v for k, v in stored.items() if k.endswith(INPUTS)}
 
     def unchanged(self, part: str, digest: str, build_dir: Path) -> bool:
-        return self.digests.get(part) == digest and (build_dir / part).is_dir()
+        return bool(digest) and self.digests.get(part) == digest and (build_dir / part).is_dir()
 
-    def save(self, updates: dict[str, str]) -> None:
+    def save(self, updates: dict[str, str], inputs: dict[str, str] | None = None) -> None:
         from bulletin.write import atomic_write
 
         self.digests.update(updates)
-        atomic_write(self.path, json.dumps(self.digests, indent=1, sort_keys=True))
+        self.inputs.update(inputs or {})
+        stored = {**self.digests, **{part + INPUTS: value for part, value in self.inputs.items()}}
+        atomic_write(self.path, json.dumps(stored, indent=1, sort_keys=True))
+
+
+INPUTS = "@inputs"

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from datetime import date
 
-from helpers.newsroom import ISSUE, seal_published
+from helpers.newsroom import ISSUE, report_text, seal_published
 
 from bulletin.build import run_build
 
@@ -143,3 +143,20 @@ def _red_pixel() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (1, 1), (255, 0, 0)).save(out, format="PNG")
     return out.getvalue()
+
+
+def test_a_new_draft_does_not_make_the_site_views(newsroom, capsys, monkeypatch):
+    """A site is kept by its inputs (every report and setting, the published issues) alone."""
+    import bulletin.build
+
+    publish(newsroom)
+    build(newsroom, capsys)
+    made: list[str] = []
+    real = bulletin.build.site_view
+    monkeypatch.setattr(bulletin.build, "site_view", lambda n, audience: made.append(audience) or real(n, audience))
+    newsroom.write("issues/zwxx/2026/019.yaml", ISSUE.replace("number: 18", "number: 19"))
+    assert build(newsroom, capsys).startswith("已构建：pdf；内容未变，沿用：notices、site、intranet →")
+    assert made == []
+    newsroom.write("content/2026/03/2026-03-nyj-002.md", report_text("2026-03-nyj-002"))  # a new report in no issue
+    build(newsroom, capsys)
+    assert made == ["public", "intranet"]  # made again, and compared by their own digest
