@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from bulletin import enums, schema
-from bulletin.cache import DigestCache, code_digest
+from bulletin.cache import DigestCache, code_digest, digest
 from bulletin.dates import local, month_key
 from bulletin.filestat import RunMemo, scan
 from bulletin.history import git_head, history_problems
@@ -209,8 +209,10 @@ def _duplicate_ids(sources: Sources) -> list[Problem]:
 
 def check_newsroom(newsroom: Newsroom, cache: DigestCache | None = None, lints: bool = True) -> list[Problem]:
     problems: list[Problem] = []
+    context = settings_digest(newsroom) + code_digest()  # a rule changed by an upgrade judges again
     for report in newsroom.reports.values():
-        problems += _report_problems(newsroom, report)
+        problems += _remembered(cache, b"report:", report, context, lambda r: _report_problems(newsroom, r))
+        problems += _follows_problem(newsroom, report)
     problems += _follow_cycles(newsroom)
     problems += _issue_problems(newsroom)
     problems += _assignment_problems(newsroom)
@@ -246,8 +248,6 @@ def _report_problems(newsroom: Newsroom, r: Report) -> list[Problem]:
             p.append(Problem(path, line("co_units", i), "E204", f"联合报送单位 {co} 就是报送单位本身；请从 co_units 中删去"))
         elif co not in newsroom.units:
             p.append(Problem(path, line("co_units", i), "E204", f"联合报送单位 {co} 不在 units.yaml 中；{nearest(co, newsroom.units)}请写 units.yaml 中的单位 id"))
-    if r.follows is not None and r.follows not in newsroom.reports:
-        p.append(Problem(path, line("follows"), "E205", f"续报所接的稿件 {r.follows} 不存在；{nearest(r.follows, newsroom.reports)}请写前一篇报告的 id"))
     if r.assignment is not None and r.assignment not in newsroom.assignments:
         p.append(Problem(path, line("assignment"), "E206", f"约稿 {r.assignment} 不在 issues/assignments.yaml 中；{nearest(r.assignment, newsroom.assignments)}请核对约稿 id"))
     if r.classified and r.secrecy_term is None:
@@ -260,6 +260,35 @@ def _report_problems(newsroom: Newsroom, r: Report) -> list[Problem]:
     p += _follow_up_problems(r)
     p += _report_warnings(newsroom, r)
     return p
+
+
+def settings_digest(newsroom: Newsroom) -> bytes:
+    """The setting files (units, series, assignments, scoring) a report's own problems are
+    judged against: with the report's bytes and path, the key of what ``_remembered`` keeps."""
+    return digest(b"\0".join(newsroom.config_sources[path] for path in sorted(newsroom.config_sources)))
+
+
+def _remembered(cache: DigestCache | None, kind: bytes, r: Report, context: bytes,
+                judge: Callable[[Report], list[Problem]]) -> list[Problem]:
+    """``judge(r)`` for a rule that reads only the report itself and the setting files, kept in
+    the check cache by the report's bytes, its path and ``context``: re-checking a five-year
+    archive after one edit judges one report, not 45,000."""
+    if cache is None or not r.key:
+        return judge(r)
+    key = kind + r.key + context + r.src.path.encode()
+    rows = cache.get(key)
+    if rows is None:
+        rows = problem_rows(judge(r))
+        cache.put(key, rows)
+    return [Problem(*row) for row in rows]
+
+
+def _follows_problem(newsroom: Newsroom, r: Report) -> list[Problem]:
+    """A 续报 names a report that must exist (judged on the whole newsroom, so never kept)."""
+    if r.follows is not None and r.follows not in newsroom.reports:
+        return [Problem(r.src.path, r.src.line("follows"), "E205",
+                        f"续报所接的稿件 {r.follows} 不存在；{nearest(r.follows, newsroom.reports)}请写前一篇报告的 id")]
+    return []
 
 
 def _level_problems(newsroom: Newsroom, r: Report) -> list[Problem]:

@@ -25,7 +25,7 @@ import markdown
 
 from bulletin import enums, media
 from bulletin.bounds import excess
-from bulletin.cache import DigestCache, digest
+from bulletin.cache import DigestCache, code_digest, digest
 from bulletin.markup import _EXTENSIONS  # the same Markdown dialect as the renderers
 from bulletin.model import Newsroom, Report, chain_roots, urgent_chains
 from bulletin.problems import Problem
@@ -49,8 +49,7 @@ def lint_newsroom(newsroom: Newsroom, memo: DigestCache | None = None) -> list[P
     images: ImageUses = defaultdict(list)
     for report in newsroom.reports.values():
         problems += _headline(newsroom, report)
-        problems += _length(report)
-        problems += _bounds(report)
+        problems += _own_lints(report, memo)
         problems += path_problems(newsroom.root, report, content, images)
     problems += shared_image_problems(images)
     problems += _issue_headlines(newsroom)
@@ -60,6 +59,19 @@ def lint_newsroom(newsroom: Newsroom, memo: DigestCache | None = None) -> list[P
 
 
 # --- headline and length -------------------------------------------------------------------
+
+
+def _own_lints(r: Report, memo: DigestCache | None) -> list[Problem]:
+    """Length and Markdown bounds: they read the report alone, so they are kept in the check
+    cache by its bytes and path."""
+    if memo is None or not r.key:
+        return _length(r) + _bounds(r)
+    key = b"lints:" + r.key + code_digest() + r.src.path.encode()
+    rows = memo.get(key)
+    if rows is None:
+        rows = [(p.path, p.line, p.code, p.message) for p in _length(r) + _bounds(r)]
+        memo.put(key, rows)
+    return [Problem(*row) for row in rows]
 
 
 def _headline(newsroom: Newsroom, r: Report) -> list[Problem]:
@@ -402,7 +414,7 @@ def _remembered_similar_bodies(rows: list[tuple[date, str, Report]], roots: dict
         hasher.update(f"{day.toordinal()}|{r.id}|{r.status}|{roots[r.id]}|{r.src.path}|{r.body_line}|".encode())
         hasher.update(r.body.encode("utf-8"))
         hasher.update(b"\x00")
-    key = b"similar:" + hasher.digest()
+    key = b"similar:" + hasher.digest() + code_digest()  # the rule's own code is an input too
     known = memo.get(key)
     if known is None:
         known = [(p.path, p.line, p.code, p.message) for p in _similar_bodies(rows, roots, memo)]

@@ -30,3 +30,34 @@ def test_check_works_without_cache(newsroom):
     newsroom.report(unit="zzz")
     assert [p.code for p in run_check(newsroom.root, TODAY, use_cache=False).problems] == ["E203"]
     assert not (newsroom.root / CACHE).exists()
+
+
+def test_a_kept_report_judgement_is_judged_again_when_a_setting_file_changes(newsroom):
+    from helpers.newsroom import UNITS
+
+    newsroom.report(unit="jyj", author="赵敏")
+    assert run_check(newsroom.root, TODAY).problems == []
+    newsroom.write("units.yaml", UNITS.replace("id: jyj", "id: jyj2"))  # the report is unchanged
+    assert [p.code for p in run_check(newsroom.root, TODAY).problems] == ["E203"]
+
+
+def test_a_follows_target_removed_is_seen_though_the_follower_is_unchanged(newsroom):
+    from helpers.newsroom import report_text
+
+    newsroom.report()
+    newsroom.write("content/2026/03/2026-03-nyj-002.md", report_text("2026-03-nyj-002", follows="2026-03-nyj-001"))
+    assert run_check(newsroom.root, TODAY).problems == []
+    newsroom.remove("content/2026/03/2026-03-nyj-001.md")
+    found = run_check(newsroom.root, TODAY).problems
+    assert sorted((p.path, p.code) for p in found) == [("content/2026/03/2026-03-nyj-002.md", "E205"),
+                                                       ("issues/zwxx/2026/018.yaml", "E207")]  # the issue's item too
+
+
+def test_a_report_moved_to_another_path_is_judged_at_its_new_path(newsroom):
+    newsroom.report(unit="zzz")
+    assert [p.path for p in run_check(newsroom.root, TODAY).problems] == ["content/2026/03/2026-03-nyj-001.md"]
+    text = (newsroom.root / "content/2026/03/2026-03-nyj-001.md").read_bytes()
+    newsroom.remove("content/2026/03/2026-03-nyj-001.md")
+    newsroom.write("content/2026/04/2026-03-nyj-001.md", text)
+    assert sorted((p.path, p.code) for p in run_check(newsroom.root, TODAY).problems) == [
+        ("content/2026/04/2026-03-nyj-001.md", "E203"), ("content/2026/04/2026-03-nyj-001.md", "E217")]
