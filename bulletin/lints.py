@@ -412,7 +412,7 @@ def _remembered_similar_bodies(rows: list[tuple[date, str, Report]], roots: dict
     hasher = hashlib.blake2b(digest_size=16)
     for day, _, r in rows:
         hasher.update(f"{day.toordinal()}|{r.id}|{r.status}|{roots[r.id]}|{r.src.path}|{r.body_line}|".encode())
-        hasher.update(r.body.encode("utf-8"))
+        hasher.update(r.key or r.body.encode("utf-8"))  # the file's digest holds its body: no body hashed again
         hasher.update(b"\x00")
     key = b"similar:" + hasher.digest() + code_digest()  # the rule's own code is an input too
     known = memo.get(key)
