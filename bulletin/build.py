@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from bulletin.buildrecord import has_record, write_record
+from bulletin.cache import FileStore
 from bulletin.check import CheckResult, problem_rows, run_check, run_memo
 from bulletin.errors import BUILD_FAILURES
 from bulletin.fingerprint import (
@@ -34,7 +35,7 @@ from bulletin.problems import Problem
 from bulletin.site.followup_pages import followup_pages
 from bulletin.store import networked, printed_dir
 from bulletin.views import INTRANET, PUBLIC, print_view, site_view
-from bulletin.write import STAGING, WRITE_ERRORS, atomic_write, fresh_staging, swap_in, write_failure
+from bulletin.write import STAGING, WRITE_ERRORS, fresh_staging, swap_in, write_failure
 
 PARTS = ("notices", "pdf", "site", "intranet")
 SITE_PARTS = {"site": PUBLIC, "intranet": INTRANET}
@@ -250,15 +251,17 @@ class Job:
         return SitePart(self, name)
 
     @cached_property
-    def _remembered(self) -> dict:
-        try:
-            return json.loads((self.cache / NOTICE_PAGES).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
+    def _notice_store(self) -> FileStore:
+        """The notices' intranet pages, stored by the notices' digest (``cache.FileStore``)."""
+        return FileStore(self.cache / NOTICE_PAGES, (".json",))
 
     def remembered_notice_pages(self) -> dict[str, str] | None:
         """The notice pages of the last build, while the notices' inputs are unchanged."""
-        return self._remembered["pages"] if self._remembered.get("digest") == self.notices_digest else None
+        try:
+            stored = json.loads((self._notice_store.folder / f"{self.notices_digest}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return stored if isinstance(stored, dict) else None
 
     def render_notices(self, staging: Path) -> dict[str, str]:
         """Notices into ``staging/notices`` (queued on the PDF pool), and their pages, remembered."""
@@ -269,8 +272,8 @@ class Job:
         self.progress("通报 …")
         view = notice_view(self.newsroom, read_settings(self.newsroom.root).office)
         pages = build_notices(view, staging / "notices", self.cache, self.queue())
-        atomic_write(self.cache / NOTICE_PAGES, json.dumps({"digest": self.notices_digest, "pages": pages},
-                                                           ensure_ascii=False))
+        self._notice_store.get_or_make(self.notices_digest, ".json", lambda: json.dumps(pages, ensure_ascii=False))
+        self._notice_store.prune()  # the pages of older notices are never asked for again
         self._notice_pages = pages
         return pages
 
@@ -284,7 +287,7 @@ class Job:
         return {**(self._notice_pages or {}), **followup_pages(followup_view(self.newsroom))}
 
 
-NOTICE_PAGES = "notice-pages.json"
+NOTICE_PAGES = "notice-pages"  # build/.cache/notice-pages/<notices digest>.json
 
 
 def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str, ...], progress: Progress,
