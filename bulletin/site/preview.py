@@ -230,8 +230,12 @@ class PreviewSite:
 
     def _search(self, found, folder: Path, forbidden, personal, generation: int) -> None:
         try:
-            write_records(found, folder)
-            self._gate(folder, forbidden, personal, None)
+            try:
+                write_records(found, folder)
+                self._gate(folder, forbidden, personal, None)
+            except Exception:  # a bundle file cut short (bulletin.site.search): once more; a real
+                write_records(found, folder)  # leak is refused again, and told in the terminal
+                self._gate(folder, forbidden, personal, None)
             with self.lock:
                 if generation != self.generation:
                     return  # newer pages are being served: their own index follows

@@ -162,6 +162,17 @@ def write_records(found: list[Record], out: Path) -> None:
     Apart from ``write_index`` so that ``bulletin serve`` makes the records (Markdown, not
     thread-safe) in its own thread and indexes them in another.
     """
+    with _ONE_AT_A_TIME:
+        _write_records(found, out)
+
+
+# One Pagefind service at a time in a process: bulletin serve writes its public search index in a
+# thread while the intranet builds (with its own), and two at once were seen leaving a bundle file
+# empty or cut short (also, rarely, one alone under load: the preview tries again once).
+_ONE_AT_A_TIME = threading.Lock()
+
+
+def _write_records(found: list[Record], out: Path) -> None:
     bundle = out / BUNDLE
     if bundle.exists():
         shutil.rmtree(bundle)
