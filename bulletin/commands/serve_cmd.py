@@ -10,9 +10,11 @@ builds, into its own folder ``build/preview/`` (never ``build/site`` or ``build/
 The views and the leak gate are the ones ``build`` uses, so a preview holds exactly what the
 published sites would hold — nothing classified, no personal data. It watches the newsroom's
 files with watchfiles; on a change it checks again and rebuilds, part by part, only the parts
-whose inputs changed (the build's own digests), the public site first. Open pages reload as
-soon as a part is swapped in (a long-polling script, as ``mkdocs serve`` does). A check error
-is printed in the terminal and shown on every page, and the previous preview stays served.
+whose inputs changed (the build's own digests), the public site first — and that one in place,
+only the pages the edit changed, its search index a few seconds after (``bulletin.site.preview``).
+Open pages reload as soon as a part is swapped in (a long-polling script, as ``mkdocs serve``
+does). A check error is printed in the terminal and shown on every page, and the previous
+preview stays served.
 Ctrl-C stops it cleanly.
 """
 
@@ -301,7 +303,9 @@ class Preview:
         if self._site is None or self._site.searching is None or self._site.searching.is_alive():
             return None
         error, self._site.search_error = self._site.search_error, None
-        return None if error is None else f"预览的搜索索引未能更新：{str(error).splitlines()[0] if str(error) else type(error).__name__}"
+        if error is None:
+            return None
+        return f"预览的搜索索引未能更新：{str(error).splitlines()[0] if str(error) else type(error).__name__}"
 
     def close(self) -> None:
         """Let a search index still being written finish (Ctrl-C stops the service with the rest)."""
