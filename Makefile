@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 B      := $(BIN)/bulletin
 
-.PHONY: build test check doctor serve issue publish bench bench-serve fuzz docs-images schemas lint system-deps clean
+.PHONY: build test check doctor serve issue publish bench bench-serve bench-serve-city fuzz docs-images schemas lint system-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ bench: $(STAMP)
 ## bench-serve: first preview page and edit-visible latency of `bulletin serve` on the sample (build/bench-serve.json)
 bench-serve: $(STAMP)
 	$(BIN)/python -m bench.serve
+
+## bench-serve-city: the same on the city-year `make bench` generates (about 7 minutes; build/bench-serve-city.json)
+bench-serve-city: $(STAMP)
+	test -d build/bench/1y-9000 || { echo "先运行 make bench 生成 build/bench/1y-9000"; exit 1; }
+	$(BIN)/python -m bench.serve --root build/bench/1y-9000 --city-year --today 2026-12-31 --json build/bench-serve-city.json
 
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest tests -k fuzz

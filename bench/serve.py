@@ -7,7 +7,8 @@ item), then edits that report's title ``--edits`` times and waits each time for 
 on the page. Targets: first page within 30 s; an edit visible within 5 s on the sample, 15 s on
 the city-year. The server is always stopped (Ctrl-C, then killed if need be).
 
-Usage: ``python -m bench.serve [--root DIR] [--edits 3] [--json build/bench-serve.json]``.
+Usage: ``python -m bench.serve [--root DIR] [--edits 3] [--today DAY] [--city-year] [--json build/bench-serve.json]``;
+``make bench-serve`` (the sample) and ``make bench-serve-city`` (the city-year, about 7 minutes).
 """
 
 from __future__ import annotations

@@ -216,6 +216,27 @@ def site_gate(newsroom: Newsroom, audience: str, gate: Newsroom | None = None):
     return forbidden, personal_guard(newsroom, audience)
 
 
+def preview_public_site(newsroom: Newsroom, site, staging: Path, cache: Path, gate: Newsroom | None = None) -> str:
+    """The public site of ``bulletin serve``, rebuilt in place (``bulletin.site.preview.PreviewSite``).
+
+    Skipped when the view's input digest is the one it was last built from. Returns "full"
+    (``staging/site`` is a whole site to swap in), "dirty" (the served site was updated file by
+    file) or "" (nothing changed).
+    """
+    from bulletin.site.settings import read_settings
+
+    view = site_view(newsroom, PUBLIC)
+    assets = assets_digest(newsroom.root)
+    digest = site_digest(view, {}, assets)
+    if digest == site.digest and site.served().is_dir():
+        return ""
+    site.digest = None  # until this update has succeeded
+    forbidden, personal = site_gate(newsroom, PUBLIC, gate)
+    done = site.update(view, read_settings(newsroom.root), {}, newsroom.root, forbidden, personal, assets, cache, staging)
+    site.digest = digest
+    return done
+
+
 def current_site_digest(newsroom: Newsroom, part: str, cache: Path) -> str | None:
     """The input digest a build of ``part`` would have now, or None when the intranet's notice
     pages are not those of the newsroom as it is (the notices were not rebuilt since)."""

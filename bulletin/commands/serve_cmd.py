@@ -10,9 +10,11 @@ builds, into its own folder ``build/preview/`` (never ``build/site`` or ``build/
 The views and the leak gate are the ones ``build`` uses, so a preview holds exactly what the
 published sites would hold — nothing classified, no personal data. It watches the newsroom's
 files with watchfiles; on a change it checks again and rebuilds, part by part, only the parts
-whose inputs changed (the build's own digests), the public site first. Open pages reload as
-soon as a part is swapped in (a long-polling script, as ``mkdocs serve`` does). A check error
-is printed in the terminal and shown on every page, and the previous preview stays served.
+whose inputs changed (the build's own digests), the public site first — and that one in place,
+only the pages the edit changed, its search index a few seconds after (``bulletin.site.preview``).
+Open pages reload as soon as a part is swapped in (a long-polling script, as ``mkdocs serve``
+does). A check error is printed in the terminal and shown on every page, and the previous
+preview stays served.
 Ctrl-C stops it cleanly.
 """
 
@@ -233,6 +235,7 @@ class Preview:
         self.out = root / "build" / FOLDER
         self.interruptible = False
         self.pending = threading.Event()  # set by the watcher on a change, cleared as a rebuild starts
+        self._site = None  # the public site's PreviewSite: its work tree lives as long as the server
 
     def supersede(self) -> None:
         """Called by the watcher on a change: stop a part that may be stopped."""
@@ -257,6 +260,9 @@ class Preview:
         from bulletin.store import networked
 
         today = self.today() if callable(self.today) else self.today
+        problem = self.search_problem()
+        if problem:
+            self.say(problem)
         result = run_check(self.root, today, classified=self.classified)
         errors = [p.format() for p in result.errors]
         if errors:
@@ -276,23 +282,54 @@ class Preview:
             if self._part(part, source, gate):
                 done.append({"site": "公众网站", "intranet": "内网网站", "pdf": "草稿 PDF"}[part])
                 self.state.publish([])
+            if part == "site":
+                self.public_site().start_search()  # the search index catches up after the pages
         if self.state.problems:
             self.state.publish([])
         took = time.perf_counter() - started
         self.say(f"[{time.strftime('%H:%M:%S')}] 预览已更新：{'、'.join(done) or '内容未变'}（{took:.1f} 秒）")
         return True
 
+    def public_site(self):
+        """The public site's persistent preview (``bulletin.site.preview``), made on first use."""
+        if self._site is None:
+            from bulletin.site.preview import PreviewSite
+
+            self._site = PreviewSite("site", self.out)
+        return self._site
+
+    def search_problem(self) -> str | None:
+        """Why the public preview's last search index failed, if it did (told once)."""
+        if self._site is None or self._site.searching is None or self._site.searching.is_alive():
+            return None
+        error, self._site.search_error = self._site.search_error, None
+        if error is None:
+            return None
+        return f"预览的搜索索引未能更新：{str(error).splitlines()[0] if str(error) else type(error).__name__}"
+
+    def close(self) -> None:
+        """Let a search index still being written finish (Ctrl-C stops the service with the rest)."""
+        if self._site is not None:
+            self._site.wait_search(timeout=30)
+
     def _part(self, part: str, newsroom: Newsroom, gate: dict) -> bool:
-        """Build one part if its inputs changed; True when a new version was swapped in."""
-        from bulletin.build import Progress, build_parts, swap_parts
-        from bulletin.write import fresh_staging
+        """Build one part if its inputs changed; True when a new version was swapped in (or,
+        for the public site, its changed pages copied in)."""
+        from bulletin.build import Progress, build_parts, preview_public_site, swap_parts
+        from bulletin.write import fresh_staging, swap_in
 
         staging = fresh_staging(self.out)
         cache = self.out / ".cache"
         cache.mkdir(exist_ok=True)
-        if part != "site" and self.pending.is_set():
+        if part == "site":  # in place, only what the edit changed (bulletin.site.preview)
+            done = preview_public_site(newsroom, self.public_site(), staging, cache, gate.get("gate"))
+            if done == "full":
+                swap_in(self.out, staging, ["site"])
+            shutil.rmtree(staging, ignore_errors=True)
+            return bool(done)
+        if self.pending.is_set():
             raise Superseded  # the change came while the previous part was being swapped in
-        self.interruptible = part != "site"
+        self.interruptible = True
         try:
             built = build_parts(newsroom, staging, cache, (part,), Progress(True), preview=True,
                                 **(gate if part != "pdf" else {}))
@@ -409,6 +446,7 @@ def run(ctx, args) -> int:
         signal.signal(signal.SIGINT, previous)
         signal.signal(signal.SIGUSR1, previous_usr1)
         watcher.close()
+        preview.close()
         server.shutdown()
         server.server_close()
         shutil.rmtree(preview.out / ".staging", ignore_errors=True)  # an interrupted rebuild's leftovers

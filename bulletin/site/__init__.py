@@ -20,7 +20,8 @@ from bulletin.site.settings import SiteSettings, read_settings
 from bulletin.site.urls import CSS, SEARCH_JS
 from bulletin.views import SiteView
 
-__all__ = ["LeakError", "SearchIndexError", "SiteBuildError", "assert_no_leaks", "build_site", "stage_dir"]
+__all__ = ["LeakError", "SearchIndexError", "SiteBuildError", "assert_no_leaks", "build_site", "stage_dir", "staged_files",
+           "write_stage"]
 
 
 def stage_dir(cache: Path, view_name: str) -> Path:
@@ -33,32 +34,48 @@ def _root_of(cache: Path) -> Path | None:
     return cache.parent.parent if cache.parent.name == "build" else None
 
 
-def _copy_files(stage: Stage, root: Path | None, docs: Path) -> None:
-    """Copy images the pages use; only real images (``media.is_image``: extension and first bytes)
+def _image_files(stage: Stage, root: Path | None) -> dict[str, bytes]:
+    """Images the pages use; only real images (``media.is_image``: extension and first bytes)
     inside ``content/`` ever leave the newsroom. Anything else would become a page or a script."""
     if root is None:
-        return
+        return {}
     content = (root / "content").resolve()
+    files = {}
     for staged, source in sorted(stage.files.items()):
         path = (root / source).resolve()
         if not path.is_relative_to(content) or not media.is_image(path) or not media.declared_format(staged):
             continue
-        target = docs / staged
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        files[staged] = path.read_bytes()
+    return files
 
 
-def _copy_assets(settings: SiteSettings, root: Path | None, docs: Path) -> None:
+def _asset_files(settings: SiteSettings, root: Path | None) -> dict[str, bytes]:
     """The office's logo, favicon and style sheets, read again through the same bounded reader
     check used (settings only holds files that passed)."""
     if root is None:
-        return
+        return {}
+    files = {}
     for rel in (settings.logo, settings.favicon, *settings.extra_css):
         data = asset_bytes(root, rel) if rel else None
         if data is not None:
-            target = docs / office_asset(rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            files[office_asset(rel)] = data
+    return files
+
+
+def staged_files(view: SiteView, settings: SiteSettings, extra_pages: dict[str, str],
+                 root: Path | None) -> tuple[dict[str, bytes], list]:
+    """Every file of one site's docs tree (docs path -> bytes), and its navigation.
+
+    Made in memory, so that ``bulletin serve`` can compare it with the tree it staged before
+    and rewrite only what changed (``bulletin.site.preview``).
+    """
+    stage = stage_pages(view, settings, extra_pages)
+    files = {doc: text.encode("utf-8") for doc, text in stage.pages.items()}
+    files.update(_image_files(stage, root))
+    files[CSS] = (TEMPLATES / "bulletin.css").read_bytes()
+    files[SEARCH_JS] = (TEMPLATES / "bulletin-search.js").read_bytes()
+    files.update(_asset_files(settings, root))
+    return files, stage.nav
 
 
 def write_stage(view: SiteView, settings: SiteSettings, extra_pages: dict[str, str], root: Path | None,
@@ -68,18 +85,13 @@ def write_stage(view: SiteView, settings: SiteSettings, extra_pages: dict[str, s
         shutil.rmtree(work)
     docs = work / "docs"
     docs.mkdir(parents=True)
-    stage = stage_pages(view, settings, extra_pages)
-    for doc, text in stage.pages.items():
+    files, nav = staged_files(view, settings, extra_pages, root)
+    for doc, data in files.items():
         path = docs / doc
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    _copy_files(stage, root, docs)
-    (docs / CSS).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(TEMPLATES / "bulletin.css", docs / CSS)
-    shutil.copyfile(TEMPLATES / "bulletin-search.js", docs / SEARCH_JS)
-    _copy_assets(settings, root, docs)
+        path.write_bytes(data)
     config = work / "mkdocs.yml"
-    write_config(site_config(view, settings, stage.nav, docs, out.resolve(), preview), config)
+    write_config(site_config(view, settings, nav, docs, out.resolve(), preview), config)
     return config
 
 

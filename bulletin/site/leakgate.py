@@ -141,21 +141,31 @@ _LAST: list = [None, None]  # [the forbidden list last seen, its automaton]
 
 def _automaton_of(forbidden: list[Forbidden]) -> ahocorasick.Automaton | None:
     """The automaton of ``forbidden``, built once for the stage and the site a build searches
-    with the same list (the same object, unchanged in length)."""
+    with the same list (the same object, unchanged in length), and kept while a later list is
+    equal to it (``bulletin serve`` computes the list again on every edit; building the
+    automaton of a city-year's public site takes seconds, comparing two lists milliseconds)."""
     seen, automaton = _LAST
-    if seen is None or seen[0] is not forbidden or seen[1] != len(forbidden):
+    if seen is None or (seen[0] is not forbidden or seen[1] != len(forbidden)) and seen[2] != forbidden:
         automaton = _automaton(forbidden)
-        _LAST[:] = [(forbidden, len(forbidden)), automaton]
+        _LAST[:] = [(forbidden, len(forbidden), list(forbidden)), automaton]
     return automaton
 
 
-def find_leaks(folder: Path, forbidden: list[Forbidden]) -> list[tuple[str, str]]:
-    """Every (file, forbidden string) found under ``folder``, file names included."""
+def _files_of(folder: Path, files: list[str] | None) -> list[Path]:
+    """Every file under ``folder`` (symlinks included), or only ``files`` (relative to it) that exist."""
+    if files is None:
+        return sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink())
+    return sorted(p for p in (folder / f for f in dict.fromkeys(files)) if p.is_file() or p.is_symlink())
+
+
+def find_leaks(folder: Path, forbidden: list[Forbidden], files: list[str] | None = None) -> list[tuple[str, str]]:
+    """Every (file, forbidden string) found under ``folder``, file names included; with
+    ``files`` (paths relative to ``folder``), in those files only (the preview's changed files)."""
     automaton = _automaton_of(forbidden)
     if automaton is None or not folder.exists():
         return []
     leaks: list[tuple[str, str]] = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
+    for path in _files_of(folder, files):
         rel = path.relative_to(folder).as_posix()
         if path.is_symlink():
             leaks.append((rel, "符号链接（网站中不应有）"))
@@ -165,9 +175,10 @@ def find_leaks(folder: Path, forbidden: list[Forbidden]) -> list[tuple[str, str]
     return leaks
 
 
-def assert_no_leaks(out: Path, forbidden: list[Forbidden]) -> None:
-    """Raise ``LeakError`` naming each file and string when anything forbidden is under ``out``."""
-    leaks = find_leaks(out, forbidden)
+def assert_no_leaks(out: Path, forbidden: list[Forbidden], files: list[str] | None = None) -> None:
+    """Raise ``LeakError`` naming each file and string when anything forbidden is under ``out``
+    (in ``files`` of it, when given)."""
+    leaks = find_leaks(out, forbidden, files)
     if leaks:
         raise LeakError([(str(out / path), text) for path, text in leaks])
 
@@ -328,12 +339,13 @@ def _reader_text(path: Path) -> str:
     return personal.normalise(_BLANKS.sub(" ", html.unescape(_TAG.sub(" ", text))))
 
 
-def find_personal(folder: Path, guard: PersonalGuard) -> list[tuple[str, str]]:
-    """One (content location, message) per value found, naming the first page that shows it."""
+def find_personal(folder: Path, guard: PersonalGuard, files: list[str] | None = None) -> list[tuple[str, str]]:
+    """One (content location, message) per value found, naming the first page that shows it
+    (in ``files`` of ``folder`` only, when given)."""
     found: dict[tuple[str, str], tuple[str, str]] = {}
     if not folder.exists():
         return []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
+    for path in (p for p in _files_of(folder, files) if not p.is_symlink()):
         if not path.name.endswith(_TEXT_SUFFIXES):
             continue
         page = path.relative_to(folder).as_posix().removeprefix("docs/")
@@ -346,7 +358,7 @@ def find_personal(folder: Path, guard: PersonalGuard) -> list[tuple[str, str]]:
     return list(found.values())
 
 
-def assert_no_personal_data(out: Path, guard: PersonalGuard) -> None:
-    leaks = find_personal(out, guard)
+def assert_no_personal_data(out: Path, guard: PersonalGuard, files: list[str] | None = None) -> None:
+    leaks = find_personal(out, guard, files)
     if leaks:
         raise LeakError(leaks)

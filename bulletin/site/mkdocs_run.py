@@ -76,8 +76,12 @@ def site_config(view: SiteView, settings: SiteSettings, nav: list, docs: Path, o
     } | ({"site_url": settings.site_url} if public and settings.site_url else {})
 
 
+def config_text(config: dict) -> str:
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+
+
 def write_config(config: dict, path: Path) -> None:
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(config_text(config), encoding="utf-8")
 
 
 @contextmanager
@@ -118,20 +122,38 @@ def _quiet_logs() -> Iterator[_Collect]:
         logger.propagate = propagate
 
 
-def run_mkdocs(config_file: Path, day: date, cache: Path) -> None:
-    """Build the site described by ``config_file``; raise SiteBuildError on any mkdocs complaint."""
+class _NotDirtyWarning(logging.Filter):
+    """Drop mkdocs' warning that a dirty build is being performed: strict mode would count it
+    as a failure. The preview's dirty builds are exact (bulletin.site.preview says why)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def run_mkdocs(config_file: Path, day: date, cache: Path, dirty: bool = False) -> None:
+    """Build the site described by ``config_file``; raise SiteBuildError on any mkdocs complaint.
+
+    ``dirty``: mkdocs' own dirty build (``mkdocs serve --dirty``): the site folder is not
+    emptied and only pages whose source is newer than their built file are read and rendered
+    (``bulletin serve`` only).
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    builder = logging.getLogger("mkdocs.commands.build")
+    quiet_dirty = _NotDirtyWarning()
+    builder.addFilter(quiet_dirty)
     with _source_date(day), _quiet_logs() as collect:
         try:
             config = load_config(config_file=str(config_file))
-            config.plugins.on_startup(command="build", dirty=False)
+            config.plugins.on_startup(command="build", dirty=dirty)
             try:
-                build(config)
+                build(config, dirty=dirty)
             finally:
                 config.plugins.on_shutdown()
         except (MkDocsException, OSError) as exc:
             said = "\n".join(f"  {m}" for m in collect.messages) or f"  {exc}"
             raise SiteBuildError(f"网站构建失败（mkdocs）：\n{said}") from exc
+        finally:
+            builder.removeFilter(quiet_dirty)

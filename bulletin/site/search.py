@@ -153,10 +153,29 @@ async def _index(found: list[Record], bundle: Path) -> None:
 
 def write_index(view: SiteView, out: Path) -> None:
     """Write the Pagefind bundle of ``view`` into ``out/pagefind`` (none when it has no page to find)."""
+    write_records(records(view), out)
+
+
+def write_records(found: list[Record], out: Path) -> None:
+    """Write the Pagefind bundle of these records into ``out/pagefind`` (none when there are none).
+
+    Apart from ``write_index`` so that ``bulletin serve`` makes the records (Markdown, not
+    thread-safe) in its own thread and indexes them in another.
+    """
+    with _ONE_AT_A_TIME:
+        _write_records(found, out)
+
+
+# One Pagefind service at a time in a process: bulletin serve writes its public search index in a
+# thread while the intranet builds (with its own), and two at once were seen leaving a bundle file
+# empty or cut short (also, rarely, one alone under load: the preview tries again once).
+_ONE_AT_A_TIME = threading.Lock()
+
+
+def _write_records(found: list[Record], out: Path) -> None:
     bundle = out / BUNDLE
     if bundle.exists():
         shutil.rmtree(bundle)
-    found = records(view)
     if not found:
         return  # a site with no item: no bundle (Pagefind would write one without an index); nothing is found
     try:
