@@ -43,7 +43,7 @@ from pathlib import Path
 from bench import generate as gen
 
 STEPS = ("check_cold", "check", "yaml_bare", "scores", "pdf_cold", "weasyprint_bare", "build_cold", "build_noop",
-         "build_add_issue", "mkdocs_bare", "search")
+         "build_add_issue", "mkdocs_bare", "search", "serve")
 # The 5-year archive is there for linearity (the 5 y ÷ 1 y cold build) and for the editor's daily
 # commands on a large history; its PDF and mkdocs baselines and PDF-only build would add an hour
 # to `make bench`, so they run on the city-year only.
@@ -260,6 +260,7 @@ class Bench:
     def __init__(self, size: Size, root: Path, summary: dict, run: Run, timeout: float):
         self.size, self.root, self.summary, self.run, self.timeout = size, root, summary, run, timeout
         self.python = sys.executable
+        self.repo = REPO  # the checkout, whose top level is the sample newsroom
 
     def bulletin(self, *args: str) -> list[str]:
         return [self.python, "-m", "bulletin", "--root", str(self.root), "--today", self.size.today, *args]
@@ -361,6 +362,12 @@ class Bench:
 
         bench_step(self)
 
+    def serve(self) -> None:
+        """``bulletin serve`` on the sample and the city-year: see bench/serve.py."""
+        from bench.serve import bench_step
+
+        bench_step(self)
+
     # -- helpers
 
     def _parts_note(self, result: Result, parts: tuple[str, ...]) -> None:
@@ -446,6 +453,13 @@ def targets(run: Run, sizes: list[Size], elapsed: float) -> list[Target]:
         if size is not None:
             ratio(f"cold check / bare YAML, {size.years} y", ("check_cold", size), ("yaml_bare", size), 2.0)
     ratio("PDF / bare WeasyPrint", ("pdf_cold", one), ("weasyprint_bare", one), 1.15)
+    for name, step, size_label, maximum in (("serve: first page (sample)", "serve_first_page", "sample", 30),
+                                            ("serve: edit visible (sample)", "serve_edit_visible", "sample", 5),
+                                            ("serve: edit visible (city-year)", "serve_edit_visible", one.label if one else "", 15)):
+        result = run.find(step, size_label)
+        value = result.seconds if result is not None and result.ok else None
+        why = "" if value is not None else (f"{step} 失败：{result.note}" if result is not None else f"未运行 {step}")
+        found.append(Target(name, value, "s", maximum, value is not None and value <= maximum, why))
     found.append(Target("make bench itself", elapsed, "s", BENCH_LIMIT, elapsed <= BENCH_LIMIT, ""))
     from bench.search import search_targets
 

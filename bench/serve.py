@@ -131,6 +131,39 @@ def measure(root: Path, edits: int, today: str | None) -> dict:
             "stopped_cleanly": stopped}
 
 
+def measure_copy(root: Path, edits: int, today: str | None) -> dict:
+    """``measure`` on a copy of ``root`` (its build/ and the checkout's own folders left out)."""
+    with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
+        copy = Path(tmp) / "newsroom"
+        top = root.resolve()
+        shutil.copytree(top, copy, symlinks=True,
+                        ignore=lambda folder, names: [n for n in names if n in SKIP] if Path(folder).resolve() == top else [])
+        return measure(copy, edits, today)
+
+
+def bench_step(bench) -> None:
+    """``make bench``'s serve step (the city-year only): the sample's and the city-year's figures."""
+    from bench.__main__ import Result
+
+    for label, root, today in (("sample", bench.repo, None), (bench.size.label, bench.root, bench.size.today)):
+        print(f"[{label}] serve …", file=sys.stderr, flush=True)
+        try:
+            found = measure_copy(root, 3, today)
+        except Exception as exc:  # a broken step is a result, never the end of the bench
+            bench.run.results.append(Result("serve_edit_visible", label, None, None, False, f"{type(exc).__name__}: {exc}"))
+            continue
+        seen = [s for s in found["edit_visible_s"] + found["edit_visible_while_building_s"] if s is not None]
+        complete = len(seen) == 6
+        bench.run.results.append(Result("serve_first_page", label, _round(found["first_page_s"]), None,
+                                        found["first_page_s"] is not None, f"条目 {found['item']}"))
+        bench.run.results.append(Result("serve_edit_visible", label, _round(max(seen)) if complete else None, None, complete,
+                                        f"6 次改稿中最慢的一次；中位数 {statistics.median(seen):.2f} 秒" if seen else "改稿后未见新标题"))
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
 def _edit(report: Path, url: str, mark: str) -> float | None:
     title = _title(report).split("（")[0] + mark
     _retitle(report, title)
@@ -145,12 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--city-year", action="store_true", help="按城市一年的目标（15 秒）判断")
     parser.add_argument("--json", default="build/bench-serve.json")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
-        copy = Path(tmp) / "newsroom"
-        top = Path(args.root).resolve()
-        shutil.copytree(top, copy, symlinks=True,
-                        ignore=lambda folder, names: [n for n in names if n in SKIP] if Path(folder).resolve() == top else [])
-        result = measure(copy, args.edits, args.today)
+    result = measure_copy(Path(args.root), args.edits, args.today)
     edit_limit = CITY_EDIT_LIMIT if args.city_year else SAMPLE_EDIT_LIMIT
     seen = [s for s in result["edit_visible_s"] + result["edit_visible_while_building_s"] if s is not None]
     result |= {

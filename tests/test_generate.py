@@ -148,4 +148,5 @@ def test_targets_name_what_is_missing_and_are_not_met():
     assert (found["cold check / bare YAML, 1 y"].value, found["cold check / bare YAML, 1 y"].met) == (1.2, True)
     assert (found["no-op rebuild, 5 y"].met, found["no-op rebuild, 5 y"].note) == (False, "没有测这个规模")
     assert (found["make bench itself"].value, found["make bench itself"].met) == (2800.0, False)
+    assert found["serve: edit visible (city-year)"].note == "未运行 serve_edit_visible"
     assert (found["peak memory"].value, found["peak memory"].met) == (210.0, True)
