@@ -1,4 +1,4 @@
-"""Check: every rule the spec implies, over loaded documents and the resolved model.
+"""Check: every rule of the newsroom's files, over loaded documents and the resolved model.
 
 ``run_check`` is the single entry point used by ``bulletin check`` and by every command that
 must refuse to work on a newsroom with errors (build, publish, issue).
