@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bulletin.buildrecord import has_record, write_record
 from bulletin.cache import FileStore
-from bulletin.check import CheckResult, problem_rows, run_check, run_memo
+from bulletin.check import CheckResult, run_check, run_memo
 from bulletin.errors import BUILD_FAILURES
 from bulletin.fingerprint import (
     PartRecord,
@@ -31,7 +31,7 @@ from bulletin.fingerprint import (
 from bulletin.followups import followup_view
 from bulletin.model import Newsroom
 from bulletin.printing.fonts import rendering_fingerprint
-from bulletin.problems import Problem
+from bulletin.problems import Problem, problem_rows
 from bulletin.site.followup_pages import followup_pages
 from bulletin.store import networked, printed_dir
 from bulletin.views import INTRANET, PUBLIC, print_view, site_view

@@ -108,6 +108,14 @@ class DigestCache:
         self.new[key] = value
         self.changed = True
 
+    def get_or_make(self, key: bytes, make: Callable[[], Any]) -> Any:
+        """The value kept under ``key``, made (and kept) when there is none."""
+        value = self.get(key)
+        if value is None:
+            value = make()
+            self.put(key, value)
+        return value
+
     def save(self) -> None:
         if self.stat_index is not None:
             self.stat_index.save()

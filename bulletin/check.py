@@ -26,7 +26,7 @@ from bulletin.mkdocs_yml import mkdocs_problems
 from bulletin.model import Issue, Newsroom, Report, build_newsroom
 from bulletin.notice_settings import notice_problems
 from bulletin.personal import check_problems as personal_problems
-from bulletin.problems import Problem, sorted_problems
+from bulletin.problems import Problem, remembered, sorted_problems
 from bulletin.special import special_file_problems
 from bulletin.store import Store, load_store, locate, store_problems
 from bulletin.suggest import nearest
@@ -108,11 +108,6 @@ def run_memo(root: Path, today: date, classified: str | Path | None, command: st
     build_dir = store.build_dir if store is not None and store.present else root / "build"
     key = "\0".join((command, code_digest().hex(), today.isoformat(), str(classified or ""), git_head(root) or "-", *extra))
     return RunMemo(build_dir / ".cache" / f"memo-{command}.marshal", key, scan(folders, skip))
-
-
-def problem_rows(problems: list[Problem]) -> list[tuple[str, int, str, str]]:
-    """Problems as plain tuples, for a memo."""
-    return [(p.path, p.line, p.code, p.message) for p in problems]
 
 
 def _office_site(newsroom: Newsroom) -> list[Problem]:
@@ -273,14 +268,9 @@ def _remembered(cache: DigestCache | None, kind: bytes, r: Report, context: byte
     """``judge(r)`` for a rule that reads only the report itself and the setting files, kept in
     the check cache by the report's bytes, its path and ``context``: re-checking a five-year
     archive after one edit judges one report, not 45,000."""
-    if cache is None or not r.key:
+    if not r.key:
         return judge(r)
-    key = kind + r.key + context + r.src.path.encode()
-    rows = cache.get(key)
-    if rows is None:
-        rows = problem_rows(judge(r))
-        cache.put(key, rows)
-    return [Problem(*row) for row in rows]
+    return remembered(cache, kind + r.key + context + r.src.path.encode(), lambda: judge(r))
 
 
 def _follows_problem(newsroom: Newsroom, r: Report) -> list[Problem]:

@@ -28,7 +28,7 @@ from bulletin.bounds import excess
 from bulletin.cache import DigestCache, code_digest, digest
 from bulletin.markup import _EXTENSIONS  # the same Markdown dialect as the renderers
 from bulletin.model import Newsroom, Report, chain_roots, urgent_chains
-from bulletin.problems import Problem
+from bulletin.problems import Problem, remembered
 
 HEADLINE_MAX = 40
 DYNAMIC_MAX = 1500
@@ -64,14 +64,9 @@ def lint_newsroom(newsroom: Newsroom, memo: DigestCache | None = None) -> list[P
 def _own_lints(r: Report, memo: DigestCache | None) -> list[Problem]:
     """Length and Markdown bounds: they read the report alone, so they are kept in the check
     cache by its bytes and path."""
-    if memo is None or not r.key:
+    if not r.key:
         return _length(r) + _bounds(r)
-    key = b"lints:" + r.key + code_digest() + r.src.path.encode()
-    rows = memo.get(key)
-    if rows is None:
-        rows = [(p.path, p.line, p.code, p.message) for p in _length(r) + _bounds(r)]
-        memo.put(key, rows)
-    return [Problem(*row) for row in rows]
+    return remembered(memo, b"lints:" + r.key + code_digest() + r.src.path.encode(), lambda: _length(r) + _bounds(r))
 
 
 def _headline(newsroom: Newsroom, r: Report) -> list[Problem]:
@@ -364,12 +359,10 @@ def _anchors(body: str) -> set[str]:
 
 def _comparable(body: str, memo: DigestCache | None) -> tuple[int, set[str]]:
     """Length in letters and sentence anchors of a body, remembered by the body's digest."""
-    key = b"anchors:" + digest(body.encode("utf-8"))
-    known = memo.get(key) if memo is not None else None
-    if known is None:
-        known = (len(_letters(body)), sorted(_anchors(body)))
-        if memo is not None:
-            memo.put(key, known)
+    def make() -> tuple[int, list[str]]:
+        return len(_letters(body)), sorted(_anchors(body))
+
+    known = memo.get_or_make(b"anchors:" + digest(body.encode("utf-8")), make) if memo is not None else make()
     return known[0], set(known[1])
 
 
@@ -415,11 +408,7 @@ def _remembered_similar_bodies(rows: list[tuple[date, str, Report]], roots: dict
         hasher.update(r.key or r.body.encode("utf-8"))  # the file's digest holds its body: no body hashed again
         hasher.update(b"\x00")
     key = b"similar:" + hasher.digest() + code_digest()  # the rule's own code is an input too
-    known = memo.get(key)
-    if known is None:
-        known = [(p.path, p.line, p.code, p.message) for p in _similar_bodies(rows, roots, memo)]
-        memo.put(key, known)
-    return [Problem(*fields) for fields in known]
+    return remembered(memo, key, lambda: _similar_bodies(rows, roots, memo))
 
 
 def _same_headlines(rows: list[tuple[date, str, Report]], roots: dict[str, str]) -> Iterator[Problem]:

@@ -7,6 +7,7 @@ is documented in one place (docs/reference.md lists them).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # code -> (severity, short Chinese title). Messages add the specifics.
@@ -160,6 +161,19 @@ class Problem:
             "code": self.code,
             "message": self.message,
         }
+
+
+def problem_rows(problems: list[Problem]) -> list[tuple[str, int, str, str]]:
+    """Problems as plain tuples: what the check cache and the run memos keep."""
+    return [(p.path, p.line, p.code, p.message) for p in problems]
+
+
+def remembered(cache, key: bytes, judge: Callable[[], list[Problem]]) -> list[Problem]:
+    """``judge()``, kept in the check cache (``cache.DigestCache``) under ``key``; judged afresh
+    without a cache. The key must name everything the judgement reads."""
+    if cache is None:
+        return judge()
+    return [Problem(*row) for row in cache.get_or_make(key, lambda: problem_rows(judge()))]
 
 
 def sorted_problems(problems: list[Problem]) -> list[Problem]:

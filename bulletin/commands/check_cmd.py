@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bulletin.check import problem_rows, run_check, run_memo
+from bulletin.check import run_check, run_memo
 from bulletin.commands._common import FORMAT
-from bulletin.problems import Problem, to_json
+from bulletin.problems import Problem, problem_rows, to_json
 
 
 def add_arguments(parser) -> None:
