@@ -43,14 +43,14 @@ def stat_record(st: os.stat_result) -> StatRecord:
     return (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-def _followed(path: str, own: StatRecord) -> StatRecord:
-    """A symbolic link's record joined with its target's: retargeting the link or editing the
-    target both show."""
+def _followed(path: str, own: StatRecord) -> tuple[int, ...]:
+    """A symbolic link's record followed by its target's: retargeting the link or editing the
+    target both show. The times stay in places 2 and 3 (the newest of the two) for the racy rule."""
     try:
         target = stat_record(os.stat(path))
     except OSError:
         return own
-    return (own[0] ^ target[0] << 16, target[1], max(own[2], target[2]), max(own[3], target[3]), own[4] ^ target[4] << 20)
+    return (own[0], target[1], max(own[2], target[2]), max(own[3], target[3]), own[4], target[0], target[4])
 
 
 @dataclass
@@ -58,7 +58,7 @@ class Tree:
     """The stat records of every file under some folders, taken at ``taken_ns``."""
 
     taken_ns: int
-    records: dict[str, StatRecord] = field(default_factory=dict)
+    records: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def digest(self) -> bytes:
         """One digest of every path and record (the scan visits folders in sorted order)."""
@@ -78,7 +78,7 @@ def scan(folders: list[tuple[Path, str]], skip: set[Path]) -> Tree:
     return tree
 
 
-def _scan_folder(path: str, rel: str, skipped: set[str], out: dict[str, StatRecord]) -> None:
+def _scan_folder(path: str, rel: str, skipped: set[str], out: dict[str, tuple[int, ...]]) -> None:
     try:
         entries = sorted(os.scandir(path), key=lambda e: e.name)
     except OSError:
@@ -162,10 +162,6 @@ class RunMemo:
             atomic_write(self.path, marshal.dumps((FORMAT, self.key, self.tree.digest(), self.tree.taken_ns, payload)))
         except (OSError, ValueError):
             pass  # unwritable: the next run does the work again
-
-    def forget(self) -> None:
-        if self.path is not None:
-            self.path.unlink(missing_ok=True)
 
 
 def _load(path: Path) -> Any:

@@ -159,3 +159,16 @@ def test_a_build_after_an_edit_checks_again(newsroom, capsys, trusting, monkeypa
     assert calls == [1]
     assert run_build(newsroom.root, TODAY, ("site",), quiet=True) == 0  # other parts: another key
     assert calls == [1, 1]
+
+
+def test_a_link_is_seen_changing_when_its_target_changes_or_it_is_retargeted(tmp_path):
+    (tmp_path / "a.md").write_text("甲", encoding="utf-8")
+    (tmp_path / "b.md").write_text("乙乙", encoding="utf-8")
+    (tmp_path / "link.md").symlink_to("a.md")
+    first = scan([(tmp_path, "")], set()).records["link.md"]
+    (tmp_path / "a.md").write_text("甲甲甲", encoding="utf-8")
+    second = scan([(tmp_path, "")], set()).records["link.md"]
+    (tmp_path / "link.md").unlink()
+    (tmp_path / "link.md").symlink_to("b.md")
+    third = scan([(tmp_path, "")], set()).records["link.md"]
+    assert len({first, second, third}) == 3
