@@ -146,7 +146,7 @@ class PdfPart(Part):
         job = self.job
         job.progress("PDF …")
         render_all([print_view(job.newsroom, i) for i in job.newsroom.issues], staging / "pdf", job.cache,
-                   job.progress, job.queue())
+                   job.progress, job.queue(), assets=job.assets)
 
 
 class NoticesPart(Part):

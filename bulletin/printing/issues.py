@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,7 +67,7 @@ class _Plans:
 
 
 def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progress: Callable[[str], None],
-               queue: PrintQueue | None = None) -> None:
+               queue: PrintQueue | None = None, assets: bytes | None = None) -> None:
     """Write ``<series>/<YYYY>/<NNN>.pdf`` and ``.docx`` for every issue under ``out_dir``.
 
     With a ``queue`` the PDFs are only queued: the build renders them together with the
@@ -83,10 +82,14 @@ def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progres
     store = FileStore(cache_dir / "pdf", (".pdf", ".docx"))
     own = queue is None
     queue = PrintQueue(fonts, progress) if queue is None else queue
-    plans = _Plans(cache_dir / "pdf" / "plans.marshal",
-                   code_digest() + "\0".join((css, fonts.fingerprint(), _content_images(root))).encode())
+    # ``assets``: the build's digest of the newsroom's images, fonts and settings (fingerprint.py).
+    # Without it every issue is composed, as plans can only be trusted while those are unchanged.
+    plans = None
+    if assets is not None:
+        plans = _Plans(cache_dir / "pdf" / "plans.marshal", code_digest() + assets + f"{css}\0{fonts.fingerprint()}".encode())
     planned = [_plan(p, root, fonts, css, store, out_dir, plans) for p in prints]
-    plans.save()
+    if plans is not None:
+        plans.save()
     for item in planned:
         queue.add(item.job, item.target)
     queue.defer(lambda: _word_files(planned, root, fonts))
@@ -112,29 +115,10 @@ def _word_files(planned: list[_Planned], root: Path, fonts: FontSet) -> None:
         place(docx, item.target.with_suffix(".docx"))
 
 
-def _content_images(root: Path) -> str:
-    """Every file under content/ but the reports, by name, size and times: a plan is reused only
-    while none of them changed (an issue's own images are found in its composed HTML, which a
-    reused plan skips)."""
-    rows = []
-    for dirpath, dirnames, filenames in os.walk(root / "content"):
-        dirnames.sort()
-        for name in sorted(filenames):
-            if not name.endswith(".md"):
-                path = os.path.join(dirpath, name)
-                try:
-                    st = os.stat(path)
-                except OSError:
-                    rows.append(f"{path}:missing")
-                    continue
-                rows.append(f"{path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
-    return "\n".join(rows)
-
-
 def _plan(p: PrintIssue, root: Path, fonts: FontSet, css: str, store: FileStore, out_dir: Path,
-          plans: _Plans) -> _Planned:
-    view_key = plans.view_key(p)
-    known = plans.old.get(view_key)
+          plans: _Plans | None) -> _Planned:
+    view_key = plans.view_key(p) if plans is not None else b""
+    known = plans.old.get(view_key) if plans is not None else None
     if known is not None and (store.folder / f"{known}.pdf").is_file() and (store.folder / f"{known}.docx").is_file():
         plans.new[view_key] = known
         job = RenderJob(key=p.key, html="", base_url=str(root) + "/", meta=Meta(p.key), allowed_dirs=(),
@@ -144,7 +128,8 @@ def _plan(p: PrintIssue, root: Path, fonts: FontSet, css: str, store: FileStore,
     doc = printed(p)
     html = issue_html(doc, css)
     key = cache_key(html, fonts, images_digest(root, doc.images))
-    plans.new[view_key] = key
+    if plans is not None:
+        plans.new[view_key] = key
     job = RenderJob(
         key=doc.key,
         html=html,
