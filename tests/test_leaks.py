@@ -365,3 +365,13 @@ def test_the_embedded_secret_report_is_caught_in_the_stage_when_every_other_defe
     assert (staged, "2026-03-nyj-501") in caught.value.leaks and (staged, "绝密行动安排") in caught.value.leaks
     assert (staged, "、".join(["副局长 陈立", *SIX])) in caught.value.leaks  # in the order the file has them
     assert not (tmp_path / "site").exists()
+
+
+def test_a_forbidden_list_changed_in_place_is_never_searched_with_a_stale_automaton(tmp_path):
+    from bulletin.site.leakgate import find_leaks
+
+    (tmp_path / "page.html").write_text("<p>另一个不得公开的句子七八九</p>", encoding="utf-8")
+    forbidden = ["金丝雀一二三四五六七"]
+    assert find_leaks(tmp_path, forbidden) == []
+    forbidden[0] = "另一个不得公开的句子七八九"  # the same list object, the same length
+    assert find_leaks(tmp_path, forbidden) == [("page.html", "另一个不得公开的句子七八九")]

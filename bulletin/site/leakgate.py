@@ -140,14 +140,15 @@ _LAST: list = [None, None]  # [the forbidden list last seen, its automaton]
 
 
 def _automaton_of(forbidden: list[Forbidden]) -> ahocorasick.Automaton | None:
-    """The automaton of ``forbidden``, built once for the stage and the site a build searches
-    with the same list (the same object, unchanged in length), and kept while a later list is
-    equal to it (``bulletin serve`` computes the list again on every edit; building the
-    automaton of a city-year's public site takes seconds, comparing two lists milliseconds)."""
+    """The automaton of ``forbidden``, built once while the lists a build or ``bulletin serve``
+    searches with are equal (serve computes the list again on every edit; building the automaton
+    of a city-year's public site takes seconds, comparing two lists milliseconds). The list is
+    compared with a copy of the one the automaton was built from, so a list changed in place is
+    never searched with a stale automaton."""
     seen, automaton = _LAST
-    if seen is None or (seen[0] is not forbidden or seen[1] != len(forbidden)) and seen[2] != forbidden:
+    if seen is None or seen != forbidden:
         automaton = _automaton(forbidden)
-        _LAST[:] = [(forbidden, len(forbidden), list(forbidden)), automaton]
+        _LAST[:] = [list(forbidden), automaton]
     return automaton
 
 
