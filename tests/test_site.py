@@ -321,3 +321,22 @@ def test_a_search_service_that_dies_fails_the_build_and_does_not_hang(built, tmp
     with pytest.raises(SiteBuildError, match=r"^网站搜索索引生成失败（pagefind）：pagefind 服务意外结束（连接中断）；"
                                              r"请用 make build 重新安装依赖（pagefind\[extended\]），或运行 make doctor 查看原因$"):
         build_site(site_view(newsroom, PUBLIC), tmp_path / "site", tmp_path / "cache", {}, root=built.parent)
+
+
+def test_an_incomplete_search_bundle_is_written_once_more_then_refused(tmp_path, monkeypatch):
+    from bulletin.site import search
+
+    calls = []
+
+    def flaky(found, out):
+        calls.append(out)
+        raise search.IncompleteBundle("网站搜索索引不完整（pagefind）：缺少或为空：pagefind-entry.json")
+
+    monkeypatch.setattr(search, "_write_records", flaky)
+    with pytest.raises(search.SearchIndexError, match="pagefind-entry.json"):
+        search.write_records([], tmp_path)
+    assert calls == [tmp_path, tmp_path]  # tried twice, then the build stops
+    calls.clear()
+    monkeypatch.setattr(search, "_write_records", lambda found, out: calls.append(out) if calls else flaky(found, out))
+    search.write_records([], tmp_path)
+    assert calls == [tmp_path, tmp_path]  # the second try succeeded

@@ -163,7 +163,13 @@ def write_records(found: list[Record], out: Path) -> None:
     thread-safe) in its own thread and indexes them in another.
     """
     with _ONE_AT_A_TIME:
-        _write_records(found, out)
+        try:
+            _write_records(found, out)
+        except IncompleteBundle:
+            # Pagefind has been seen, rarely and under load, to leave a bundle file empty (in a
+            # build as in the preview): the index is written once more; a second incomplete
+            # bundle stops the build as before.
+            _write_records(found, out)
 
 
 # One Pagefind service at a time in a process: bulletin serve writes its public search index in a
@@ -227,6 +233,10 @@ class Indexing:
             shutil.move(self.folder / BUNDLE, out / BUNDLE)
 
 
+class IncompleteBundle(SearchIndexError):
+    """A bundle with a file missing or empty (``_check_bundle``)."""
+
+
 LOST = "pagefind 服务意外结束（连接中断）"
 FIX = "请用 make build 重新安装依赖（pagefind[extended]），或运行 make doctor 查看原因"
 
@@ -244,4 +254,4 @@ def _check_bundle(bundle: Path) -> None:
     empty = sorted({*(n for n in NEEDED if not (bundle / n).is_file()),
                     *(p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file() and not p.stat().st_size)})
     if empty or not list(bundle.glob("pagefind.*.pf_meta")):
-        raise SearchIndexError(f"网站搜索索引不完整（pagefind）：缺少或为空：{'、'.join(empty) or 'pf_meta'}")
+        raise IncompleteBundle(f"网站搜索索引不完整（pagefind）：缺少或为空：{'、'.join(empty) or 'pf_meta'}")
