@@ -340,3 +340,36 @@ def test_an_incomplete_search_bundle_is_written_once_more_then_refused(tmp_path,
     monkeypatch.setattr(search, "_write_records", lambda found, out: calls.append(out) if calls else flaky(found, out))
     search.write_records([], tmp_path)
     assert calls == [tmp_path, tmp_path]  # the second try succeeded
+
+
+def test_the_bundle_is_taken_from_the_service_and_written_whole(tmp_path, monkeypatch):
+    """The service's own write answered before its files reached the disk (a truncated
+    wasm.unknown.pagefind failed a clone's CI): the bundle must not come from it."""
+    import gzip
+
+    from pagefind.index import PagefindIndex
+
+    from bulletin.site import search
+
+    async def refused(self, output_path=None):
+        raise AssertionError("write_files used")
+
+    monkeypatch.setattr(PagefindIndex, "write_files", refused)
+    found = [search.Record(url=f"/items/{n}/", text=f"营商环境第{n}条", meta={"title": f"条目{n}"}) for n in range(300)]
+    search.write_records(found, tmp_path)
+    bundle = tmp_path / "pagefind"
+    names = sorted(p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file())
+    assert set(search.NEEDED) <= set(names)
+    assert not set(search.UNUSED) & set(names)
+    packed = [p for p in bundle.rglob("*") if p.is_file() and p.read_bytes()[:2] == b"\x1f\x8b"]
+    assert len(packed) >= 4  # the wasm, the meta, an index chunk and fragments
+    for path in packed:
+        gzip.decompress(path.read_bytes())  # whole: a file cut short raises here
+
+
+def test_a_bundle_path_outside_the_bundle_is_refused(tmp_path):
+    from bulletin.site import search
+
+    with pytest.raises(search.SearchIndexError, match=r"文件路径越界：\.\./escape\.js"):
+        search._write_bundle([{"path": "../escape.js", "content": b"x"}], tmp_path / "pagefind")
+    assert not (tmp_path / "escape.js").exists()

@@ -85,7 +85,8 @@ def records(view: SiteView) -> list[Record]:
 
 
 BATCH = 256  # records in flight to the Pagefind service at once
-SERVICE_EXIT = 120  # seconds the service may take to finish writing and exit
+SERVICE_EXIT = 120  # seconds the service may take to exit
+RESPONSE_LIMIT = 2**30  # bytes one response may take (the bundle's files); the buffer grows only as needed
 
 
 def _service_class():
@@ -99,6 +100,15 @@ def _service_class():
     from pagefind.service import PagefindService
 
     class Service(PagefindService):
+        async def launch(self) -> PagefindService:
+            """The library's launch with a pipe limit large enough for the whole bundle in one
+            response (``get_files``; a 5-year intranet's is about 10 MB once encoded)."""
+            self._backend = await asyncio.create_subprocess_exec(
+                self._bin, "--service", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT, limit=RESPONSE_LIMIT)
+            self._poll_task = self._loop.create_task(self._wait_for_responses())
+            return self
+
         async def _wait_for_responses(self) -> None:
             assert self._backend.stdout is not None
             try:
@@ -124,9 +134,8 @@ def _service_class():
                 future.set_result(payload)
 
         async def close(self) -> None:
-            """End the service by closing its input and waiting for it to exit. The library sends
-            SIGTERM as soon as the write is answered, and a file still being written is then left
-            empty (seen: a 0-byte ``wasm.unknown.pagefind``)."""
+            """End the service by closing its input and waiting for it to exit (the library sends
+            SIGTERM at once; a service ended so has been seen to leave its output unfinished)."""
             assert self._backend.stdin is not None
             self._backend.stdin.close()
             try:
@@ -141,14 +150,20 @@ def _service_class():
     return Service
 
 
-async def _index(found: list[Record], bundle: Path) -> None:
+async def _index(found: list[Record]) -> list[dict]:
+    """The bundle's files as the service holds them in memory.
+
+    Not ``write_files``: the service answers that request before its writes have reached the
+    disk, and files were seen empty or cut short (a truncated ``wasm.unknown.pagefind`` failed a
+    build's leak gate). Files taken from memory are written here, whole, before the build goes on.
+    """
     async with _service_class()() as service:
-        index = await service.create_index({"output_path": str(bundle)})
+        index = await service.create_index({})
         for start in range(0, len(found), BATCH):
             await asyncio.gather(*(
                 index.add_custom_record(url=r.url, content=pairs.split(r.text), language=LANGUAGE, meta=r.meta)
                 for r in found[start:start + BATCH]))
-        await index.write_files()
+        return await index.get_files()
 
 
 def write_index(view: SiteView, out: Path) -> None:
@@ -166,9 +181,8 @@ def write_records(found: list[Record], out: Path) -> None:
         try:
             _write_records(found, out)
         except IncompleteBundle:
-            # Pagefind has been seen, rarely and under load, to leave a bundle file empty (in a
-            # build as in the preview): the index is written once more; a second incomplete
-            # bundle stops the build as before.
+            # Not seen since the files are taken from the service's memory (``_index``); kept so
+            # that a bundle found incomplete is made once more before the build stops.
             _write_records(found, out)
 
 
@@ -185,14 +199,28 @@ def _write_records(found: list[Record], out: Path) -> None:
     if not found:
         return  # a site with no item: no bundle (Pagefind would write one without an index); nothing is found
     try:
-        asyncio.run(_index(found, bundle.resolve()))
+        files = asyncio.run(_index(found))
     except (ConnectionError, SearchIndexError) as exc:
         raise SearchIndexError(f"网站搜索索引生成失败（pagefind）：{_said(exc)}；{FIX}") from exc
     except Exception as exc:  # the service reports its own failures as plain exceptions
         raise SearchIndexError(f"网站搜索索引生成失败（pagefind）：{exc}；{FIX}") from exc
-    for name in UNUSED:
-        (bundle / name).unlink(missing_ok=True)
+    _write_bundle(files, bundle)
     _check_bundle(bundle)
+
+
+def _write_bundle(files: list[dict], bundle: Path) -> None:
+    """Write the service's files under ``bundle``, leaving out the UI scripts the site does not use;
+    a path that would leave the bundle is refused (the service is a separate program)."""
+    root = bundle.resolve(strict=False)
+    for file in files:
+        relative = Path(file["path"])
+        if relative.as_posix() in UNUSED:
+            continue
+        target = (bundle / relative).resolve(strict=False)
+        if relative.is_absolute() or root not in target.parents:
+            raise SearchIndexError(f"网站搜索索引生成失败（pagefind）：文件路径越界：{file['path']}；{FIX}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file["content"])
 
 
 class Indexing:
