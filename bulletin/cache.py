@@ -99,14 +99,26 @@ class DigestCache:
                 self.old = {}
 
     def get(self, key: bytes) -> Any | None:
+        """The value kept under ``key`` by the last run or made in this one (and kept for the next)."""
         value = self.old.get(key)
         if value is not None:
             self.new[key] = value
-        return value
+            return value
+        return self.new.get(key)
+
+    def holds(self, key: bytes) -> bool:
+        """Whether a value is kept under ``key`` (without counting it as used)."""
+        return bool(key) and (key in self.old or key in self.new)
 
     def put(self, key: bytes, value: Any) -> None:
         self.new[key] = value
         self.changed = True
+
+    def adopt(self, made: dict[bytes, Any]) -> None:
+        """Keep entries made elsewhere (another process's scratch cache: ``bulletin.forked``)."""
+        if made:
+            self.new.update(made)
+            self.changed = True
 
     def get_or_make(self, key: bytes, make: Callable[[], Any]) -> Any:
         """The value kept under ``key``, made (and kept) when there is none."""

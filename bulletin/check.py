@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bulletin import enums, schema
+from bulletin import enums, forked, schema
 from bulletin.cache import DigestCache, code_digest, digest
 from bulletin.dates import local, month_key
 from bulletin.filestat import RunMemo, scan
 from bulletin.history import git_head, history_problems
-from bulletin.lints import lint_newsroom
+from bulletin.lints import kept_lints, lint_newsroom
 from bulletin.load import Doc, Sources, load_sources
 from bulletin.lock import lock_problems
 from bulletin.mkdocs_yml import mkdocs_problems
 from bulletin.model import Issue, Newsroom, Report, build_newsroom
 from bulletin.notice_settings import notice_problems
+from bulletin.personal import Registry, kept_findings
 from bulletin.personal import check_problems as personal_problems
 from bulletin.problems import Problem, remembered, sorted_problems
 from bulletin.special import special_file_problems
@@ -205,6 +206,7 @@ def _duplicate_ids(sources: Sources) -> list[Problem]:
 def check_newsroom(newsroom: Newsroom, cache: DigestCache | None = None, lints: bool = True) -> list[Problem]:
     problems: list[Problem] = []
     context = settings_digest(newsroom) + code_digest()  # a rule changed by an upgrade judges again
+    _judge_in_two(newsroom, cache, context, lints)
     for report in newsroom.reports.values():
         problems += _remembered(cache, b"report:", report, context, lambda r: _report_problems(newsroom, r))
         problems += _follows_problem(newsroom, report)
@@ -270,7 +272,37 @@ def _remembered(cache: DigestCache | None, kind: bytes, r: Report, context: byte
     archive after one edit judges one report, not 45,000."""
     if not r.key:
         return judge(r)
-    return remembered(cache, kind + r.key + context + r.src.path.encode(), lambda: judge(r))
+    return remembered(cache, _kept_key(kind, r, context), lambda: judge(r))
+
+
+def _kept_key(kind: bytes, r: Report, context: bytes) -> bytes:
+    return kind + r.key + context + r.src.path.encode()
+
+
+def _judge_in_two(newsroom: Newsroom, cache: DigestCache | None, context: bytes, lints: bool) -> None:
+    """Make the kept judgements of each report the cache has not judged yet (its own problems,
+    personal data, length and bounds, sentence anchors), half of them in a second process
+    (``bulletin.forked``): a first check after a clone judges every report. Each half runs the
+    very functions the check runs, into a scratch cache whose entries are then adopted, so the
+    check's own pass finds every judgement kept and the answer is the one a single process gives.
+    """
+    if cache is None or not forked.can_fork(len(newsroom.reports)):
+        return
+    todo = [r for r in newsroom.reports.values() if r.key and not cache.holds(_kept_key(b"report:", r, context))]
+    if not forked.can_fork(len(todo)):
+        return
+    registry = Registry.of(newsroom)
+
+    def judge(r: Report) -> dict:
+        scratch = DigestCache(None, "")
+        _remembered(scratch, b"report:", r, context, lambda r: _report_problems(newsroom, r))
+        kept_findings(r, registry, scratch)
+        if lints:
+            kept_lints(r, scratch)
+        return scratch.new
+
+    for made in forked.split_map(judge, todo):
+        cache.adopt(made)
 
 
 def _follows_problem(newsroom: Newsroom, r: Report) -> list[Problem]:

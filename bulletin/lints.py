@@ -69,6 +69,14 @@ def _own_lints(r: Report, memo: DigestCache | None) -> list[Problem]:
     return remembered(memo, b"lints:" + r.key + code_digest() + r.src.path.encode(), lambda: _length(r) + _bounds(r))
 
 
+def kept_lints(r: Report, memo: DigestCache) -> None:
+    """Make and keep in ``memo`` what the lints keep of one report (its length and bounds, its
+    sentence anchors), as ``lint_newsroom`` would: ``check`` prepares a cold cache so, in two
+    processes."""
+    _own_lints(r, memo)
+    _comparable(r.body, memo)
+
+
 def _headline(newsroom: Newsroom, r: Report) -> list[Problem]:
     if len(r.title) <= HEADLINE_MAX:
         return []

@@ -10,9 +10,11 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bulletin import forked
 from bulletin.cache import DigestCache, digest
 from bulletin.filestat import stat_record
 from bulletin.problems import Problem
@@ -188,20 +190,71 @@ def load_report(root: Path, rel: str, cache: DigestCache | None = None) -> Doc:
         raw = _read_bytes(root, rel)
         key = _learn(root, rel, cache, raw)
         hit = cache.get(key) if cache is not None else None
-    if hit is not None:
-        data, lines, body, body_line, hints = hit
-        warnings = [Problem(rel, line, code, message) for line, code, message in hints]
-        return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=key, key=key, warnings=warnings)
+    if hit is None:
+        hit = _report_entry(rel, raw)
+        if cache is not None:
+            cache.put(key, hit)
+    return _report_doc(rel, key or raw, key, hit)
+
+
+def _report_doc(rel: str, source: bytes, key: bytes, entry: tuple) -> Doc:
+    data, lines, body, body_line, hints = entry
+    warnings = [Problem(rel, line, code, message) for line, code, message in hints]
+    return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=source, key=key, warnings=warnings)
+
+
+def _report_entry(rel: str, raw: bytes) -> tuple:
+    """What a report's bytes parse into, as the cache keeps it: (data, lines, body, body line, hints)."""
     text = _decode(rel, raw)
     front, body, body_line = split_front_matter(rel, text)
     data, lines = _parse(rel, front, 2)
     if not isinstance(data, dict):
         raise LoadProblem(Problem(rel, 2, "E007", "front matter 应是“键: 值”的映射，例如 id: 2026-03-nyj-004"))
     hints = [(h.line, h.code, h.message) for h in comment_warnings(front, 2)]
-    if cache is not None:
-        cache.put(key, (data, lines, body, body_line, hints))
-    warnings = [Problem(rel, line, code, message) for line, code, message in hints]
-    return Doc(rel, data, lines, body=body, body_line=body_line, digest_source=key or raw, key=key, warnings=warnings)
+    return data, lines, body, body_line, hints
+
+
+def _parsed_in_two(root: Path, rels: list[str], cache: DigestCache | None) -> dict[str, Doc]:
+    """The reports the cache does not know yet, parsed half in a second process
+    (``bulletin.forked``) and kept in the cache; the loader takes these documents as they are.
+
+    A first check after a clone (or after the program changed) parses every report; this halves
+    that on two cores. A file that does not parse is left to the loader, which reports it.
+    """
+    if cache is None or not forked.can_fork(len(rels)):
+        return {}
+    unknown = [rel for rel in rels if not cache.holds(_known_digest(root, rel, cache)[0])]
+    if not forked.can_fork(len(unknown)):
+        return {}
+    docs = {}
+    for found in forked.split_map(partial(_parsed_report, root, cache), unknown):
+        if found is not None:
+            rel, record, key, entry = found
+            if entry is None:  # bytes the cache already holds (a file touched, not changed)
+                entry = cache.get(key)
+            else:
+                cache.put(key, entry)
+            if record is not None and cache.stat_index is not None:
+                cache.stat_index.learn(rel, record, key)
+            docs[rel] = _report_doc(rel, key, key, entry)
+    return docs
+
+
+def _parsed_report(root: Path, cache: DigestCache, rel: str) -> tuple | None:
+    """(path, stat record or None, digest, cache entry) of one report, or None if it does not load;
+    the entry is None when the cache holds these bytes already (not parsed again)."""
+    try:
+        raw = _read_bytes(root, rel)
+        key = digest(raw)
+        entry = None if cache.holds(key) else _report_entry(rel, raw)
+    except LoadProblem:
+        return None
+    try:
+        record = stat_record(os.lstat(os.path.join(root, rel)))
+    except OSError:
+        record = None
+    same = record is not None and stat.S_ISREG(record[0]) and record[1] == len(raw)
+    return rel, record if same else None, key, entry
 
 
 # Text files an editor may have meant as reports: refused with the name to use.
@@ -257,10 +310,11 @@ def load_records(sources: Sources, folder: Path, prefix: str = "", cache: Digest
         ("issues", ".yaml", load_yaml_file, sources.issues),
     ):
         refused: list[Problem] = []
-        for rel in _walk(folder, top, suffix, refused if top == "content" else None):
-            if rel in ("issues/series.yaml", "issues/assignments.yaml"):
-                continue
-            doc = _try(sources, loader, prefix + rel, cache)
+        rels = [prefix + rel for rel in _walk(folder, top, suffix, refused if top == "content" else None)
+                if rel not in ("issues/series.yaml", "issues/assignments.yaml")]
+        parsed = _parsed_in_two(sources.root, rels, cache) if loader is load_report else {}
+        for rel in rels:
+            doc = parsed.get(rel) or _try(sources, loader, rel, cache)
             if doc is not None:
                 doc.origin = prefix
                 sources.problems += doc.warnings

@@ -149,7 +149,17 @@ class Registry:
     def __init__(self, phones: Iterable[str]):
         self.numbers = [r for r in map(registered_phone, phones) if r is not None]
         self.fingerprint = "\x00".join(sorted(k for r in self.numbers for k in r.keys))
+        self._key: bytes | None = None
         self._automaton: ahocorasick.Automaton | None = None
+
+    @property
+    def key(self) -> bytes:
+        """The digest of the registered numbers: part of every kept finding's cache key."""
+        if self._key is None:
+            from bulletin.cache import digest
+
+            self._key = digest(self.fingerprint.encode())
+        return self._key
 
     @classmethod
     def of(cls, newsroom) -> Registry:
@@ -309,6 +319,14 @@ def report_findings(report, registry: Registry) -> list[tuple[int, str, str]]:
     return found
 
 
+def kept_findings(report, registry: Registry, cache=None) -> list[tuple[int, str, str]]:
+    """``report_findings``, kept in the check cache by the report's bytes and the registry."""
+    if not report.key or cache is None:
+        return report_findings(report, registry)
+    key = b"personal:" + registry.key + report.key
+    return cache.get_or_make(key, lambda: report_findings(report, registry))
+
+
 def on_public_site_path(report, newsroom) -> bool:
     """A 公开 item of an issue (draft or published) of a public series: on its way to the website."""
     if report.classification != "公开" or not report.classification_given:
@@ -322,19 +340,12 @@ def check_problems(newsroom, cache=None) -> list:
     The findings of a report depend only on its bytes and on units.yaml's phones, so they are
     cached by both digests: a warm check of a large newsroom does one dictionary look-up per file.
     """
-    from bulletin.cache import digest
     from bulletin.problems import Problem
 
     registry = Registry.of(newsroom)
-    salt = b"personal:" + digest(registry.fingerprint.encode())
     problems = []
     for report in newsroom.reports.values():
-        key = salt + report.key if report.key and cache is not None else None
-        found = cache.get(key) if key is not None else None
-        if found is None:
-            found = report_findings(report, registry)
-            if key is not None:
-                cache.put(key, found)
+        found = kept_findings(report, registry, cache)
         code = ERROR_CODE if on_public_site_path(report, newsroom) else WARNING_CODE
         problems += [Problem(report.src.path, line, code, message(kind, masked)) for line, kind, masked in found]
     for issue in newsroom.issues:

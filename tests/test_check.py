@@ -239,3 +239,26 @@ def test_cycle_collection_pauses_while_loading_and_resumes(newsroom, monkeypatch
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_cold_check_judged_in_two_processes_finds_what_one_finds(newsroom, monkeypatch):
+    """Each report's kept judgements are made half in a child (bulletin.forked) on a cold cache:
+    the same problems at the same lines, and the warm check after it judges nothing again."""
+    from bulletin import filestat, forked
+
+    long_body = "。".join(f"第{n}段内容写得很长很长很长很长很长" for n in range(200)) + "。"
+    newsroom.report("2026-03-nyj-002", unit="nosuch", body="联系人电话13912345678。")
+    newsroom.report("2026-03-nyj-003", title="第三篇", body=long_body)
+    newsroom.report("2026-03-nyj-004", title="第四篇", body=long_body)  # a near-copy of 003
+    newsroom.report("2026-03-nyj-005", title="第五篇", category="紧急")
+    expected = [p.format() for p in run_check(newsroom.root, TODAY, use_cache=False).problems]
+    assert {p.split("[")[1][:4] for p in expected} >= {"E203", "W060", "W105", "E213"}
+    monkeypatch.setattr(forked, "MIN_ITEMS", 2)
+    monkeypatch.setattr(filestat, "RACY_NS", 0)  # files written just now are trusted at the next run
+    split, splits = forked.split_map, []
+    monkeypatch.setattr(forked, "split_map", lambda work, items: splits.append(len(items)) or split(work, items))
+    assert [p.format() for p in run_check(newsroom.root, TODAY).problems] == expected
+    assert splits == [5, 5]  # the files parsed, then the reports judged
+    splits.clear()
+    assert [p.format() for p in run_check(newsroom.root, TODAY).problems] == expected
+    assert splits == []  # warm: nothing left to parse or judge

@@ -28,3 +28,35 @@ def test_an_unreadable_file_is_a_problem_naming_its_line(newsroom, content, code
     with pytest.raises(LoadProblem) as caught:
         read_text(newsroom.root, "content/2026/03/bad.md")
     assert (caught.value.problem.code, caught.value.problem.line) == (code, line)
+
+
+def test_reports_parsed_in_two_processes_load_as_in_one(newsroom, monkeypatch):
+    """A cold cache's reports are parsed half in a child (bulletin.forked): the same documents,
+    the same problems at the same lines, and every one kept in the cache and the stat index."""
+    from bulletin import forked
+    from bulletin.cache import DigestCache
+
+    for n in range(2, 12):
+        newsroom.report(f"2026-03-nyj-{n:03d}", title=f"第{n}篇", body=f"正文{n}。")
+    newsroom.write("content/2026/03/2026-03-nyj-099.md", "---\ntitle: 标题：没有引号: 冒号\n---\n正文")
+    monkeypatch.setattr(forked, "MIN_ITEMS", 2)
+    one = load_sources(newsroom.root)  # no cache: no split
+    split, splits = forked.split_map, []
+    monkeypatch.setattr(forked, "split_map", lambda work, items: splits.append(len(items)) or split(work, items))
+    cache = DigestCache(newsroom.root / "build" / ".cache" / "check.marshal", "test")
+    two = load_sources(newsroom.root, cache)
+    assert [(d.path, d.data, d.lines, d.body, d.body_line) for d in two.reports] == [
+        (d.path, d.data, d.lines, d.body, d.body_line) for d in one.reports]
+    assert (len(two.reports), splits) == (11, [12])  # the unparsable one too: the loader reports it
+    assert [p.format() for p in two.problems] == [p.format() for p in one.problems]
+    assert [p.path for p in two.problems] == ["content/2026/03/2026-03-nyj-099.md"]
+    assert all(cache.holds(d.key) for d in two.reports)
+    assert all(cache.stat_index.new[d.path] == (_record(newsroom.root / d.path), d.key) for d in two.reports)
+
+
+def _record(path):
+    import os
+
+    from bulletin.filestat import stat_record
+
+    return stat_record(os.lstat(path))

@@ -1,0 +1,67 @@
+"""forked: half the items in a child process, the same answer as one process gives."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from bulletin import forked
+
+PARENT = os.getpid()
+
+
+def _square_and_pid(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+def test_the_second_half_is_worked_in_a_child_and_comes_back_in_order():
+    assert forked.can_fork(forked.MIN_ITEMS)  # two cores and no other thread in the test process
+    items = list(range(forked.MIN_ITEMS + 1))
+    results = forked.split_map(_square_and_pid, items)
+    assert [square for square, _ in results] == [n * n for n in items]
+    half = len(items) // 2
+    assert {pid for _, pid in results[:half]} == {PARENT}
+    child = {pid for _, pid in results[half:]}
+    assert len(child) == 1 and PARENT not in child
+
+
+def _fails_in_a_child(n: int) -> int:
+    if os.getpid() != PARENT:
+        raise RuntimeError("the child breaks")
+    return n + 1
+
+
+def test_a_child_that_fails_leaves_its_half_to_the_parent():
+    items = list(range(forked.MIN_ITEMS))
+    assert forked.split_map(_fails_in_a_child, items) == [n + 1 for n in items]
+
+
+def _killed_in_a_child(n: int) -> int:
+    if os.getpid() != PARENT:
+        os.kill(os.getpid(), 9)
+    return -n
+
+
+def test_a_child_killed_by_a_signal_leaves_its_half_to_the_parent():
+    items = list(range(forked.MIN_ITEMS))
+    assert forked.split_map(_killed_in_a_child, items) == [-n for n in items]
+
+
+@pytest.mark.parametrize("count", [forked.MIN_ITEMS - 1, 0])
+def test_few_items_stay_in_this_process(count):
+    assert {pid for _, pid in forked.split_map(_square_and_pid, range(count))} <= {PARENT}
+
+
+def test_no_fork_beside_another_thread():
+    """A fork copies locks other threads may hold (bulletin serve's server and watcher)."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        results = forked.split_map(_square_and_pid, list(range(forked.MIN_ITEMS * 2)))
+    finally:
+        stop.set()
+        thread.join()
+    assert {pid for _, pid in results} == {PARENT}
