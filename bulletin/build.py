@@ -383,17 +383,18 @@ def build_jobs(root: Path, result: CheckResult, parts: tuple[str, ...]
 
 
 def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = False,
-              classified: Path | None = None) -> int:
+              classified: Path | None = None, until_exit: bool = False) -> int:
     """Check, build every part into staging, then swap in. Returns the exit code.
 
     With a classified store present, the newsroom's build/ is made from the newsroom alone (the
     store's figures enter the notices as numbers only) and the store's issues print into the
     store's own build/ (``bulletin.store.printed_dir``); both are swapped in only when all succeed.
+    ``until_exit``: the ``build`` command, whose process ends with the build (``check.run_check``).
     """
     memo = run_memo(root, today, classified, "build", ",".join(parts), _fonts_key(root, parts))
     if _replayed(memo.recall()):
         return 0
-    result = run_check(root, today, classified=classified)
+    result = run_check(root, today, classified=classified, until_exit=until_exit)
     for problem in result.problems:
         print(problem.format(), file=sys.stderr)
     if not result.ok:

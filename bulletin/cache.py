@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -81,22 +82,47 @@ class FileStore:
                 path.unlink(missing_ok=True)
 
 
+SHARDS = 16  # files the check cache is kept in: a run that changed a few entries rewrites a few
+
+
+def shard_of(key: bytes) -> int:
+    return zlib.crc32(key) % SHARDS
+
+
 class DigestCache:
+    """Per-file work of ``check`` keyed by content, kept in ``SHARDS`` marshal files beside ``path``.
+
+    Why shards: a five-year archive's cache is about 170 MB; an editor's run that changed one
+    file (a new issue) would rewrite all of it (2 s). A shard is rewritten only when an entry in
+    it was made this run, or when some of its entries were not used (so it is pruned).
+    """
+
     def __init__(self, path: Path | None, salt: str):
         self.path = path
         self.salt = f"{_FORMAT}:{__version__}:{salt}"
         self.old: dict[bytes, Any] = {}
         self.new: dict[bytes, Any] = {}
-        self.changed = False
+        self.dirty: set[int] = set()  # shards with an entry made in this run
+        self.stored = [0] * SHARDS  # entries each shard held when loaded
         # Which files are unchanged since the last run, so the loader need not read them.
         self.stat_index = StatIndex(path.with_name("stat-index.marshal")) if path is not None else None
-        if path is not None and path.is_file():
-            try:
-                stored = marshal.loads(path.read_bytes())
-                if isinstance(stored, tuple) and stored[0] == self.salt:
-                    self.old = stored[1]
-            except (ValueError, EOFError, TypeError, OSError):
-                self.old = {}
+        if path is not None:
+            for n in range(SHARDS):
+                entries = self._load(self.shard_path(n))
+                self.old.update(entries)
+                self.stored[n] = len(entries)
+
+    def shard_path(self, n: int) -> Path:
+        assert self.path is not None
+        return self.path.with_name(f"{self.path.stem}-{n:02d}{self.path.suffix}")
+
+    def _load(self, path: Path) -> dict[bytes, Any]:
+        try:
+            stored = marshal.loads(path.read_bytes())
+        except (ValueError, EOFError, TypeError, OSError):
+            return {}
+        ok = isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.salt and isinstance(stored[1], dict)
+        return stored[1] if ok else {}
 
     def get(self, key: bytes) -> Any | None:
         """The value kept under ``key`` by the last run or made in this one (and kept for the next)."""
@@ -106,19 +132,25 @@ class DigestCache:
             return value
         return self.new.get(key)
 
+    def keep(self, keys: Iterable[bytes]) -> None:
+        """Keep these entries for the next run though this one did not ask for them."""
+        for key in keys:
+            value = self.old.get(key)
+            if value is not None:
+                self.new[key] = value
+
     def holds(self, key: bytes) -> bool:
         """Whether a value is kept under ``key`` (without counting it as used)."""
         return bool(key) and (key in self.old or key in self.new)
 
     def put(self, key: bytes, value: Any) -> None:
         self.new[key] = value
-        self.changed = True
+        self.dirty.add(shard_of(key))
 
     def adopt(self, made: dict[bytes, Any]) -> None:
         """Keep entries made elsewhere (another process's scratch cache: ``bulletin.forked``)."""
-        if made:
-            self.new.update(made)
-            self.changed = True
+        for key, value in made.items():
+            self.put(key, value)
 
     def get_or_make(self, key: bytes, make: Callable[[], Any]) -> Any:
         """The value kept under ``key``, made (and kept) when there is none."""
@@ -131,9 +163,15 @@ class DigestCache:
     def save(self) -> None:
         if self.stat_index is not None:
             self.stat_index.save()
-        if self.path is None or not (self.changed or len(self.new) != len(self.old)):
+        if self.path is None:
             return
+        shards: list[dict[bytes, Any]] = [{} for _ in range(SHARDS)]
+        for key, value in self.new.items():
+            shards[shard_of(key)][key] = value
         try:
-            atomic_write(self.path, marshal.dumps((self.salt, self.new)))
+            for n, entries in enumerate(shards):
+                if n in self.dirty or len(entries) != self.stored[n]:
+                    atomic_write(self.shard_path(n), marshal.dumps((self.salt, entries)))
+            self.path.unlink(missing_ok=True)  # the one-file cache of earlier versions
         except (OSError, ValueError):
             pass  # a read-only newsroom still checks, only slower

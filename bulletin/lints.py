@@ -74,7 +74,7 @@ def kept_lints(r: Report, memo: DigestCache) -> None:
     sentence anchors), as ``lint_newsroom`` would: ``check`` prepares a cold cache so, in two
     processes."""
     _own_lints(r, memo)
-    _comparable(r.body, memo)
+    _comparable(r, memo)
 
 
 def _headline(newsroom: Newsroom, r: Report) -> list[Problem]:
@@ -365,13 +365,17 @@ def _anchors(body: str) -> set[str]:
     return keys
 
 
-def _comparable(body: str, memo: DigestCache | None) -> tuple[int, set[str]]:
-    """Length in letters and sentence anchors of a body, remembered by the body's digest."""
+def _comparable(r: Report, memo: DigestCache | None) -> tuple[int, set[str]]:
+    """Length in letters and sentence anchors of a report's body, remembered by its file's digest."""
     def make() -> tuple[int, list[str]]:
-        return len(_letters(body)), sorted(_anchors(body))
+        return len(_letters(r.body)), sorted(_anchors(r.body))
 
-    known = memo.get_or_make(b"anchors:" + digest(body.encode("utf-8")), make) if memo is not None else make()
+    known = memo.get_or_make(_anchors_key(r), make) if memo is not None else make()
     return known[0], set(known[1])
+
+
+def _anchors_key(r: Report) -> bytes:
+    return b"anchors:" + (r.key or digest(r.body.encode("utf-8")))
 
 
 def _shingles(text: str) -> set[str]:
@@ -416,6 +420,8 @@ def _remembered_similar_bodies(rows: list[tuple[date, str, Report]], roots: dict
         hasher.update(r.key or r.body.encode("utf-8"))  # the file's digest holds its body: no body hashed again
         hasher.update(b"\x00")
     key = b"similar:" + hasher.digest() + code_digest()  # the rule's own code is an input too
+    # The anchors are kept while the search is replayed: the next edit searches again with them.
+    memo.keep(_anchors_key(r) for _, _, r in rows)
     return remembered(memo, key, lambda: _similar_bodies(rows, roots, memo))
 
 
@@ -439,7 +445,7 @@ def _similar_bodies(rows: list[tuple[date, str, Report]], roots: dict[str, str],
     first: dict[str, int] = {}
     buckets: dict[str, list[int]] = {}  # only anchors seen more than once
     for index, (_, _, r) in enumerate(rows):
-        length, keys = _comparable(r.body, memo)
+        length, keys = _comparable(r, memo)
         if length >= MIN_COMPARABLE:
             anchors[index] = keys
             for key in keys:

@@ -131,6 +131,9 @@ def load_yaml_file(root: Path, rel: str, cache: DigestCache | None = None) -> Do
     if raw is None:
         raw = _read_bytes(root, rel)
         key = _learn(root, rel, cache, raw)
+        hit = cache.get(b"yaml:" + key) if key else None  # read again (touched, or just written): same bytes?
+        if hit is not None:
+            return Doc(rel, hit[0], hit[1], digest_source=key, key=key)
     data, lines = _parse(rel, _decode(rel, raw), 1)
     if cache is not None:
         cache.put(b"yaml:" + key, (data, lines))
@@ -182,9 +185,10 @@ def split_front_matter(rel: str, text: str) -> tuple[str, str, int]:
     raise LoadProblem(Problem(rel, 1, "E004", "front matter 没有结束的 --- 行；请在 YAML 之后、正文之前加一行 ---"))
 
 
-def load_report(root: Path, rel: str, cache: DigestCache | None = None) -> Doc:
-    """One report; a cache hit (same bytes as before) skips decoding and YAML entirely."""
-    key, raw = _known_digest(root, rel, cache)
+def load_report(root: Path, rel: str, cache: DigestCache | None = None, known: bytes | None = None) -> Doc:
+    """One report; a cache hit (same bytes as before) skips decoding and YAML entirely.
+    ``known``: the digest the stat index gave (b"" for none), when the caller asked it already."""
+    key, raw = _known_digest(root, rel, cache) if known is None else (known, None)
     hit = cache.get(key) if key else None
     if hit is None:
         raw = _read_bytes(root, rel)
@@ -214,18 +218,20 @@ def _report_entry(rel: str, raw: bytes) -> tuple:
     return data, lines, body, body_line, hints
 
 
-def _parsed_in_two(root: Path, rels: list[str], cache: DigestCache | None) -> dict[str, Doc]:
+def _parsed_in_two(root: Path, rels: list[str], cache: DigestCache | None) -> tuple[dict[str, Doc], dict[str, bytes]]:
     """The reports the cache does not know yet, parsed half in a second process
     (``bulletin.forked``) and kept in the cache; the loader takes these documents as they are.
+    Also the digest the stat index knows for each path (so no file is looked at twice).
 
     A first check after a clone (or after the program changed) parses every report; this halves
     that on two cores. A file that does not parse is left to the loader, which reports it.
     """
-    if cache is None or not forked.can_fork(len(rels)):
-        return {}
-    unknown = [rel for rel in rels if not cache.holds(_known_digest(root, rel, cache)[0])]
+    if cache is None:
+        return {}, {}
+    known = {rel: _known_digest(root, rel, cache)[0] for rel in rels}
+    unknown = [rel for rel in rels if not cache.holds(known[rel])]
     if not forked.can_fork(len(unknown)):
-        return {}
+        return {}, known
     docs = {}
     for found in forked.split_map(partial(_parsed_report, root, cache), unknown):
         if found is not None:
@@ -237,7 +243,7 @@ def _parsed_in_two(root: Path, rels: list[str], cache: DigestCache | None) -> di
             if record is not None and cache.stat_index is not None:
                 cache.stat_index.learn(rel, record, key)
             docs[rel] = _report_doc(rel, key, key, entry)
-    return docs
+    return docs, known
 
 
 def _parsed_report(root: Path, cache: DigestCache, rel: str) -> tuple | None:
@@ -312,9 +318,9 @@ def load_records(sources: Sources, folder: Path, prefix: str = "", cache: Digest
         refused: list[Problem] = []
         rels = [prefix + rel for rel in _walk(folder, top, suffix, refused if top == "content" else None)
                 if rel not in ("issues/series.yaml", "issues/assignments.yaml")]
-        parsed = _parsed_in_two(sources.root, rels, cache) if loader is load_report else {}
+        parsed, known = _parsed_in_two(sources.root, rels, cache) if loader is load_report else ({}, {})
         for rel in rels:
-            doc = parsed.get(rel) or _try(sources, loader, rel, cache)
+            doc = parsed.get(rel) or _try(sources, loader, rel, cache, *((known[rel],) if rel in known else ()))
             if doc is not None:
                 doc.origin = prefix
                 sources.problems += doc.warnings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -10,6 +11,14 @@ from helpers.newsroom import ASSIGNMENTS, ISSUE, SCORING, SERIES, UNITS, Newsroo
 from hypothesis import HealthCheck, settings
 
 __all__ = ["ASSIGNMENTS", "ISSUE", "SCORING", "SERIES", "UNITS", "Newsroom", "report_text", "seal_published"]  # older imports
+
+
+@pytest.fixture(autouse=True)
+def _nothing_stays_frozen():
+    """The check and build commands freeze their newsroom for the rest of the process
+    (``check.run_check(until_exit=True)``); a test process goes on, so it is thawed after each test."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

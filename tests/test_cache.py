@@ -7,12 +7,12 @@ from datetime import date
 from bulletin.check import run_check
 
 TODAY = date(2026, 11, 27)
-CACHE = "build/.cache/check.marshal"
+SHARDS = "build/.cache/check-*.marshal"  # bulletin.cache.SHARDS files
 
 
 def test_edit_after_cached_check_is_seen(newsroom):
     assert run_check(newsroom.root, TODAY).problems == []
-    assert (newsroom.root / CACHE).is_file()
+    assert list(newsroom.root.glob(SHARDS))
     newsroom.report(category="新闻")
     assert [p.code for p in run_check(newsroom.root, TODAY).problems] == ["E103"]
     newsroom.report()
@@ -21,7 +21,8 @@ def test_edit_after_cached_check_is_seen(newsroom):
 
 def test_corrupt_or_foreign_cache_is_ignored(newsroom):
     run_check(newsroom.root, TODAY)
-    (newsroom.root / CACHE).write_bytes(b"\x00garbage")
+    for shard in (newsroom.root / "build/.cache").glob("check-*.marshal"):
+        shard.write_bytes(b"\x00garbage")
     newsroom.report(unit="zzz")
     assert [p.code for p in run_check(newsroom.root, TODAY).problems] == ["E203"]
 
@@ -29,7 +30,7 @@ def test_corrupt_or_foreign_cache_is_ignored(newsroom):
 def test_check_works_without_cache(newsroom):
     newsroom.report(unit="zzz")
     assert [p.code for p in run_check(newsroom.root, TODAY, use_cache=False).problems] == ["E203"]
-    assert not (newsroom.root / CACHE).exists()
+    assert list((newsroom.root / "build/.cache").glob("check*")) == []
 
 
 def test_a_kept_report_judgement_is_judged_again_when_a_setting_file_changes(newsroom):
@@ -61,3 +62,28 @@ def test_a_report_moved_to_another_path_is_judged_at_its_new_path(newsroom):
     newsroom.write("content/2026/04/2026-03-nyj-001.md", text)
     assert sorted((p.path, p.code) for p in run_check(newsroom.root, TODAY).problems) == [
         ("content/2026/04/2026-03-nyj-001.md", "E203"), ("content/2026/04/2026-03-nyj-001.md", "E217")]
+
+
+def test_only_the_shards_whose_entries_changed_are_rewritten(newsroom):
+    """A five-year archive's cache is 170 MB: a run that changed one file rewrites a few shards."""
+    from bulletin.cache import SHARDS as COUNT
+    from bulletin.cache import DigestCache, shard_of
+    from bulletin.schema import fingerprint
+
+    for n in range(2, 30):
+        newsroom.report(f"2026-03-nyj-{n:03d}", title=f"第{n}篇", body=f"正文第{n}篇。")
+    run_check(newsroom.root, TODAY)
+    written = {p.name: p.stat().st_mtime_ns for p in newsroom.root.glob(SHARDS)}
+    assert len(written) == COUNT  # 29 reports fill every shard
+    run_check(newsroom.root, TODAY)
+    assert {p.name: p.stat().st_mtime_ns for p in newsroom.root.glob(SHARDS)} == written  # nothing made, nothing lost
+    before = DigestCache(newsroom.root / "build/.cache/check.marshal", fingerprint())
+    newsroom.report("2026-03-nyj-007", title="改过的标题", body="改过的正文。")
+    run_check(newsroom.root, TODAY)
+    after = DigestCache(newsroom.root / "build/.cache/check.marshal", fingerprint())
+    made, dropped = after.old.keys() - before.old.keys(), before.old.keys() - after.old.keys()
+    assert made and dropped  # the edited report's entries replaced its old ones
+    touched = {shard_of(k) for k in made | dropped}
+    now = {p.name: p.stat().st_mtime_ns for p in newsroom.root.glob(SHARDS)}
+    assert {n for n in range(COUNT) if now[f"check-{n:02d}.marshal"] != written[f"check-{n:02d}.marshal"]} == touched
+    assert len(touched) < COUNT

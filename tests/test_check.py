@@ -262,3 +262,14 @@ def test_a_cold_check_judged_in_two_processes_finds_what_one_finds(newsroom, mon
     splits.clear()
     assert [p.format() for p in run_check(newsroom.root, TODAY).problems] == expected
     assert splits == []  # warm: nothing left to parse or judge
+
+
+def test_the_commands_newsroom_is_frozen_for_the_collector_and_others_are_not(newsroom):
+    """check and build keep their newsroom until the process ends: the collector is told to
+    leave it (every full collection walked it again); serve and the tests check again and again."""
+    import gc
+
+    run_check(newsroom.root, TODAY)
+    assert gc.get_freeze_count() == 0
+    run_check(newsroom.root, TODAY, until_exit=True)
+    assert gc.get_freeze_count() > 1000

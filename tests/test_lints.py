@@ -274,3 +274,23 @@ def test_names_the_file_system_cannot_hold_are_missing_images_not_crashes(newsro
 def test_a_rejected_urgent_item_opens_no_matter_to_follow(newsroom):
     newsroom.report("2026-03-yjj-001", unit="nyj", status="不采用", reject_reason="经核实不属突发事件", **URGENT)
     assert lines(newsroom.root, date(2026, 4, 30), "W106") == []
+
+
+def test_after_a_replayed_duplicate_search_an_edit_reads_one_body_again(newsroom, monkeypatch):
+    """The sentence anchors are kept while the duplicate search is replayed (they were pruned as
+    unused, and the next edit found them for 45,000 bodies again)."""
+    from datetime import date
+
+    from bulletin import lints
+    from bulletin.check import run_check
+
+    for n in range(2, 8):
+        newsroom.report(f"2026-03-nyj-{n:03d}", title=f"第{n}篇", body=f"第{n}篇的正文，写得足够长，足够长，足够长，足够长，足够长。")
+    today = date(2026, 11, 27)
+    run_check(newsroom.root, today)
+    run_check(newsroom.root, today)  # warm: the search is replayed
+    anchored, anchors = [], lints._anchors
+    monkeypatch.setattr(lints, "_anchors", lambda body: anchored.append(body) or anchors(body))
+    newsroom.report("2026-03-nyj-004", title="第4篇", body="改过的正文，写得足够长，足够长，足够长，足够长，足够长。")
+    run_check(newsroom.root, today)
+    assert anchored == ["\n改过的正文，写得足够长，足够长，足够长，足够长，足够长。\n"]

@@ -13,4 +13,4 @@ def add_arguments(parser) -> None:
 
 def run(ctx, args) -> int:
     parts = tuple(args.only) if args.only else PARTS
-    return run_build(ctx.root, ctx.today, parts, quiet=args.quiet, classified=ctx.classified)
+    return run_build(ctx.root, ctx.today, parts, quiet=args.quiet, classified=ctx.classified, until_exit=True)
