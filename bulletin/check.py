@@ -296,7 +296,7 @@ def _judge_in_two(newsroom: Newsroom, cache: DigestCache | None, context: bytes,
     very functions the check runs, into a scratch cache whose entries are then adopted, so the
     check's own pass finds every judgement kept and the answer is the one a single process gives.
     """
-    if cache is None or not forked.can_fork(len(newsroom.reports)):
+    if cache is None:
         return
     todo = [r for r in newsroom.reports.values() if r.key and not cache.holds(_kept_key(b"report:", r, context))]
     if not forked.can_fork(len(todo)):
