@@ -394,7 +394,7 @@ def run_build(root: Path, today, parts: tuple[str, ...] = PARTS, quiet: bool = F
     memo = run_memo(root, today, classified, "build", ",".join(parts), _fonts_key(root, parts))
     if _replayed(memo.recall()):
         return 0
-    result = run_check(root, today, classified=classified, until_exit=until_exit)
+    result = run_check(root, today, classified=classified, until_exit=until_exit, scanned=memo.tree)
     for problem in result.problems:
         print(problem.format(), file=sys.stderr)
     if not result.ok:

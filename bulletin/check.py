@@ -17,7 +17,7 @@ from pathlib import Path
 from bulletin import enums, forked, schema
 from bulletin.cache import DigestCache, code_digest, digest
 from bulletin.dates import local, month_key
-from bulletin.filestat import RunMemo, scan
+from bulletin.filestat import RunMemo, Tree, scan
 from bulletin.history import git_head, history_problems
 from bulletin.lints import kept_lints, lint_newsroom
 from bulletin.load import Doc, Sources, load_sources
@@ -56,7 +56,8 @@ class CheckResult:
 
 
 def run_check(root: Path, today: date, use_cache: bool = True, lints: bool = True,
-              classified: str | Path | None = None, until_exit: bool = False) -> CheckResult:
+              classified: str | Path | None = None, until_exit: bool = False,
+              scanned: Tree | None = None) -> CheckResult:
     """Load, validate and check the newsroom at ``root`` as of ``today``.
 
     ``lints=False`` skips the editorial lints (style warnings, duplicate search, image paths):
@@ -70,12 +71,17 @@ def run_check(root: Path, today: date, use_cache: bool = True, lints: bool = Tru
 
     ``until_exit``: the caller keeps the result until the process ends (the ``check`` and
     ``build`` commands), so the cycle collector is told to leave it alone for good.
+
+    ``scanned``: the scan the caller's run memo took a moment ago (``run_memo``); the loader
+    takes each file's stat record from it instead of looking at the file again.
     """
     with _without_cycle_collection(until_exit):
         store, problems = locate(root, classified)
         # Beside a store, the cache (which holds parsed records) lives in the store's build/.
         build_dir = store.build_dir if store is not None and store.present else root / "build"
         cache = DigestCache(build_dir / ".cache" / "check.marshal" if use_cache else None, schema.fingerprint())
+        if scanned is not None and cache.stat_index is not None:
+            cache.stat_index.scanned = scanned.records
         sources = load_sources(root, cache)
         load_store(sources, store, cache)
         problems += sources.problems + special_file_problems(root) + mkdocs_problems(root) + notice_problems(root)

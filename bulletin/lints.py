@@ -26,6 +26,7 @@ import markdown
 from bulletin import enums, media
 from bulletin.bounds import excess
 from bulletin.cache import DigestCache, code_digest, digest
+from bulletin.filestat import StatIndex
 from bulletin.markup import _EXTENSIONS  # the same Markdown dialect as the renderers
 from bulletin.model import Newsroom, Report, chain_roots, urgent_chains
 from bulletin.problems import Problem, remembered
@@ -47,10 +48,11 @@ def lint_newsroom(newsroom: Newsroom, memo: DigestCache | None = None) -> list[P
     problems: list[Problem] = []
     content = (newsroom.root / "content").resolve()
     images: ImageUses = defaultdict(list)
+    index = memo.stat_index if memo is not None else None
     for report in newsroom.reports.values():
         problems += _headline(newsroom, report)
         problems += _own_lints(report, memo)
-        problems += path_problems(newsroom.root, report, content, images)
+        problems += path_problems(newsroom.root, report, content, images, index)
     problems += shared_image_problems(images)
     problems += _issue_headlines(newsroom)
     problems += duplicate_problems(newsroom, memo)
@@ -230,18 +232,22 @@ def _unsafe(r: Report, kind: str, url: str, line: int) -> Problem | None:
     return None
 
 
-def path_problems(root: Path, r: Report, content: Path, images: ImageUses | None = None) -> list[Problem]:
+def path_problems(root: Path, r: Report, content: Path, images: ImageUses | None = None,
+                  index: StatIndex | None = None) -> list[Problem]:
     """Images and links that leave ``content/``, images that are missing, heavy, unlabelled or
     not images at all. ``images`` collects each image inside ``content/`` with its report and line.
 
     ``content`` is the real path of the newsroom's content folder. The loader does not descend
-    into symlinked folders, so a report can only leave ``content/`` by being a symlink itself.
+    into symlinked folders, so a report can only leave ``content/`` by being a symlink itself;
+    ``index`` knows which files are links from the run's scan (``StatIndex.is_link``).
     """
     found: list[Problem] = []
     if r.src.stored:  # a classified store's report: its images live in the store's content/
         root = root / r.src.origin
         content = (root / "content").resolve()
-    if os.path.islink(os.path.join(root, r.src.rel)) and not _inside(root / r.src.rel, content):
+    full = os.path.join(root, r.src.rel)
+    linked = index.is_link(full, r.src.path) if index is not None else os.path.islink(full)
+    if linked and not _inside(root / r.src.rel, content):
         found.append(Problem(r.src.path, 1, "E230", "稿件文件是指向 content/ 之外的符号链接；请把稿件本身放进 content/"))
     for kind, raw, alt in body_targets(r.body):
         url = raw.strip()

@@ -147,11 +147,8 @@ def _known_digest(root: Path, rel: str, cache: DigestCache | None) -> tuple[byte
     index = cache.stat_index if cache is not None else None
     if index is None:
         return b"", None
-    try:
-        record = stat_record(os.lstat(os.path.join(root, rel)))
-    except OSError:
-        return b"", None
-    if not stat.S_ISREG(record[0]) or record[1] > MAX_FILE_BYTES:
+    record = index.record_of(os.path.join(root, rel), rel)
+    if record is None or not stat.S_ISREG(record[0]) or record[1] > MAX_FILE_BYTES:
         return b"", None  # links and special files always go through open_regular
     known = index.known(rel, record)
     return (known, None) if known is not None else (b"", None)

@@ -13,6 +13,7 @@ from bulletin import filestat
 from bulletin.build import run_build
 from bulletin.cli import main
 from bulletin.filestat import RunMemo, StatIndex, scan, stat_record
+from bulletin.problems import problem_rows
 
 TODAY = date(2026, 11, 27)
 SITES = ("site", "intranet")  # the PDFs would only make these tests slower
@@ -172,3 +173,50 @@ def test_a_link_is_seen_changing_when_its_target_changes_or_it_is_retargeted(tmp
     (tmp_path / "link.md").symlink_to("b.md")
     third = scan([(tmp_path, "")], set()).records["link.md"]
     assert len({first, second, third}) == 3
+
+
+def test_a_check_after_an_edit_takes_the_records_of_its_scan_instead_of_looking_at_each_file_again(
+        newsroom, capsys, trusting, monkeypatch):
+    """The run's scan already holds every file's record: the loader and the path rule use it, so
+    an edit on a five-year archive does not cost 45,000 more lstat calls (about half a second)."""
+    for n in range(1, 6):
+        newsroom.report(f"2026-03-nyj-{n:03d}", title=f"第{n}篇稿件的标题", body=f"第{n}篇正文。")
+    assert check(newsroom, capsys)[0] == 0
+    edited = "content/2026/03/2026-03-nyj-003.md"
+    newsroom.report("2026-03-nyj-003", title="第3篇稿件的新标题", body="第3篇正文。")
+    looked: list[str] = []
+    real_lstat, real_islink = os.lstat, os.path.islink
+    monkeypatch.setattr(os, "lstat", lambda p, *a, **k: looked.append(str(p)) or real_lstat(p, *a, **k))
+    monkeypatch.setattr(os.path, "islink", lambda p: looked.append(str(p)) or real_islink(p))
+    code, out, _err = check(newsroom, capsys)
+    reports = sorted({os.path.relpath(p, newsroom.root) for p in looked if p.endswith(".md")})
+    assert (code, reports) == (0, [edited])  # only the edited file, once read (its new record is learnt)
+
+
+def test_a_file_changed_after_the_scan_is_seen_by_the_next_run(newsroom, capsys, trusting):
+    """A run works on the files as its scan found them; a file edited between the scan and the
+    load is read as it was scanned, and the memo, stored with that scan, makes the next run see it."""
+    from bulletin.check import run_check, run_memo
+
+    newsroom.report("2026-03-nyj-001", title="春耕备耕全面展开")
+    assert check(newsroom, capsys)[0] == 0
+    newsroom.report("2026-03-nyj-001", title="春耕备耕全面展开了")  # a new record, scanned below
+    memo = run_memo(newsroom.root, TODAY, None, "check")
+    newsroom.report("2026-03-nyj-001", title="甲" * 45)  # edited after the scan
+    result = run_check(newsroom.root, TODAY, scanned=memo.tree)
+    memo.remember((problem_rows(result.problems), len(result.newsroom.reports), len(result.newsroom.issues)))
+    code, out, _err = check(newsroom, capsys)
+    assert "warning[W100]" in out
+
+
+def test_a_report_linked_from_outside_is_still_refused_when_its_record_comes_from_the_scan(
+        newsroom, capsys, trusting, tmp_path):
+    newsroom.report()
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text(report_text("2026-03-nyj-009"), encoding="utf-8")
+    os.symlink(outside, newsroom.root / "content/2026/03/2026-03-nyj-009.md")
+    for _ in range(2):  # the first run learns every file; the second takes the records from its scan
+        code, out, _err = check(newsroom, capsys)
+        assert (code, [line for line in out.splitlines() if "E230" in line]) == (1, [
+            "content/2026/03/2026-03-nyj-009.md:1: error[E230]: 稿件文件是指向 content/ 之外的符号链接；请把稿件本身放进 content/"])
+        newsroom.report(title="春耕备耕全面展开又一篇")  # an edit: the next check runs again

@@ -19,7 +19,7 @@ def run(ctx, args) -> int:
     memo = run_memo(ctx.root, ctx.today, ctx.classified, "check")
     found = memo.recall()
     if found is None:
-        result = run_check(ctx.root, ctx.today, classified=ctx.classified, until_exit=True)
+        result = run_check(ctx.root, ctx.today, classified=ctx.classified, until_exit=True, scanned=memo.tree)
         found = (problem_rows(result.problems), len(result.newsroom.reports), len(result.newsroom.issues))
         memo.remember(found)
     rows, reports, issues = found
