@@ -125,8 +125,9 @@ def _office_site(newsroom: Newsroom) -> list[Problem]:
     from bulletin import personal
     from bulletin.office_site import load_pages, settings_problems
 
-    problems = settings_problems(newsroom.root)
-    newsroom.pages, page_problems = load_pages(newsroom.root, personal.Registry.of(newsroom))
+    registry = personal.Registry.of(newsroom)
+    problems = settings_problems(newsroom.root, registry)
+    newsroom.pages, page_problems = load_pages(newsroom.root, registry)
     return problems + page_problems
 
 

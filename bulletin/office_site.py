@@ -48,7 +48,8 @@ REFUSED = {
     "analytics": "统计代码会把读者的访问记录发给外部网站",
     "use_directory_urls": "网址格式由 bulletin 固定（每页一个文件夹，地址只用 ASCII）",
 }
-_REMOTE = re.compile(r"@import|url\(\s*['\"]?\s*(?:[a-z][a-z0-9+.-]*:|//)", re.I)
+# A reference that leaves the site: a scheme (https:, data:, javascript:) or a network path.
+_ABSOLUTE = re.compile(r"\s*(?:[a-z][a-z0-9+.-]*:|//|\\\\)", re.I)
 
 # -- pages/ ---------------------------------------------------------------------------------------
 
@@ -241,14 +242,81 @@ def _asset_problem(root: Path, rel: object, image: bool) -> tuple[str, str] | No
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             return "E332", f"{rel} 不是 UTF-8 文本；请以 UTF-8 保存样式表"
-        if _REMOTE.search(text):
-            return "E333", (f"{rel} 用 @import 或 url(…) 引用了外部地址；网站不得从外部加载任何内容（内网不通外网），"
+        line = _outside_reference(text)
+        if line is not None:
+            return "E333", (f"{rel} 第 {line} 行从外部地址加载内容；网站不得从外部加载任何内容（内网不通外网），"
                             "请删去这些引用，图片请放入 assets/ 并用相对路径")
     return None
 
 
-def settings_problems(root: Path) -> list[Problem]:
-    """Why each setting of mkdocs.yml that bulletin will not use is refused, at its line."""
+def _outside_reference(css: str) -> int | None:
+    """The line of the first thing in a style sheet that would load a file from elsewhere.
+
+    The sheet is tokenised as a browser tokenises it (tinycss2, CSS Syntax Level 3), so escapes
+    (``u\\72l(``, ``@\\69mport``) are decoded before anything is judged. Refused: any
+    ``@import``, and any ``url`` token or string inside a function (``url()``, ``image-set()``,
+    ``src()`` …) that names a scheme or a network path. Plain text in ``content:`` loads nothing.
+    """
+    import tinycss2
+
+    return _first_outside(tinycss2.parse_stylesheet(css, skip_comments=True), in_function=False)
+
+
+def _first_outside(nodes, in_function: bool) -> int | None:
+    for node in nodes or ():
+        kind = node.type
+        if kind in ("at-rule", "at-keyword") and (node.lower_at_keyword if kind == "at-rule" else node.lower_value) == "import":
+            return node.source_line
+        if kind == "url" or (kind == "string" and in_function):
+            if _ABSOLUTE.match(node.value):
+                return node.source_line
+        inner = [getattr(node, name, None) for name in ("prelude", "content", "arguments")]
+        for children in inner:
+            found = _first_outside(children, in_function or kind == "function")
+            if found is not None:
+                return found
+    return None
+
+
+def style_sheet_texts(css: str) -> list[tuple[str, int]]:
+    """What a reader may see of a style sheet's text, with its first line: the file as written
+    (comments too: the file is copied as it is) and each string decoded (``\\31 38…``)."""
+    import tinycss2
+
+    texts = [(css, 1)]
+
+    def strings(nodes) -> None:
+        for node in nodes or ():
+            if node.type == "string":
+                texts.append((node.value, node.source_line))
+            for name in ("prelude", "content", "arguments"):
+                strings(getattr(node, name, None))
+
+    strings(tinycss2.parse_stylesheet(css, skip_comments=True))
+    return texts
+
+
+def _style_sheet_personal(root: Path, rel: object, registry: personal.Registry | None) -> list[Problem]:
+    """Personal data in a style sheet: it is copied to the public site as it is (E260)."""
+    data = asset_bytes(root, rel)
+    if data is None:
+        return []
+    try:
+        css = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return []
+    found: dict[tuple[int, str], Problem] = {}
+    for text, first in style_sheet_texts(css):
+        for f in personal.find(text, registry):
+            line = first + personal.line_offset(text, f.start)
+            found.setdefault((line, f.masked), Problem(str(rel), line, personal.ERROR_CODE,
+                             f"{f.kind} {f.masked} 可能是个人信息，不能上网站；样式表会原样复制到公众网站，请删去"))
+    return sorted(found.values(), key=lambda p: p.line)
+
+
+def settings_problems(root: Path, registry: personal.Registry | None = None) -> list[Problem]:
+    """Why each setting of mkdocs.yml that bulletin will not use is refused, at its line; and
+    personal data in the office's style sheets (``registry``: the officers' phones)."""
     data = read_mkdocs(root)
     if not isinstance(data, dict):
         return []  # absent (defaults), or unreadable (mkdocs_problems says why)
@@ -257,6 +325,8 @@ def settings_problems(root: Path) -> list[Problem]:
     problems = [] if is_valid("mkdocs", data) else _schema_problems(data, key_lines(root))
     if not problems:
         problems += _asset_problems(root, data, key_lines(root) if _assets_named(data) else {})
+        for rel in _list(data.get("extra_css")):
+            problems += _style_sheet_personal(root, rel, registry)
     return problems
 
 

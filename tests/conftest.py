@@ -7,10 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from helpers.newsroom import ASSIGNMENTS, ISSUE, SCORING, SERIES, UNITS, Newsroom, report_text, seal_published
+from helpers.newsroom import Newsroom
 from hypothesis import HealthCheck, settings
-
-__all__ = ["ASSIGNMENTS", "ISSUE", "SCORING", "SERIES", "UNITS", "Newsroom", "report_text", "seal_published"]  # older imports
 
 
 @pytest.fixture(autouse=True)

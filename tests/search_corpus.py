@@ -2,7 +2,7 @@
 the generator never writes (专项债, 秸秆禁烧, a Latin token, a number) planted into some bodies.
 
 Planting edits published items, so their issues' locks are taken off and written again as
-``bulletin publish`` would (``conftest.seal_published``).
+``bulletin publish`` would (``helpers.newsroom.seal_published``).
 """
 
 from __future__ import annotations

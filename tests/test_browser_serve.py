@@ -6,7 +6,7 @@ subprocess on a free port and is always killed in a finally.
 
 from __future__ import annotations
 
-from conftest import Newsroom, report_text
+from helpers.newsroom import Newsroom, report_text
 from playwright.sync_api import expect, sync_playwright
 from test_serve import ITEM, TITLE, free_port, start, stop, wait_for
 

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import Newsroom, report_text
+from helpers.newsroom import Newsroom, report_text
 
 from bulletin.commands.serve_cmd import Preview, State, Superseded, decorate
 

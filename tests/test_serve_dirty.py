@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import ISSUE, Newsroom
+from helpers.newsroom import ISSUE, Newsroom
 
 from bulletin.check import run_check
 from bulletin.commands.serve_cmd import Preview, State, as_published

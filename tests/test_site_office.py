@@ -6,7 +6,8 @@ import struct
 import zlib
 from datetime import date
 
-from conftest import ISSUE, seal_published
+import pytest
+from helpers.newsroom import ISSUE, seal_published
 
 from bulletin.build import run_build
 from bulletin.check import run_check
@@ -166,9 +167,46 @@ def test_wrong_values_and_files(newsroom):
         "mkdocs.yml:9: error[E332]: assets/logo.png 的内容不是扩展名所说的 PNG、JPEG、GIF 或 WebP 图片；请换成这几种格式的图片",
         "mkdocs.yml:10: error[E332]: assets/favicon.png 不存在或不是 assets/ 中不超过 2 MB 的普通文件；"
         "请把文件放进新闻室顶层的 assets/ 文件夹，并写 assets/ 开头的路径",
-        "mkdocs.yml:14: error[E333]: assets/office.css 用 @import 或 url(…) 引用了外部地址；网站不得从外部加载任何内容（内网不通外网），"
+        "mkdocs.yml:14: error[E333]: assets/office.css 第 1 行从外部地址加载内容；网站不得从外部加载任何内容（内网不通外网），"
         "请删去这些引用，图片请放入 assets/ 并用相对路径",
     ]
+
+
+CSS_REFUSED = ("请删去这些引用，图片请放入 assets/ 并用相对路径")
+
+
+@pytest.mark.parametrize(("css", "line"), [
+    ('.a { color: red; }\n.b { background: image-set("https://evil.example/x.png" 1x); }\n', 2),
+    (".b { background: u\\72l(https://evil.example/y.png); }\n", 1),
+    ('@\\69mport "https://evil.example/z.css";\n', 1),
+    ('@media print { @import "//evil.example/p.css"; }\n', 1),
+    ('@font-face { font-family: x; src: url( "HTTPS://evil.example/f.woff2" ) format("woff2"); }\n', 1),
+    (".c { background: -webkit-image-set(url(data:image/png;base64,AAAA) 1x); }\n", 1),
+    (".d {\n  cursor: url(\\2f\\2f evil.example/c.cur), auto;\n}\n", 2),
+])
+def test_a_style_sheet_loads_nothing_from_outside_however_it_is_written(newsroom, css, line):
+    """The sheet is read as a browser reads it (tinycss2: escapes decoded, every url token,
+    function and at-rule), not matched as text: each of these loads a file from elsewhere."""
+    office(newsroom)
+    newsroom.write("assets/office.css", css)
+    assert problems(newsroom) == [
+        f"mkdocs.yml:14: error[E333]: assets/office.css 第 {line} 行从外部地址加载内容；网站不得从外部加载任何内容（内网不通外网），"
+        + CSS_REFUSED]
+
+
+def test_a_style_sheet_may_use_its_own_files_and_text(newsroom):
+    office(newsroom)
+    newsroom.write("assets/office.css", '.a { background: url(logo.png); }\n.b::before { content: "注意: 内网"; }\n'
+                                        '.c { background: image-set("logo.png" 1x); }\n')
+    assert problems(newsroom) == []
+
+
+@pytest.mark.parametrize("text", ['"值班手机13812345678"', '"值班手机\\31 3812345678"', '"x" /* 联系人 13812345678 */'])
+def test_personal_data_in_a_style_sheet_is_refused_at_its_line(newsroom, text):
+    office(newsroom)
+    newsroom.write("assets/office.css", f".a {{ color: red; }}\n.b::after {{ content: {text}; }}\n")
+    assert problems(newsroom) == [
+        "assets/office.css:2: error[E260]: 手机号 138****5678 可能是个人信息，不能上网站；样式表会原样复制到公众网站，请删去"]
 
 
 def test_extra_pages_follow_the_item_rules(newsroom):
