@@ -265,11 +265,10 @@ class Job:
         self._notice_pages: dict[str, str] | None = None
 
     def part(self, name: str) -> Part:
-        if name == "pdf":
-            return PdfPart(self)
-        if name == "notices":
-            return NoticesPart(self)
-        return SitePart(self, name)
+        """The part named ``name`` (one of ``PARTS``; any other name is a programming error)."""
+        if name in SITE_PARTS:
+            return SitePart(self, name)
+        return {"pdf": PdfPart, "notices": NoticesPart}[name](self)
 
     @cached_property
     def _notice_store(self) -> FileStore:
@@ -278,8 +277,9 @@ class Job:
 
     def remembered_notice_pages(self) -> dict[str, str] | None:
         """The notice pages of the last build, while the notices' inputs are unchanged."""
+        path = self._notice_store.get(self.notices_digest, ".json")
         try:
-            stored = json.loads((self._notice_store.folder / f"{self.notices_digest}.json").read_text(encoding="utf-8"))
+            stored = json.loads(path.read_text(encoding="utf-8")) if path is not None else None
         except (OSError, ValueError):
             return None
         return stored if isinstance(stored, dict) else None

@@ -2,8 +2,8 @@
 
 ``FileStore`` holds rendered files (issue PDFs and Word files, notice PDFs and workbooks), each
 named by the digest of the inputs its renderer declares; ``DigestCache`` holds per-file work of
-``check`` (parsing, schema validation) keyed by a file's bytes in one ``marshal`` file (plain data
-only: loading it can never run code). Both are written atomically and pruned to the entries the
+``check`` (parsing, schema validation, kept judgements) keyed by a file's bytes, in ``marshal``
+shards (plain data only: loading it can never run code) salted with the program's digest. Both are written atomically and pruned to the entries the
 last run used, so they never grow without bound; an edited input is simply a new key. An
 unwritable folder just means no cache.
 """
@@ -65,6 +65,11 @@ class FileStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         return self.folder / (key + suffix)
 
+    def get(self, key: str, suffix: str) -> Path | None:
+        """The stored file of ``key`` (kept at ``prune``), or None when there is none."""
+        path = self.path(key, suffix)
+        return path if path.is_file() else None
+
     def get_or_make(self, key: str, suffix: str, make: Callable[[], bytes]) -> Path:
         """The file of ``key``, made (and written atomically) only when it is not stored yet."""
         path = self.path(key, suffix)
@@ -99,7 +104,7 @@ class DigestCache:
 
     def __init__(self, path: Path | None, salt: str):
         self.path = path
-        self.salt = f"{_FORMAT}:{__version__}:{salt}"
+        self.salt = f"{_FORMAT}:{code_digest().hex()}:{salt}"  # another program parses every file again
         self.old: dict[bytes, Any] = {}
         self.new: dict[bytes, Any] = {}
         self.dirty: set[int] = set()  # shards with an entry made in this run

@@ -331,24 +331,18 @@ def _follows_problem(newsroom: Newsroom, r: Report) -> list[Problem]:
 
 
 def _level_problems(newsroom: Newsroom, r: Report) -> list[Problem]:
-    p = []
-    adoption_levels = [k for k in newsroom.scoring.table("adoption") if k != "own"]
-    for i, a in enumerate(r.adopted):
-        if a.level is not None and a.level not in adoption_levels:
-            p.append(
-                Problem(r.src.path, r.src.line("adopted", i, "level"), "E215",
-                        f"采用级别 {a.level} 不在 scoring.yaml 的 adoption 中；{nearest(a.level, adoption_levels)}"
-                        f"可写：{enums.both(enums.LEVEL, adoption_levels)}")
-            )
-    instruction_levels = list(newsroom.scoring.table("instruction"))
-    for i, ins in enumerate(r.instructions):
-        if ins.level is not None and ins.level not in instruction_levels:
-            p.append(
-                Problem(r.src.path, r.src.line("instructions", i, "level"), "E215",
-                        f"批示级别 {ins.level} 不在 scoring.yaml 的 instruction 中；{nearest(ins.level, instruction_levels)}"
-                        f"可写：{enums.both(enums.LEVEL, instruction_levels)}")
-            )
-    return p
+    """Each adoption's and instruction's level must be one scoring.yaml scores (E215)."""
+    adoption = [k for k in newsroom.scoring.table("adoption") if k != "own"]
+    instruction = list(newsroom.scoring.table("instruction"))
+    found = []
+    for field_name, entries, table, levels, what in (("adopted", r.adopted, "adoption", adoption, "采用级别"),
+                                                     ("instructions", r.instructions, "instruction", instruction, "批示级别")):
+        for i, entry in enumerate(entries):
+            if entry.level is not None and entry.level not in levels:
+                found.append(Problem(r.src.path, r.src.line(field_name, i, "level"), "E215",
+                                     f"{what} {entry.level} 不在 scoring.yaml 的 {table} 中；{nearest(entry.level, levels)}"
+                                     f"可写：{enums.both(enums.LEVEL, levels)}"))
+    return found
 
 
 def _follow_up_problems(r: Report) -> list[Problem]:

@@ -87,3 +87,24 @@ def test_only_the_shards_whose_entries_changed_are_rewritten(newsroom):
     now = {p.name: p.stat().st_mtime_ns for p in newsroom.root.glob(SHARDS)}
     assert {n for n in range(COUNT) if now[f"check-{n:02d}.marshal"] != written[f"check-{n:02d}.marshal"]} == touched
     assert len(touched) < COUNT
+
+
+def test_a_new_program_parses_every_file_again(newsroom, monkeypatch):
+    """Parsed YAML and its slips (yamlhints) are the program's work as much as its judgements
+    are: an entry kept by another version of bulletin is never used."""
+    from bulletin import cache as cache_module
+    from bulletin.cache import DigestCache
+
+    newsroom.report()
+    path = newsroom.root / "build" / ".cache" / "check.marshal"
+    run_check(newsroom.root, date(2026, 3, 12))
+    kept = DigestCache(path, _check_salt())
+    assert kept.old  # the check kept its parsed files
+    monkeypatch.setattr(cache_module, "code_digest", lambda: b"another program")
+    assert DigestCache(path, _check_salt()).old == {}
+
+
+def _check_salt() -> str:
+    from bulletin import schema
+
+    return schema.fingerprint()

@@ -7,7 +7,7 @@ from bulletin.build import PARTS, run_build
 
 def add_arguments(parser) -> None:
     """This command's own options (the global ones are added by ``bulletin.cli``)."""
-    parser.add_argument("--only", choices=["site", "intranet", "pdf", "notices"], action="append")
+    parser.add_argument("--only", choices=list(PARTS), action="append")
     parser.add_argument("--quiet", action="store_true")
 
 

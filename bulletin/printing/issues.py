@@ -119,11 +119,10 @@ def _plan(p: PrintIssue, root: Path, fonts: FontSet, css: str, store: FileStore,
           plans: _Plans | None) -> _Planned:
     view_key = plans.view_key(p) if plans is not None else b""
     known = plans.old.get(view_key) if plans is not None else None
-    if known is not None and (store.folder / f"{known}.pdf").is_file() and (store.folder / f"{known}.docx").is_file():
+    pdf = store.get(known, ".pdf") if known is not None else None
+    if pdf is not None and store.get(known, ".docx") is not None:
         plans.new[view_key] = known
-        job = RenderJob(key=p.key, html="", base_url=str(root) + "/", meta=Meta(p.key), allowed_dirs=(),
-                        cache_path=store.path(known, ".pdf"))
-        store.path(known, ".docx")
+        job = RenderJob(key=p.key, html="", base_url=str(root) + "/", meta=Meta(p.key), allowed_dirs=(), cache_path=pdf)
         return _Planned(None, job, out_dir / f"{p.key}.pdf", p)
     doc = printed(p)
     html = issue_html(doc, css)
