@@ -88,40 +88,40 @@ class FileStore:
 
 
 SHARDS = 16  # files the check cache is kept in: a run that changed a few entries rewrites a few
+# Kinds of entry kept in shards of their own, read only when a run asks for one: the sentence
+# anchors (a third of a five-year cache) are needed only when the duplicate search runs again.
+LAZY_KINDS = (b"anchors:",)
 
 
 def shard_of(key: bytes) -> int:
     return zlib.crc32(key) % SHARDS
 
 
-class DigestCache:
-    """Per-file work of ``check`` keyed by content, kept in ``SHARDS`` marshal files beside ``path``.
-
-    Why shards: a five-year archive's cache is about 170 MB; an editor's run that changed one
-    file (a new issue) would rewrite all of it (2 s). A shard is rewritten only when an entry in
-    it was made this run, or when some of its entries were not used (so it is pruned).
-    """
+class _Shards:
+    """One set of ``SHARDS`` marshal files: the entries the last run kept, and those this run
+    used or made (``new``), which are what ``save`` keeps."""
 
     def __init__(self, path: Path | None, salt: str):
-        self.path = path
-        self.salt = f"{_FORMAT}:{code_digest().hex()}:{salt}"  # another program parses every file again
+        self.path, self.salt = path, salt
+        self.loaded = path is None
         self.old: dict[bytes, Any] = {}
         self.new: dict[bytes, Any] = {}
-        self.dirty: set[int] = set()  # shards with an entry made in this run
-        self.stored = [0] * SHARDS  # entries each shard held when loaded
-        # Which files are unchanged since the last run, so the loader need not read them.
-        self.stat_index = StatIndex(path.with_name("stat-index.marshal")) if path is not None else None
-        if path is not None:
-            for n in range(SHARDS):
-                entries = self._load(self.shard_path(n))
-                self.old.update(entries)
-                self.stored[n] = len(entries)
+        self.kept: list[dict[bytes, Any]] = [{} for _ in range(SHARDS)]  # each shard as loaded
+        self.made: list[dict[bytes, Any]] = [{} for _ in range(SHARDS)]  # entries put in this run
 
     def shard_path(self, n: int) -> Path:
         assert self.path is not None
         return self.path.with_name(f"{self.path.stem}-{n:02d}{self.path.suffix}")
 
-    def _load(self, path: Path) -> dict[bytes, Any]:
+    def load(self) -> None:
+        if self.loaded:
+            return
+        self.loaded = True
+        for n in range(SHARDS):
+            self.kept[n] = self._read(self.shard_path(n))
+            self.old.update(self.kept[n])
+
+    def _read(self, path: Path) -> dict[bytes, Any]:
         try:
             stored = marshal.loads(path.read_bytes())
         except (ValueError, EOFError, TypeError, OSError):
@@ -129,28 +129,94 @@ class DigestCache:
         ok = isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.salt and isinstance(stored[1], dict)
         return stored[1] if ok else {}
 
+    def put(self, key: bytes, value: Any) -> None:
+        self.load()  # a shard written later must still hold what it held
+        self.new[key] = value
+        self.made[shard_of(key)][key] = value
+
+    def save(self) -> None:
+        """Rewrite a shard only when an entry was made in it or some of its entries went unused.
+
+        Unused entries are those of files edited or deleted since: pruning them keeps the cache
+        the size of the newsroom. A store never loaded in this run is left as it is."""
+        if self.path is None or not self.loaded:
+            return
+        new = self.new
+        for n in range(SHARDS):
+            kept, made = self.kept[n], self.made[n]
+            if not made and kept.keys() <= new.keys():
+                continue  # every entry used again, none made: the file on disk is this shard
+            entries = {k: new[k] for k in kept if k in new}
+            entries.update(made)
+            atomic_write(self.shard_path(n), marshal.dumps((self.salt, entries)))
+
+
+class DigestCache:
+    """Per-file work of ``check`` keyed by content, kept in ``SHARDS`` marshal files beside ``path``.
+
+    Why shards: a five-year archive's cache is about 170 MB; an editor's run that changed one
+    file (a new issue) would rewrite all of it (2 s). A shard is rewritten only when an entry in
+    it was made this run, or when some of its entries were not used (so it is pruned). The
+    ``LAZY_KINDS`` live in shards of their own beside them (``anchors-00.marshal`` …), read on
+    first use: a run that never asks for one neither reads nor rewrites them.
+    """
+
+    def __init__(self, path: Path | None, salt: str):
+        self.path = path
+        self.salt = f"{_FORMAT}:{code_digest().hex()}:{salt}"  # another program parses every file again
+        self._eager = _Shards(path, self.salt)
+        self._lazy = _Shards(path.with_name("anchors" + path.suffix) if path is not None else None, self.salt)
+        # Which files are unchanged since the last run, so the loader need not read them.
+        self.stat_index = StatIndex(path.with_name("stat-index.marshal")) if path is not None else None
+        self._eager.load()
+
+    @property
+    def old(self) -> dict[bytes, Any]:
+        """What the last run kept (of the kinds read so far)."""
+        return self._eager.old if not self._lazy.old else {**self._eager.old, **self._lazy.old}
+
+    @property
+    def new(self) -> dict[bytes, Any]:
+        """What this run used or made: what the next run will find."""
+        return self._eager.new if not self._lazy.new else {**self._eager.new, **self._lazy.new}
+
+    def _shards(self, key: bytes, load: bool = True) -> _Shards:
+        if key.startswith(LAZY_KINDS):
+            if load:
+                self._lazy.load()
+            return self._lazy
+        return self._eager
+
+    def shard_path(self, n: int) -> Path:
+        return self._eager.shard_path(n)
+
     def get(self, key: bytes) -> Any | None:
         """The value kept under ``key`` by the last run or made in this one (and kept for the next)."""
-        value = self.old.get(key)
+        shards = self._shards(key)
+        value = shards.old.get(key)
         if value is not None:
-            self.new[key] = value
+            shards.new[key] = value
             return value
-        return self.new.get(key)
+        return shards.new.get(key)
 
     def keep(self, keys: Iterable[bytes]) -> None:
-        """Keep these entries for the next run though this one did not ask for them."""
+        """Keep these entries for the next run though this one did not ask for them (entries of
+        a kind not read in this run stay where they are)."""
         for key in keys:
-            value = self.old.get(key)
+            shards = self._shards(key, load=False)
+            value = shards.old.get(key)
             if value is not None:
-                self.new[key] = value
+                shards.new[key] = value
 
     def holds(self, key: bytes) -> bool:
         """Whether a value is kept under ``key`` (without counting it as used)."""
-        return bool(key) and (key in self.old or key in self.new)
+        if not key:
+            return False
+        shards = self._shards(key)
+        return key in shards.old or key in shards.new
 
     def put(self, key: bytes, value: Any) -> None:
-        self.new[key] = value
-        self.dirty.add(shard_of(key))
+        self._shards(key).put(key, value)
 
     def adopt(self, made: dict[bytes, Any]) -> None:
         """Keep entries made elsewhere (another process's scratch cache: ``bulletin.forked``)."""
@@ -170,13 +236,9 @@ class DigestCache:
             self.stat_index.save()
         if self.path is None:
             return
-        shards: list[dict[bytes, Any]] = [{} for _ in range(SHARDS)]
-        for key, value in self.new.items():
-            shards[shard_of(key)][key] = value
         try:
-            for n, entries in enumerate(shards):
-                if n in self.dirty or len(entries) != self.stored[n]:
-                    atomic_write(self.shard_path(n), marshal.dumps((self.salt, entries)))
+            self._eager.save()
+            self._lazy.save()
             self.path.unlink(missing_ok=True)  # the one-file cache of earlier versions
         except (OSError, ValueError):
             pass  # a read-only newsroom still checks, only slower

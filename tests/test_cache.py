@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from helpers.newsroom import ISSUE
+
 from bulletin.check import run_check
 
 TODAY = date(2026, 11, 27)
@@ -108,3 +110,41 @@ def _check_salt() -> str:
     from bulletin import schema
 
     return schema.fingerprint()
+
+
+def test_sentence_anchors_are_read_only_when_the_duplicate_search_runs_again(newsroom, monkeypatch):
+    """A third of a five-year cache is sentence anchors: a run after a new issue (the search
+    replayed) neither reads nor rewrites them; an edited body reads them and prunes its old ones."""
+    from bulletin import cache as cache_module
+    from bulletin.cache import DigestCache
+    from bulletin.schema import fingerprint
+
+    for n in range(1, 6):
+        newsroom.report(f"2026-03-nyj-{n:03d}", title=f"第{n}篇", body=f"第{n}篇正文说的是春耕备耕的进展情况。")
+    run_check(newsroom.root, TODAY)
+    anchors = sorted(newsroom.root.glob("build/.cache/anchors-*.marshal"))
+    assert anchors and not {p.name for p in anchors} & {p.name for p in newsroom.root.glob(SHARDS)}
+    written = {p: p.stat().st_mtime_ns for p in anchors}
+    read: list[str] = []
+    real = cache_module._Shards._read
+    monkeypatch.setattr(cache_module._Shards, "_read", lambda self, path: read.append(path.name) or real(self, path))
+    newsroom.write("issues/zwxx/2026/019.yaml", ISSUE.replace("number: 18", "number: 19"))
+    run_check(newsroom.root, TODAY)
+    assert not [name for name in read if name.startswith("anchors")]
+    assert {p: p.stat().st_mtime_ns for p in anchors} == written
+    cache = DigestCache(newsroom.root / "build/.cache/check.marshal", fingerprint())
+    assert cache.holds(b"anchors:" + _key(newsroom, "2026-03-nyj-002"))
+    old_key = _key(newsroom, "2026-03-nyj-002")
+    newsroom.report("2026-03-nyj-002", title="第2篇", body="第2篇正文改写以后讲的是秋收冬种的安排。")
+    read.clear()
+    run_check(newsroom.root, TODAY)
+    assert [name for name in read if name.startswith("anchors")]  # the search ran again with them
+    cache = DigestCache(newsroom.root / "build/.cache/check.marshal", fingerprint())
+    assert cache.holds(b"anchors:" + _key(newsroom, "2026-03-nyj-002"))
+    assert not cache.holds(b"anchors:" + old_key)
+
+
+def _key(newsroom, rid: str) -> bytes:
+    from bulletin.cache import digest
+
+    return digest((newsroom.root / f"content/2026/03/{rid}.md").read_bytes())
