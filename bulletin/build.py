@@ -158,7 +158,7 @@ class NoticesPart(Part):
         return self.job.notices_digest
 
     def unchanged(self, record: PartRecord, digest: str) -> bool:
-        return self.job.remembered_notice_pages() is not None and super().unchanged(record, digest)
+        return self.job.notice_pages_kept() and super().unchanged(record, digest)
 
     def render(self, staging: Path) -> None:
         self.job.render_notices(staging)
@@ -274,6 +274,12 @@ class Job:
     def _notice_store(self) -> FileStore:
         """The notices' intranet pages, stored by the notices' digest (``cache.FileStore``)."""
         return FileStore(self.cache / NOTICE_PAGES, (".json",))
+
+    def notice_pages_kept(self) -> bool:
+        """Whether the notice pages of the notices' current inputs are stored (without reading
+        them: on five years they are megabytes, and a build that keeps the intranet never needs
+        them; one that needs them and finds them unreadable makes them again)."""
+        return self._notice_store.get(self.notices_digest, ".json") is not None
 
     def remembered_notice_pages(self) -> dict[str, str] | None:
         """The notice pages of the last build, while the notices' inputs are unchanged."""

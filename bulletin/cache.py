@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import marshal
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -151,6 +153,14 @@ class _Shards:
             atomic_write(self.shard_path(n), marshal.dumps((self.salt, entries)))
 
 
+@dataclass
+class Journal:
+    """The entries a piece of work used (kept from the last run) and made, in a cache's copy."""
+
+    used: list[bytes] = field(default_factory=list)
+    made: dict[bytes, Any] = field(default_factory=dict)
+
+
 class DigestCache:
     """Per-file work of ``check`` keyed by content, kept in ``SHARDS`` marshal files beside ``path``.
 
@@ -168,6 +178,7 @@ class DigestCache:
         self._lazy = _Shards(path.with_name("anchors" + path.suffix) if path is not None else None, self.salt)
         # Which files are unchanged since the last run, so the loader need not read them.
         self.stat_index = StatIndex(path.with_name("stat-index.marshal")) if path is not None else None
+        self._journal: Journal | None = None
         self._eager.load()
 
     @property
@@ -196,6 +207,8 @@ class DigestCache:
         value = shards.old.get(key)
         if value is not None:
             shards.new[key] = value
+            if self._journal is not None:
+                self._journal.used.append(key)
             return value
         return shards.new.get(key)
 
@@ -207,6 +220,8 @@ class DigestCache:
             value = shards.old.get(key)
             if value is not None:
                 shards.new[key] = value
+                if self._journal is not None:
+                    self._journal.used.append(key)
 
     def holds(self, key: bytes) -> bool:
         """Whether a value is kept under ``key`` (without counting it as used)."""
@@ -217,6 +232,23 @@ class DigestCache:
 
     def put(self, key: bytes, value: Any) -> None:
         self._shards(key).put(key, value)
+        if self._journal is not None:
+            self._journal.made[key] = value
+
+    @contextmanager
+    def journal(self) -> Iterator[Journal]:
+        """What the work inside the block used and made, for another copy of this cache to take
+        over (``take``): the copy in a forked child is lost with the child."""
+        self._journal = Journal()
+        try:
+            yield self._journal
+        finally:
+            self._journal = None
+
+    def take(self, journal: Journal) -> None:
+        """Keep what another copy of this cache used and made (its ``journal``)."""
+        self.adopt(journal.made)
+        self.keep(journal.used)
 
     def adopt(self, made: dict[bytes, Any]) -> None:
         """Keep entries made elsewhere (another process's scratch cache: ``bulletin.forked``)."""

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from bulletin import enums, forked, schema
-from bulletin.cache import DigestCache, code_digest, digest
+from bulletin.cache import DigestCache, Journal, code_digest, digest
 from bulletin.dates import local, month_key
 from bulletin.filestat import RunMemo, Tree, scan
 from bulletin.history import git_head, history_problems
@@ -221,9 +221,30 @@ def _duplicate_ids(sources: Sources) -> list[Problem]:
 
 
 def check_newsroom(newsroom: Newsroom, cache: DigestCache | None = None, lints: bool = True) -> list[Problem]:
-    problems: list[Problem] = []
     context = settings_digest(newsroom) + code_digest()  # a rule changed by an upgrade judges again
     _judge_in_two(newsroom, cache, context, lints)
+    if not lints:
+        return _newsroom_rules(newsroom, cache, context)
+    (linted, journal), problems = forked.beside(lambda: _lints(newsroom, cache),
+                                                lambda: _newsroom_rules(newsroom, cache, context), len(newsroom.reports))
+    if cache is not None:
+        cache.take(journal)
+    return problems + linted
+
+
+def _lints(newsroom: Newsroom, cache: DigestCache | None) -> tuple[list[Problem], Journal]:
+    """The editorial lints, with what they used and made of the cache: they run in a child
+    beside the other rules (``bulletin.forked.beside``), a second of a five-year check."""
+    if cache is None:
+        return lint_newsroom(newsroom, None), Journal()
+    with cache.journal() as journal:
+        found = lint_newsroom(newsroom, cache)
+    return found, journal
+
+
+def _newsroom_rules(newsroom: Newsroom, cache: DigestCache | None, context: bytes) -> list[Problem]:
+    """Every rule but the lints: each report's own (kept in the cache), then the whole newsroom's."""
+    problems: list[Problem] = []
     for report in newsroom.reports.values():
         problems += _remembered(cache, b"report:", report, context, lambda r: _report_problems(newsroom, r))
         problems += _follows_problem(newsroom, report)
@@ -233,8 +254,6 @@ def check_newsroom(newsroom: Newsroom, cache: DigestCache | None = None, lints: 
     problems += _scoring_problems(newsroom)
     problems += lock_problems(newsroom)
     problems += personal_problems(newsroom, cache)
-    if lints:
-        problems += lint_newsroom(newsroom, cache)
     return problems
 
 

@@ -58,11 +58,10 @@ def _mkdocs_bytes(root: Path) -> bytes:
 
 
 def _combine(*parts: bytes | str) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big") + data)
-    return h.hexdigest()
+    """One digest of the parts, each prefixed by its length (so no two lists give the same
+    bytes). Hashed in one call: a five-year archive gives 90,000 parts."""
+    datas = [part.encode() if isinstance(part, str) else part for part in parts]
+    return hashlib.blake2b(b"".join(len(d).to_bytes(8, "big") + d for d in datas), digest_size=16).hexdigest()
 
 
 def site_digest(view: SiteView, extra_pages: dict[str, str], assets: bytes) -> str:

@@ -1,4 +1,5 @@
-"""Per-file work split over two processes: half the items in a forked child, half here.
+"""Work split over two processes: half the items in a forked child, half here (``split_map``),
+or one job in a child beside another here (``beside``).
 
 Why: a first check after a clone parses every report (9,000 a year) and that work is the same
 for each file and independent of the others, while the machine an office runs on has a second
@@ -22,6 +23,7 @@ from typing import TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Other = TypeVar("Other")
 
 MIN_ITEMS = 400  # below this a second process saves less than it costs
 
@@ -60,6 +62,40 @@ def split_map(work: Callable[[Item], Result], items: Sequence[Item]) -> list[Res
         os.close(read_end)
         _, status = os.waitpid(pid, 0)
     return done + _their_half(raw, status, work, theirs)
+
+
+def beside(theirs: Callable[[], Result], mine: Callable[[], Other], count: int) -> tuple[Result, Other]:
+    """``(theirs(), mine())``, ``theirs`` computed in a forked child while this process computes
+    ``mine``; ``count`` is how many items the work is about (too few are not worth a child).
+
+    ``theirs`` must return its whole effect (picklable): anything else it changes is lost with
+    the child. A child that fails leaves ``theirs`` to be computed here, afterwards.
+    """
+    if not can_fork(count):
+        return theirs(), mine()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.close(read_end)
+            _write_all(write_end, pickle.dumps(theirs(), protocol=pickle.HIGHEST_PROTOCOL))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    try:
+        here = mine()
+        raw = _read_all(read_end)
+    finally:
+        os.close(read_end)
+        _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) == 0:
+        try:
+            return pickle.loads(raw), here
+        except Exception:  # noqa: BLE001 - a cut-short pickle: the work is done here instead
+            pass
+    return theirs(), here
 
 
 def _their_half(raw: bytes, status: int, work: Callable[[Item], Result], theirs: Sequence[Item]) -> list[Result]:

@@ -273,3 +273,36 @@ def test_the_commands_newsroom_is_frozen_for_the_collector_and_others_are_not(ne
     assert gc.get_freeze_count() == 0
     run_check(newsroom.root, TODAY, until_exit=True)
     assert gc.get_freeze_count() > 1000
+
+
+def test_the_lints_run_in_a_child_beside_the_other_rules_and_find_what_one_process_finds(newsroom, monkeypatch):
+    """On a warm check the lints (duplicate search, paths, headlines) take a second of five
+    years' check: they run in a child (bulletin.forked.beside) while this process judges the
+    rest. The same problems, and the entries the child used or made are kept for the next run."""
+    from bulletin import filestat, forked
+    from bulletin.cache import DigestCache
+    from bulletin.schema import fingerprint
+
+    long_body = "。".join(f"第{n}段内容写得很长很长很长很长很长" for n in range(200)) + "。"
+    newsroom.report("2026-03-nyj-002", title="第二篇" + "长" * 40, body="联系人电话13912345678。")
+    newsroom.report("2026-03-nyj-003", title="第三篇", body=long_body)
+    newsroom.report("2026-03-nyj-004", title="第四篇", body=long_body)  # a near-copy of 003
+    monkeypatch.setattr(filestat, "RACY_NS", 0)
+    run_check(newsroom.root, TODAY)  # 4 reports: no child; every entry kept
+    kept = set(DigestCache(newsroom.root / "build/.cache/check.marshal", fingerprint()).old)
+    newsroom.write("issues/zwxx/2026/019.yaml", (newsroom.root / "issues/zwxx/2026/018.yaml").read_text(
+        encoding="utf-8").replace("number: 18", "number: 19"))
+    alone = [p.format() for p in run_check(newsroom.root, TODAY, use_cache=False).problems]
+    assert {p.split("[")[1][:4] for p in alone} >= {"W060", "W100", "W105"}
+    monkeypatch.setattr(forked, "MIN_ITEMS", 2)
+    real, children = forked.beside, []
+
+    def counted(theirs, mine, count):
+        children.append(count)
+        return real(theirs, mine, count)
+
+    monkeypatch.setattr(forked, "beside", counted)
+    assert [p.format() for p in run_check(newsroom.root, TODAY).problems] == alone
+    assert children == [4]
+    after = set(DigestCache(newsroom.root / "build/.cache/check.marshal", fingerprint()).old)
+    assert kept - after == set()  # nothing the child used was dropped

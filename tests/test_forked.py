@@ -65,3 +65,25 @@ def test_no_fork_beside_another_thread():
         stop.set()
         thread.join()
     assert {pid for _, pid in results} == {PARENT}
+
+
+def _pid_in_a_child_only() -> int:
+    pid = os.getpid()
+    if pid == PARENT:
+        raise AssertionError("worked in the parent")
+    return pid
+
+
+def test_beside_works_one_thing_in_a_child_while_the_parent_works_the_other():
+    theirs, mine = forked.beside(_pid_in_a_child_only, os.getpid, forked.MIN_ITEMS)
+    assert mine == PARENT and theirs != PARENT
+
+
+@pytest.mark.parametrize("child", [lambda: os.kill(os.getpid(), 9), lambda: 1 / 0 if os.getpid() != PARENT else 7])
+def test_beside_does_the_childs_work_here_when_the_child_fails(child):
+    theirs, mine = forked.beside(lambda: child() if os.getpid() != PARENT else 7, lambda: "here", forked.MIN_ITEMS)
+    assert (theirs, mine) == (7, "here")
+
+
+def test_beside_stays_in_this_process_for_little_work():
+    assert forked.beside(os.getpid, os.getpid, forked.MIN_ITEMS - 1) == (PARENT, PARENT)

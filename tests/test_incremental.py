@@ -52,6 +52,32 @@ def test_noop_rebuild_never_imports_the_printing_stack(newsroom, capsys):
     assert "内容未变，沿用：notices、pdf、site、intranet" in done.stderr
 
 
+def test_a_new_draft_issue_never_reads_the_stored_notice_pages(newsroom, capsys, monkeypatch):
+    """They are megabytes on a long archive; the notices and the intranet are kept by digest."""
+    import bulletin.build
+
+    publish(newsroom)
+    build(newsroom, capsys)
+
+    def refuse(self):
+        raise AssertionError("notice pages read")
+
+    monkeypatch.setattr(bulletin.build.Job, "remembered_notice_pages", refuse)
+    newsroom.write("issues/zwxx/2026/019.yaml", ISSUE.replace("number: 18", "number: 19"))
+    assert build(newsroom, capsys).startswith("已构建：pdf；内容未变，沿用：notices、site、intranet →")
+
+
+def test_unreadable_notice_pages_are_made_again_for_the_intranet(newsroom, capsys):
+    publish(newsroom)
+    build(newsroom, capsys)
+    for path in (newsroom.root / "build/.cache/notice-pages").glob("*.json"):
+        path.write_text("{broken", encoding="utf-8")
+    newsroom.write("assets/readme.txt", "本文件夹放网站的标志和样式表。")  # the sites' inputs, not the notices'
+    assert build(newsroom, capsys).startswith("已构建：pdf、site、intranet；内容未变，沿用：notices →")
+    notices = sorted(p.name for p in (newsroom.root / "build/intranet/notices").iterdir() if p.is_dir())
+    assert notices and notices == sorted(p.stem for p in (newsroom.root / "build/notices").glob("*.pdf"))
+
+
 def test_new_draft_issue_rebuilds_only_the_pdfs(newsroom, capsys):
     publish(newsroom)
     build(newsroom, capsys)

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from helpers.newsroom import ISSUE
 from helpers.workflow import lines, problems
 
 from bulletin import lints
@@ -174,6 +175,30 @@ def test_near_duplicate_body_warns_with_its_similarity(newsroom):
         f"content/2026/03/2026-03-jyj-001.md:{TEXT_LINE}: warning[W105]: 正文与 2026-03-nyj-001（2026-03-09 收稿）相似度达 85%，"
         "可能是重复报送；请核对，重复的请标为 status: 不采用 并写明原因"
     ]
+
+
+def test_the_duplicate_search_runs_again_only_when_a_report_file_changed(newsroom, monkeypatch):
+    """Kept by every report file's path and digest: a new issue replays it; a report's edit, its
+    status or its move to another folder makes it search again, with the right answer."""
+    from bulletin.check import run_check
+
+    newsroom.report(body=LONG)
+    edited = LONG.replace("4.2万吨", "4.3万吨").replace("1800吨", "1850吨")
+    newsroom.report("2026-03-jyj-001", unit="jyj", author="赵敏", title="全市春耕物资准备充分", body=edited,
+                    submitted="2026-03-11T09:00:00+08:00")
+    searched = []
+    real = lints._duplicates
+    monkeypatch.setattr(lints, "_duplicates", lambda *a: searched.append(1) or real(*a))
+
+    def similar() -> list[str]:
+        return [p.path for p in run_check(newsroom.root, DAY).problems if p.code == "W105"]
+
+    assert (similar(), len(searched)) == (["content/2026/03/2026-03-jyj-001.md"], 1)
+    newsroom.write("issues/zwxx/2026/019.yaml", ISSUE.replace("number: 18", "number: 19"))
+    assert (similar(), len(searched)) == (["content/2026/03/2026-03-jyj-001.md"], 1)  # replayed
+    newsroom.report("2026-03-jyj-001", unit="jyj", author="赵敏", title="全市春耕物资准备充分", body=edited,
+                    submitted="2026-03-11T09:00:00+08:00", status="不采用", reject_reason="重复报送")
+    assert (similar(), len(searched)) == ([], 2)
 
 
 def test_different_bodies_and_rejected_copies_do_not_warn(newsroom):

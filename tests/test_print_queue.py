@@ -32,11 +32,22 @@ def test_jobs_added_after_start_go_straight_to_the_running_pool(tmp_path):
         assert (tmp_path / "out" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
 
 
-def test_one_job_renders_in_this_process_without_a_pool(tmp_path):
+def test_one_job_renders_in_one_worker_while_this_process_does_the_deferred_work(tmp_path):
+    """An editor's build after a new issue renders one PDF: in a worker of its own, so the Word
+    files (deferred) and the rest of the build go on beside it instead of after it."""
     queue = PrintQueue(None)
     queue.add(job(tmp_path, "a"), tmp_path / "out" / "a.pdf")
+    seen = []
+    queue.defer(lambda: seen.append((queue._executor is not None, dict(queue.jobs))))
     queue.start()
-    assert queue._executor is None and list(queue.jobs) == [tmp_path / "cache" / "a.pdf"]
+    assert seen == [(True, {})] and queue._executor._max_workers == 1
+    queue.finish()
+    assert (tmp_path / "out" / "a.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_a_job_added_after_the_last_start_renders_in_this_process(tmp_path):
+    queue = PrintQueue(None)
+    queue.add(job(tmp_path, "a"), tmp_path / "out" / "a.pdf")
     queue.finish()
     assert queue._executor is None
     assert (tmp_path / "out" / "a.pdf").read_bytes()[:5] == b"%PDF-"

@@ -60,11 +60,12 @@ class PrintQueue:
     def start(self) -> None:
         """Submit the waiting jobs (largest first) to the pool, then do the deferred work.
 
-        May be called again after more jobs were added. A single waiting job and no pool yet is
-        kept for ``finish`` to render in this process: a pool would only add process starts.
+        May be called again after more jobs were added. Even a single job goes to a worker (a
+        pool of one): it renders while this process writes the Word files and goes on with the
+        build, which in an editor's build after a new issue is about a second of the two.
         """
         waiting = sorted(self.jobs.values(), key=lambda j: len(j.html), reverse=True)
-        if len(waiting) >= 2 or (waiting and self._executor is not None):
+        if waiting:
             self.jobs.clear()
             self._submit(waiting)
         for work in self._deferred:
@@ -77,8 +78,9 @@ class PrintQueue:
             if problem:
                 print(f"bulletin: 注意：{problem}", file=sys.stderr, flush=True)
             self._started_at = time.perf_counter()
+            # A lone job gets one worker: a second would only warm up beside this process's work.
             self._executor = ProcessPoolExecutor(
-                max_workers=worker.WORKERS, mp_context=worker._context(),
+                max_workers=min(worker.WORKERS, len(jobs)), mp_context=worker._context(),
                 initializer=worker._warm_up, initargs=(self.fonts,),
             )
         for job in jobs:
