@@ -113,7 +113,7 @@ def build_site(view: SiteView, out: Path, cache: Path, extra_pages: dict[str, st
     try:
         for tree in (work, None, out):
             if tree is None:
-                run_mkdocs(config, view.today, cache)  # the stage is searched before mkdocs sees anything
+                run_mkdocs(config, view.today)  # the stage is searched before mkdocs sees anything
                 indexing.place(out)  # the gate reads the search index with the rest of the site
                 continue
             if personal is not None:
