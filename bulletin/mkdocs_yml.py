@@ -13,8 +13,9 @@ from pathlib import Path
 
 import yaml
 
+from bulletin.errors import SpecialFile, Unreadable
 from bulletin.problems import Problem
-from bulletin.special import SpecialFile, read_regular
+from bulletin.special import read_regular
 
 try:
     from yaml import CSafeLoader as _Base
@@ -30,12 +31,6 @@ class _Lenient(_Base):  # type: ignore[misc, valid-type]
 
 
 _Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-class Unreadable(Exception):
-    def __init__(self, problem: Problem):
-        super().__init__(problem.message)
-        self.problem = problem
 
 
 def _text(root: Path) -> str | None:
