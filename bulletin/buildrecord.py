@@ -20,6 +20,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from bulletin.errors import RecordError
 from bulletin.write import atomic_write
 
 RECORD = ".bulletin-build"
@@ -88,10 +89,6 @@ def write_record(folder: Path, part: str, digest: str, day: str) -> BuildRecord:
     record = BuildRecord(part, digest, day, entries(folder, site_files(folder)))
     atomic_write(folder / RECORD, record.as_json() + "\n")
     return record
-
-
-class RecordError(ValueError):
-    """The record is missing or not one bulletin wrote."""
 
 
 def read_record(folder: Path) -> BuildRecord:

@@ -23,7 +23,8 @@ from functools import cached_property
 from pathlib import Path
 
 from bulletin import schema
-from bulletin.load import LoadProblem, load_yaml_file
+from bulletin.errors import LoadProblem
+from bulletin.load import load_yaml_file
 from bulletin.model import Newsroom
 from bulletin.problems import Problem
 from bulletin.scoring import Ledger, Period, PeriodError, ScoreTable, parse_period, score_table

@@ -116,18 +116,8 @@ def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         sub = subs.add_parser(name, help=help_text, description=help_text)
         _globals(sub, suppress=True)
         if name == chosen:
-            _declare(name, sub)
+            command_module(name).add_arguments(sub)
     return parser
-
-
-def _declare(name: str, sub: argparse.ArgumentParser) -> None:
-    try:
-        module = command_module(name)
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("bulletin.commands."):
-            raise
-        return  # reported as not implemented once the arguments are parsed
-    module.add_arguments(sub)
 
 
 OUTSIDE_NEWSROOM = {"schema", "doctor"}  # they read no newsroom and write nothing
@@ -170,13 +160,7 @@ def _main(argv: list[str] | None) -> int:
         return 1
     classified = Path(args.classified).expanduser().absolute() if args.classified else None
     ctx = Context(root=root.resolve(), today=today, classified=classified)
-    try:
-        module = command_module(args.command)
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("bulletin.commands."):
-            raise
-        print(f"bulletin: {args.command} 尚未实现", file=sys.stderr)
-        return 2
+    module = command_module(args.command)
     try:
         with writer_lock(ctx.root) if args.command in WRITERS else nullcontext():
             return module.run(ctx, args)

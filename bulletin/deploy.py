@@ -33,12 +33,12 @@ from pathlib import Path, PurePosixPath
 from bulletin.buildrecord import (
     BuildRecord,
     FileEntry,
-    RecordError,
     compare,
     read_record,
     sha256_of,
     site_files,
 )
+from bulletin.errors import DeployError, RecordError
 from bulletin.write import FILE_MODE, atomic_write
 
 MANIFEST = ".bulletin-manifest.json"
@@ -66,14 +66,6 @@ class Finding:
 
     def as_dict(self) -> dict:
         return {"path": self.path, "severity": self.severity, "code": self.code, "message": self.message}
-
-
-class DeployError(Exception):
-    """The deploy was refused or failed; nothing of the served set was replaced unless said."""
-
-    def __init__(self, findings: list[Finding]):
-        super().__init__("\n".join(f.format() for f in findings))
-        self.findings = findings
 
 
 @dataclass

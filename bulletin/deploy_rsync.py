@@ -21,7 +21,6 @@ from bulletin.deploy import (
     MANIFEST,
     SITE_NAMES,
     STAGING,
-    DeployError,
     Finding,
     Manifest,
     Plan,
@@ -31,6 +30,7 @@ from bulletin.deploy import (
     take_stock,
     verify_folder,
 )
+from bulletin.errors import DeployError
 
 
 def _rsync() -> str:

@@ -38,9 +38,13 @@ __all__ = ["DONE", "LATE", "MISSING", "NO_FOLLOW_UP", "ON_TIME", "OPEN", "OVERDU
 
 @dataclass
 class InstructionRow:
+    """One line of the register; the state and its wording are the model's, taken once on the day
+    of the build, so the command and the intranet page print the same words."""
+
     report: Report
     instruction: Instruction
     state: str
+    state_text: str  # Instruction.state_text: ``逾期 3 天`` with the days when overdue
     overdue_days: int = 0
 
     @property
@@ -50,10 +54,6 @@ class InstructionRow:
     @property
     def due(self) -> date | None:
         return self.instruction.follow_up.due if self.instruction.follow_up else None
-
-    @property
-    def state_text(self) -> str:
-        return f"{OVERDUE} {self.overdue_days} 天" if self.state == OVERDUE else self.state  # Instruction.state_text
 
     def owner_name(self, newsroom: Newsroom) -> str | None:
         """The owner as people read it: a unit id (``nyj``) becomes the unit's name."""
@@ -94,7 +94,8 @@ def instruction_register(newsroom: Newsroom) -> list[InstructionRow]:
     for report in newsroom.reports.values():
         for n, ins in enumerate(report.instructions):
             state, days = ins.state(newsroom.today)
-            keyed.append(((ins.date or date.min, report.id, n), InstructionRow(report, ins, state, days)))
+            row = InstructionRow(report, ins, state, ins.state_text(newsroom.today), days)
+            keyed.append(((ins.date or date.min, report.id, n), row))
     return [row for _, row in sorted(keyed, key=lambda pair: pair[0])]
 
 

@@ -16,11 +16,12 @@ from typing import Any
 
 from bulletin import forked
 from bulletin.cache import DigestCache, digest
+from bulletin.errors import LoadProblem, SpecialFile, YamlProblem
 from bulletin.filestat import stat_record
 from bulletin.problems import Problem
-from bulletin.special import SpecialFile, open_regular
+from bulletin.special import open_regular
 from bulletin.yamlhints import comment_warnings
-from bulletin.yamlsrc import KeyPath, YamlProblem
+from bulletin.yamlsrc import KeyPath
 from bulletin.yamlsrc import load as load_yaml
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -54,12 +55,6 @@ class Sources:
     assignments: Doc | None = None
     scoring: Doc | None = None
     problems: list[Problem] = field(default_factory=list)
-
-
-class LoadProblem(Exception):
-    def __init__(self, problem: Problem):
-        super().__init__(problem.message)
-        self.problem = problem
 
 
 def read_text(root: Path, rel: str) -> tuple[str, bytes]:

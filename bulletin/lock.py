@@ -64,7 +64,7 @@ from typing import Any
 
 from bulletin.dates import local, to_date
 from bulletin.markup import image_target
-from bulletin.model import Issue, Newsroom, Report
+from bulletin.model import Issue, Newsroom, Report, lock_version, names_shape
 from bulletin.problems import Problem
 
 ALGORITHM = "sha256"
@@ -161,19 +161,6 @@ def printed_names(newsroom: Newsroom, issue: Issue) -> dict[str, Any]:
     return {"series": series.name if series else None, "units": dict(sorted(units.items()))}
 
 
-def recorded_names(issue: Issue) -> tuple[str | None, dict[str, str]]:
-    """The series and unit names a published issue was printed with (version-2 locks), so pages
-    and PDFs keep them when units.yaml renames a unit; ``(None, {})`` when none are recorded."""
-    lock = issue.lock
-    if not issue.published or not isinstance(lock, dict) or lock_version(lock) < 2 or not _names_shape(lock.get("names")):
-        return None, {}
-    return lock["names"]["series"], dict(lock["names"]["units"])
-
-
-def lock_version(lock: dict) -> int:
-    return lock.get("version", 1)
-
-
 def issue_fields(issue: Issue) -> dict[str, Any]:
     """What a lock covers in the issue file itself: every printed field."""
     return {
@@ -264,7 +251,7 @@ def _lock_shape(lock: dict) -> str | None:
         return f"lock.algorithm 应为 {ALGORITHM}"
     if lock.get("version", 1) not in (1, VERSION) or isinstance(lock.get("version"), bool):
         return f"lock.version 应为 {VERSION}"
-    if lock.get("version", 1) >= 2 and not _names_shape(lock.get("names")):
+    if lock.get("version", 1) >= 2 and not names_shape(lock.get("names")):
         return "lock.names 应记录刊物名称 series 和单位名称 units"
     if not isinstance(lock.get("issue"), str) or not _HEX.match(lock["issue"]):
         return "lock.issue 不是有效的摘要"
@@ -277,13 +264,6 @@ def _lock_shape(lock: dict) -> str | None:
     ):
         return "lock.corrected 应是“稿件 id: 更正条数”的映射"
     return None
-
-
-def _names_shape(names: Any) -> bool:
-    if not isinstance(names, dict) or not isinstance(names.get("series"), str | None):
-        return False
-    units = names.get("units")
-    return isinstance(units, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in units.items())
 
 
 def _covering(report: Report, lock_date: date, already: int) -> list[date]:

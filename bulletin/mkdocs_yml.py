@@ -1,4 +1,5 @@
-"""The newsroom's mkdocs.yml, read one way by everyone who reads it (site settings, print).
+"""The newsroom's mkdocs.yml, read one way by everyone who reads it (site settings, print,
+notices, the classified store); ``extra.bulletin``, the part that is ours, has one reader here.
 
 It may carry ``!!python/name`` and ``!ENV`` tags, irrelevant to us, so unknown tags become
 None. It is read only if it is a regular file of at most 1 MB (bulletin/special.py), with the
@@ -12,8 +13,9 @@ from pathlib import Path
 
 import yaml
 
+from bulletin.errors import SpecialFile, Unreadable
 from bulletin.problems import Problem
-from bulletin.special import SpecialFile, read_regular
+from bulletin.special import read_regular
 
 try:
     from yaml import CSafeLoader as _Base
@@ -29,12 +31,6 @@ class _Lenient(_Base):  # type: ignore[misc, valid-type]
 
 
 _Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-class Unreadable(Exception):
-    def __init__(self, problem: Problem):
-        super().__init__(problem.message)
-        self.problem = problem
 
 
 def _text(root: Path) -> str | None:
@@ -74,6 +70,19 @@ def read_mkdocs(root: Path) -> object:
         return _load(root)
     except Unreadable:
         return None
+
+
+def bulletin_extra_of(data: object) -> dict:
+    """``extra.bulletin`` of mkdocs.yml's parsed data, or {}: for a reader that has the data already."""
+    extra = data.get("extra") if isinstance(data, dict) else None
+    section = extra.get("bulletin") if isinstance(extra, dict) else None
+    return section if isinstance(section, dict) else {}
+
+
+def bulletin_extra(root: Path) -> dict:
+    """``extra.bulletin`` of the newsroom's mkdocs.yml, or {}: the part of the file that is ours
+    (print, notice and store settings); a missing or unreadable file gives {} (check says why)."""
+    return bulletin_extra_of(read_mkdocs(root))
 
 
 def mkdocs_problems(root: Path) -> list[Problem]:

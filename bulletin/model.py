@@ -288,6 +288,30 @@ class Issue:
                 return item.title
         return report.title
 
+    @property
+    def recorded_names(self) -> tuple[str | None, dict[str, str]]:
+        """The series and unit names this published issue was printed with, as its lock recorded
+        them (version-2 locks), so pages and PDFs keep them when units.yaml renames a unit;
+        ``(None, {})`` when none are recorded."""
+        lock = self.lock
+        if not self.published or not isinstance(lock, dict) or lock_version(lock) < 2 or not names_shape(lock.get("names")):
+            return None, {}
+        return lock["names"]["series"], dict(lock["names"]["units"])
+
+
+def lock_version(lock: dict) -> int:
+    """The format of an issue's lock: 1 (digests only) or 2 (with the names it was printed with)."""
+    return lock.get("version", 1)
+
+
+def names_shape(names: Any) -> bool:
+    """Whether a lock's ``names`` block is ``{series: name or None, units: {id: name}}``; one rule
+    for the names read here and for lock.py's judgement of the block."""
+    if not isinstance(names, dict) or not isinstance(names.get("series"), str | None):
+        return False
+    units = names.get("units")
+    return isinstance(units, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in units.items())
+
 
 # How a unit answered an assignment (约稿), as every page, the notice and the score trace name it.
 ON_TIME, LATE, MISSING, PENDING = "按时报送", "逾期报送", "未报送", "待报送"

@@ -9,16 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bulletin.mkdocs_yml import read_mkdocs
+from bulletin.mkdocs_yml import bulletin_extra
 from bulletin.problems import Problem
-
-
-def bulletin_extra(root: Path) -> dict:
-    """``extra.bulletin`` of the newsroom's mkdocs.yml, or {}."""
-    data = read_mkdocs(root)
-    extra = data.get("extra") if isinstance(data, dict) else None
-    section = extra.get("bulletin") if isinstance(extra, dict) else None
-    return section if isinstance(section, dict) else {}
 
 
 def _names(value: object) -> list[str]:

@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulletin import bounds, media, personal
-from bulletin.load import LoadProblem, split_front_matter
+from bulletin.errors import LoadProblem, YamlProblem
+from bulletin.load import split_front_matter
 from bulletin.mkdocs_yml import NAME, key_lines, read_mkdocs
 from bulletin.problems import Problem
 from bulletin.special import read_regular
-from bulletin.yamlsrc import YamlProblem, line_of
+from bulletin.yamlsrc import line_of
 from bulletin.yamlsrc import load as load_yaml
 
 ASSETS = "assets"

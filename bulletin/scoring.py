@@ -125,7 +125,7 @@ class Entry:
 
     @property
     def explained(self) -> str:
-        """The note, with the share when a joint report's points are split (notice and workbook)."""
+        """The note, with the share when a joint report's points are split (notice, workbook, ``bulletin scores --explain``)."""
         return self.note + (f"（{self.split}家联合报送，均分）" if self.split > 1 else "")
 
 

@@ -14,20 +14,13 @@ import os
 import stat
 from pathlib import Path
 
+from bulletin.errors import SpecialFile
 from bulletin.problems import Problem
 
 # Everything a build reads from a newsroom: every file under these folders, and these files.
 FOLDERS = ("content", "issues", "fonts", "pages", "assets")
 FILES = ("units.yaml", "scoring.yaml", "mkdocs.yml")
 READ_CAP = 512 * 1024 * 1024  # far above any image or font; only a sanity bound
-
-
-class SpecialFile(OSError):
-    """A path that is not a regular file (or folder); ``problem`` is its E010 line."""
-
-    def __init__(self, rel: str, mode: int, linked: bool):
-        self.problem = special_problem(rel, mode, linked)
-        super().__init__(self.problem.message)
 
 
 def _kind(mode: int) -> str:
@@ -55,7 +48,7 @@ def open_regular(path: str | Path, rel: str = "") -> int:
     mode = os.fstat(fd).st_mode
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         os.close(fd)
-        raise SpecialFile(rel or str(path), mode, os.path.islink(path))
+        raise SpecialFile(special_problem(rel or str(path), mode, os.path.islink(path)))
     return fd
 
 
@@ -65,7 +58,7 @@ def read_regular(path: str | Path, cap: int = READ_CAP, rel: str = "") -> bytes:
     if not stat.S_ISREG(st.st_mode):
         if stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(str(path))
-        raise SpecialFile(rel or str(path), st.st_mode, os.path.islink(path))
+        raise SpecialFile(special_problem(rel or str(path), st.st_mode, os.path.islink(path)))
     fd = open_regular(path, rel)
     with os.fdopen(fd, "rb") as handle:
         if os.fstat(handle.fileno()).st_size > cap:

@@ -29,7 +29,7 @@ from pathlib import Path
 from bulletin import enums
 from bulletin.cache import DigestCache
 from bulletin.load import Sources, load_records
-from bulletin.mkdocs_yml import read_mkdocs
+from bulletin.mkdocs_yml import bulletin_extra
 from bulletin.model import Issue, Newsroom, build_newsroom
 from bulletin.problems import Problem
 
@@ -66,10 +66,7 @@ def _setting(root: Path) -> tuple[object, int]:
     Read through the one mkdocs.yml reader (regular file, size cap, bounded nesting); a file it
     cannot read is reported by check, and configures no store.
     """
-    data = read_mkdocs(root)
-    extra = data.get("extra") if isinstance(data, dict) else None
-    bulletin = extra.get("bulletin") if isinstance(extra, dict) else None
-    value = bulletin.get("classified_store") if isinstance(bulletin, dict) else None
+    value = bulletin_extra(root).get("classified_store")
     if value is None:
         return None, 1
     text = (root / "mkdocs.yml").read_text(encoding="utf-8")  # a regular UTF-8 file of at most 1 MB: read above

@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 
 from bulletin import enums, personal
-from bulletin.lock import recorded_names
 from bulletin.model import Instruction, Issue, Newsroom, Report
 
 PUBLIC = "public"
@@ -147,7 +146,7 @@ def site_view(newsroom: Newsroom, view: str) -> SiteView:
     masker = _Masker(newsroom) if view == INTRANET else None
     for issue in issues:
         series = newsroom.series[issue.series or ""]
-        series_name = recorded_names(issue)[0] or series.name  # as printed, after a renaming too
+        series_name = issue.recorded_names[0] or series.name  # as printed, after a renaming too
         ref = IssueRef(issue.key, series_name, issue.number or 0, issue.year or 0, issue.date)  # type: ignore[arg-type]
         shown: list[tuple[str, ItemView]] = []
         for report in issue.reports:
@@ -200,7 +199,7 @@ def _corrections(report: Report, view: str) -> list[tuple[date | None, str]]:
 
 
 def _item(newsroom: Newsroom, report: Report, view: str, masker: _Masker | None = None) -> ItemView:
-    printed = {k: v for i in reversed(report.published_issues) for k, v in recorded_names(i)[1].items()}
+    printed = {k: v for i in reversed(report.published_issues) for k, v in i.recorded_names[1].items()}
 
     def name(uid: str) -> str:  # as first published, after a renaming too
         unit = newsroom.units.get(uid)
@@ -299,7 +298,7 @@ def print_view(newsroom: Newsroom, issue: Issue) -> PrintIssue:
         distribution={label: list(names) for label, names in issue.distribution.items()},
         copies=issue.copies,
         published=issue.published,
-        series_name=recorded_names(issue)[0] or (series.name if series else (issue.series or "")),
+        series_name=issue.recorded_names[0] or (series.name if series else (issue.series or "")),
         kind=series.kind if series else "bulletin",
         publisher=series.publisher if series else "",
         classification=classification,
@@ -307,7 +306,7 @@ def print_view(newsroom: Newsroom, issue: Issue) -> PrintIssue:
         urgency=urgency,
         items=[PrintItem(issue.title_of(r), r.body, r.unit, list(r.co_units), r.src.path, r.src.rel, r.src.origin)
                for r in issue.reports],
-        unit_names={**{uid: u.name for uid, u in newsroom.units.items()}, **recorded_names(issue)[1]},
+        unit_names={**{uid: u.name for uid, u in newsroom.units.items()}, **issue.recorded_names[1]},
         root=newsroom.root,
         year=issue.year,
     )

@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from bulletin.errors import YamlProblem
 from bulletin.yamlhints import diagnose, fallback
 
 MAX_DEPTH = 40
@@ -38,16 +39,6 @@ _STANDARD_TAGS = {
 }
 
 KeyPath = tuple[str | int, ...]  # keys and indexes from the document's top to a value: ("items", 0, "id")
-
-
-class YamlProblem(Exception):
-    """A YAML text that cannot become data; carries the 1-based line and a problem code."""
-
-    def __init__(self, code: str, line: int, message: str):
-        super().__init__(message)
-        self.code = code
-        self.line = line
-        self.message = message
 
 
 class _Builder:

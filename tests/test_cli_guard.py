@@ -67,3 +67,12 @@ def test_every_command_ends_quietly_on_a_closed_pipe(newsroom):
             code = process.wait(timeout=60)
         assert "Traceback" not in err and "BrokenPipe" not in err, argv
         assert code == 0, (argv, err)
+
+
+def test_every_listed_command_has_its_module():
+    """The command line has no fallback for a missing command module: each one listed must exist."""
+    from bulletin.cli import COMMANDS, command_module
+
+    for name in COMMANDS:
+        module = command_module(name)
+        assert callable(module.add_arguments) and callable(module.run), name

@@ -16,12 +16,13 @@ from helpers.workflow import run_cli
 from PIL import Image, ImageChops
 from pypdf import PdfReader
 
+from bulletin.errors import CopiesError
 from bulletin.printing.balance import MIN_SHARE, balanced_lines, width
 from bulletin.printing.compose import printed
 from bulletin.printing.docx_out import BODY_STYLE, TABLE_STYLE, docx_bytes
 from bulletin.printing.fonts import resolve_fonts
 from bulletin.printing.issues import render_all
-from bulletin.printing.stamp import CopiesError, parse_copies
+from bulletin.printing.stamp import parse_copies
 
 SPECIAL = "issues/xxzb/2026/003.yaml"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bulletin.load import LoadProblem, load_sources, read_text
+from bulletin.errors import LoadProblem
+from bulletin.load import load_sources, read_text
 
 
 def test_a_report_is_its_front_matter_with_lines_and_its_body(newsroom):

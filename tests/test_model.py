@@ -129,3 +129,18 @@ def test_a_chain_is_stale_after_a_week_without_follow_up(newsroom):
     newsroom.report(category="紧急", event_time="2026-03-09T14:00:00+08:00", closed="true")
     chain, = urgent_chains(_model(newsroom))
     assert (chain.idle_days(date(2026, 3, 16)), chain.stale(date(2026, 3, 16))) == (7, False)
+
+
+def test_an_issue_reads_the_names_its_lock_recorded(newsroom):
+    """A published issue keeps the names it was printed with; anything but a well-formed
+    version-2 lock of a published issue records none."""
+    issue = _model(newsroom).issues[0]
+    names = {"series": "政务信息", "units": {"nyj": "市农业农村局"}}
+    issue.status, issue.lock = "published", {"version": 2, "names": names}
+    assert issue.recorded_names == ("政务信息", {"nyj": "市农业农村局"})
+    for lock in (None, {"names": names}, {"version": 2}, {"version": 2, "names": {"series": 1, "units": {}}},
+                 {"version": 2, "names": {"series": None, "units": {"nyj": 3}}}):
+        issue.lock = lock
+        assert issue.recorded_names == (None, {}), lock
+    issue.status, issue.lock = "draft", {"version": 2, "names": names}
+    assert issue.recorded_names == (None, {})

@@ -15,6 +15,7 @@ from helpers.newsroom import Newsroom
 from helpers.site import PNG, SEARCH_WORD, TODAY, XSS_ID, fragments, plant
 
 from bulletin.check import run_check
+from bulletin.errors import IncompleteBundle, SearchIndexError
 from bulletin.site import build_site, pairs, stage_dir
 from bulletin.views import INTRANET, PUBLIC, site_view
 
@@ -212,7 +213,7 @@ def test_an_incomplete_search_bundle_stops_the_build(tmp_path):
     (bundle / "pagefind.und_1.pf_meta").write_text("x")
     search._check_bundle(bundle)
     (bundle / "wasm.unknown.pagefind").write_bytes(b"")
-    with pytest.raises(search.SearchIndexError, match="网站搜索索引不完整（pagefind）：缺少或为空：wasm.unknown.pagefind"):
+    with pytest.raises(SearchIndexError, match="网站搜索索引不完整（pagefind）：缺少或为空：wasm.unknown.pagefind"):
         search._check_bundle(bundle)
 
 
@@ -330,10 +331,10 @@ def test_an_incomplete_search_bundle_is_written_once_more_then_refused(tmp_path,
 
     def flaky(found, out):
         calls.append(out)
-        raise search.IncompleteBundle("网站搜索索引不完整（pagefind）：缺少或为空：pagefind-entry.json")
+        raise IncompleteBundle("网站搜索索引不完整（pagefind）：缺少或为空：pagefind-entry.json")
 
     monkeypatch.setattr(search, "_write_records", flaky)
-    with pytest.raises(search.SearchIndexError, match="pagefind-entry.json"):
+    with pytest.raises(SearchIndexError, match="pagefind-entry.json"):
         search.write_records([], tmp_path)
     assert calls == [tmp_path, tmp_path]  # tried twice, then the build stops
     calls.clear()
@@ -370,6 +371,6 @@ def test_the_bundle_is_taken_from_the_service_and_written_whole(tmp_path, monkey
 def test_a_bundle_path_outside_the_bundle_is_refused(tmp_path):
     from bulletin.site import search
 
-    with pytest.raises(search.SearchIndexError, match=r"文件路径越界：\.\./escape\.js"):
+    with pytest.raises(SearchIndexError, match=r"文件路径越界：\.\./escape\.js"):
         search._write_bundle([{"path": "../escape.js", "content": b"x"}], tmp_path / "pagefind")
     assert not (tmp_path / "escape.js").exists()

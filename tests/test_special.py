@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from helpers.newsroom import report_text
 
+from bulletin.errors import SpecialFile
 from bulletin.fingerprint import assets_digest
 from bulletin.mkdocs_yml import read_mkdocs
-from bulletin.special import SpecialFile, read_regular
+from bulletin.special import read_regular
 
 ROOT = Path(__file__).resolve().parent.parent
 LINE = "这个文件{via}{kind}，不是普通文件，读取它会卡住或耗尽内存；请删除它，放入普通文件"

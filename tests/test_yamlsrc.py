@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bulletin.yamlsrc import YamlProblem, line_of, load
+from bulletin.errors import YamlProblem
+from bulletin.yamlsrc import line_of, load
 
 TEXT = """\
 series: zwxx

@@ -20,7 +20,6 @@ from bulletin.deploy import (
     MANIFEST,
     SITE_NAMES,
     SITES,
-    DeployError,
     Finding,
     Plan,
     built_record,
@@ -31,7 +30,7 @@ from bulletin.deploy import (
     verify_folder,
 )
 from bulletin.deploy_rsync import deploy_remote, verify_remote
-from bulletin.errors import UsageError
+from bulletin.errors import DeployError, UsageError
 from bulletin.load import is_newsroom
 from bulletin.runlock import writer_lock
 

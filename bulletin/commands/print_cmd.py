@@ -13,7 +13,7 @@ import sys
 
 from bulletin.check import run_check
 from bulletin.commands._common import find_issue, issue_path, refused
-from bulletin.errors import UsageError
+from bulletin.errors import CopiesError, UsageError
 from bulletin.model import Issue
 from bulletin.problems import Problem
 from bulletin.runlock import writer_lock
@@ -40,7 +40,7 @@ def add_arguments(parser) -> None:
 
 
 def run(ctx, args) -> int:
-    from bulletin.printing.stamp import CopiesError, parse_copies
+    from bulletin.printing.stamp import parse_copies
 
     full, rel = issue_path(ctx, args.path)
     result = run_check(ctx.root, ctx.today, lints=False, classified=ctx.classified)

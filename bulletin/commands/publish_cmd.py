@@ -15,11 +15,11 @@ from pathlib import Path
 from bulletin.check import run_check
 from bulletin.commands._common import display_path, find_issue, issue_path, refused
 from bulletin.dates import cn_date, to_date
-from bulletin.lock import item_digest, lock_version, new_lock, verify_issue
-from bulletin.model import Issue, Newsroom
+from bulletin.errors import YamlProblem
+from bulletin.lock import item_digest, new_lock, verify_issue
+from bulletin.model import Issue, Newsroom, lock_version
 from bulletin.roundtrip import set_top_level
 from bulletin.write import atomic_write
-from bulletin.yamlsrc import YamlProblem
 from bulletin.yamlsrc import load as load_yaml
 
 

@@ -153,8 +153,7 @@ def _explain_text(table: ScoreTable, unit: str | None) -> str:
             continue
         lines = [["日期", "计分项", "分值", "稿件", "说明", "来源", "依据"]]
         for e in entries:
-            note = e.note + (f"（{e.split}家联合报送，均分）" if e.split > 1 else "")
-            lines.append([e.day.isoformat(), e.rule_name, _signed(e), e.report or "—", note, e.source, e.basis])
+            lines.append([e.day.isoformat(), e.rule_name, _signed(e), e.report or "—", e.explained, e.source, e.basis])
         blocks.append(head + "\n" + _columns(lines, {2}))
     return "\n\n".join(blocks)
 

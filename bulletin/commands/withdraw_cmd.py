@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bulletin.commands._common import display_path, load_newsroom
-from bulletin.errors import UsageError
-from bulletin.load import LoadProblem, read_text, split_front_matter
+from bulletin.errors import LoadProblem, UsageError
+from bulletin.load import read_text, split_front_matter
 from bulletin.roundtrip import RoundTripError, set_top_level
 from bulletin.write import atomic_write
 

@@ -9,17 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bulletin.mkdocs_yml import read_mkdocs
+from bulletin.mkdocs_yml import bulletin_extra
 
 BRIEF_SIZES = (16.0, 18.0, 22.0)  # 3号, 小2号, 2号
-
-
-def bulletin_extra(root: Path) -> dict:
-    """``extra.bulletin`` of the newsroom's mkdocs.yml, or {}."""
-    data = read_mkdocs(root)
-    extra = data.get("extra") if isinstance(data, dict) else None
-    section = extra.get("bulletin") if isinstance(extra, dict) else None
-    return section if isinstance(section, dict) else {}
 
 
 def brief_size(root: Path) -> float:

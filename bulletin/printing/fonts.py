@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bulletin.printing.config import bulletin_extra
+from bulletin.mkdocs_yml import bulletin_extra
 
 ROLES = ("title", "body", "heading", "kai")
 ROLE_NAMES = {"title": "标题（小标宋）", "body": "正文（仿宋）", "heading": "一级标题（黑体）", "kai": "二级标题（楷体）"}

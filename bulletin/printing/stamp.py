@@ -17,6 +17,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from bulletin.errors import CopiesError
 from bulletin.printing.fonts import FontSet
 from bulletin.printing.pdf import Meta, page_html, render_pdf_bytes
 from bulletin.views import PrintIssue
@@ -28,10 +29,6 @@ MOST_COPIES = 10 ** DIGITS - 1
 def copy_number(n: int) -> str:
     """000001: the 份号 as it prints."""
     return f"{n:0{DIGITS}d}"
-
-
-class CopiesError(ValueError):
-    """A --copies value that names no run of copies; the message says what to write."""
 
 
 def parse_copies(spec: str | None, default: int | None) -> range:

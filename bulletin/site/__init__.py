@@ -15,12 +15,12 @@ from bulletin.office_site import asset_bytes
 from bulletin.site.leakgate import LeakError, PersonalGuard, assert_no_leaks, assert_no_personal_data
 from bulletin.site.mkdocs_run import SiteBuildError, office_asset, run_mkdocs, site_config, write_config
 from bulletin.site.pages import TEMPLATES, Stage, stage_pages
-from bulletin.site.search import Indexing, SearchIndexError
+from bulletin.site.search import Indexing
 from bulletin.site.settings import SiteSettings, read_settings
 from bulletin.site.urls import CSS, SEARCH_JS
 from bulletin.views import SiteView
 
-__all__ = ["LeakError", "SearchIndexError", "SiteBuildError", "assert_no_leaks", "build_site", "stage_dir", "staged_files",
+__all__ = ["LeakError", "SiteBuildError", "assert_no_leaks", "build_site", "stage_dir", "staged_files",
            "write_stage"]
 
 
@@ -113,7 +113,7 @@ def build_site(view: SiteView, out: Path, cache: Path, extra_pages: dict[str, st
     try:
         for tree in (work, None, out):
             if tree is None:
-                run_mkdocs(config, view.today, cache)  # the stage is searched before mkdocs sees anything
+                run_mkdocs(config, view.today)  # the stage is searched before mkdocs sees anything
                 indexing.place(out)  # the gate reads the search index with the rest of the site
                 continue
             if personal is not None:

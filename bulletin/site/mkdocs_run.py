@@ -130,7 +130,7 @@ class _NotDirtyWarning(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
-def run_mkdocs(config_file: Path, day: date, cache: Path, dirty: bool = False) -> None:
+def run_mkdocs(config_file: Path, day: date, dirty: bool = False) -> None:
     """Build the site described by ``config_file``; raise SiteBuildError on any mkdocs complaint.
 
     ``dirty``: mkdocs' own dirty build (``mkdocs serve --dirty``): the site folder is not

@@ -134,10 +134,10 @@ class PreviewSite:
             with self.lock:
                 self.generation += 1
             if self.files is None or key != self.key or not self.served().is_dir():
-                self._full(files, text, forbidden, personal, view.today, cache, staging)
+                self._full(files, text, forbidden, personal, view.today, staging)
                 done = "full"
             else:
-                done = self._dirty(files, forbidden, personal, view.today, cache, whole=not covers(self.gated, now))
+                done = self._dirty(files, forbidden, personal, view.today, whole=not covers(self.gated, now))
         except BaseException:
             self.files = None
             raise
@@ -147,7 +147,7 @@ class PreviewSite:
 
     # -- a whole site ------------------------------------------------------------------------
 
-    def _full(self, files: dict[str, bytes], config: str, forbidden, personal, day, cache: Path, staging: Path) -> None:
+    def _full(self, files: dict[str, bytes], config: str, forbidden, personal, day, staging: Path) -> None:
         shutil.rmtree(self.work, ignore_errors=True)
         for doc, data in files.items():
             path = self.docs / doc
@@ -155,14 +155,14 @@ class PreviewSite:
             path.write_bytes(data)
         self.config.write_text(config, encoding="utf-8")
         self._gate(self.stage, forbidden, personal, None)  # before mkdocs sees anything
-        run_mkdocs(self.config, day, cache)
+        run_mkdocs(self.config, day)
         self._gate(self.out, forbidden, personal, None)
         shutil.copytree(self.out, staging / self.name, copy_function=shutil.copy2)
         self.last = {"mode": "full", "staged": len(files), "built": len(_files(self.out))}
 
     # -- what changed ------------------------------------------------------------------------
 
-    def _dirty(self, files: dict[str, bytes], forbidden, personal, day, cache: Path, whole: bool) -> str:
+    def _dirty(self, files: dict[str, bytes], forbidden, personal, day, whole: bool) -> str:
         before = self.files or {}
         changed = sorted(d for d, data in files.items() if before.get(d) != data)
         removed = sorted(set(before) - set(files))
@@ -178,7 +178,7 @@ class PreviewSite:
             path.write_bytes(files[doc])
             _dest(self.docs, self.out, doc).unlink(missing_ok=True)  # rendered again whatever the clock says
         self._gate(self.stage, forbidden, personal, None if whole else [f"docs/{d}" for d in changed])
-        run_mkdocs(self.config, day, cache, dirty=True)
+        run_mkdocs(self.config, day, dirty=True)
         served = Path(os.path.realpath(self.served()))
         built, shown = _files(self.out), _files(served, skip=BUNDLE)
         fresh = sorted(rel for rel, stat in built.items() if shown.get(rel) != stat)

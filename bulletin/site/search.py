@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.dates import cn_date
+from bulletin.errors import IncompleteBundle, SearchIndexError
 from bulletin.markup import to_html
 from bulletin.site import pairs, urls
-from bulletin.site.mkdocs_run import SiteBuildError
 from bulletin.views import IssueView, ItemView, SiteView
 
 LANGUAGE = "und"  # no stemmer, no segmenter: the pairs are the words
@@ -38,10 +38,6 @@ _TAG = re.compile(r"<[^<>]*>")  # linear: a run never crosses the next "<"
 _BLANK = re.compile(r"[ \t\r\f\v]+")
 _LINES = re.compile(r"\n\s*\n+")
 FIELD = " ｜ "  # between the body and each other field: no pair spans two fields; excerpts stop at it
-
-
-class SearchIndexError(SiteBuildError):
-    """Pagefind could not index the site; the message says what it said."""
 
 
 @dataclass(frozen=True)
@@ -259,10 +255,6 @@ class Indexing:
             shutil.rmtree(out / BUNDLE)
         if (self.folder / BUNDLE).exists():
             shutil.move(self.folder / BUNDLE, out / BUNDLE)
-
-
-class IncompleteBundle(SearchIndexError):
-    """A bundle with a file missing or empty (``_check_bundle``)."""
 
 
 LOST = "pagefind 服务意外结束（连接中断）"

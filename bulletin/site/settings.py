@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bulletin.mkdocs_yml import read_mkdocs
+from bulletin.mkdocs_yml import bulletin_extra_of, read_mkdocs
 from bulletin.office_site import asset_ok, page_path
 
 DEFAULT_NAME = "政务信息"
@@ -55,7 +55,7 @@ def read_settings(root: Path | None) -> SiteSettings:
     data = read_mkdocs(root)
     if not isinstance(data, dict):
         return SiteSettings()
-    bulletin = _dict(_dict(data.get("extra")).get("bulletin"))
+    bulletin = bulletin_extra_of(data)
     theme = _dict(data.get("theme"))
     from bulletin.schema import schema
 
