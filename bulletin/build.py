@@ -216,7 +216,7 @@ def site_gate(newsroom: Newsroom, audience: str, gate: Newsroom | None = None):
     return forbidden, personal_guard(newsroom, audience)
 
 
-def preview_public_site(newsroom: Newsroom, site, staging: Path, cache: Path, gate: Newsroom | None = None) -> str:
+def preview_public_site(newsroom: Newsroom, site, staging: Path, gate: Newsroom | None = None) -> str:
     """The public site of ``bulletin serve``, rebuilt in place (``bulletin.site.preview.PreviewSite``).
 
     Skipped when the view's input digest is the one it was last built from. Returns "full"
@@ -232,7 +232,7 @@ def preview_public_site(newsroom: Newsroom, site, staging: Path, cache: Path, ga
         return ""
     site.digest = None  # until this update has succeeded
     forbidden, personal = site_gate(newsroom, PUBLIC, gate)
-    done = site.update(view, read_settings(newsroom.root), {}, newsroom.root, forbidden, personal, assets, cache, staging)
+    done = site.update(view, read_settings(newsroom.root), {}, newsroom.root, forbidden, personal, assets, staging)
     site.digest = digest
     return done
 

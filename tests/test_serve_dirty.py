@@ -153,7 +153,7 @@ def direct_update(room: Newsroom, site: PreviewSite, forbidden_extra=(), planted
     staging = room.root / "build/preview/.staging-test"
     staging.mkdir(exist_ok=True)
     site.update(site_view(room_view, PUBLIC), read_settings(room.root), {}, room.root, [*forbidden, *forbidden_extra],
-                guard, assets_digest(room.root), room.root / "build/preview/.cache", staging)
+                guard, assets_digest(room.root), staging)
 
 
 def test_a_leak_in_a_changed_page_is_never_served(started):

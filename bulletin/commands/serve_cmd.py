@@ -322,7 +322,7 @@ class Preview:
         cache = self.out / ".cache"
         cache.mkdir(exist_ok=True)
         if part == "site":  # in place, only what the edit changed (bulletin.site.preview)
-            done = preview_public_site(newsroom, self.public_site(), staging, cache, gate.get("gate"))
+            done = preview_public_site(newsroom, self.public_site(), staging, gate.get("gate"))
             if done == "full":
                 swap_in(self.out, staging, ["site"])
             shutil.rmtree(staging, ignore_errors=True)

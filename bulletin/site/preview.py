@@ -119,7 +119,7 @@ class PreviewSite:
         return self.build_dir / self.name
 
     def update(self, view: SiteView, settings: SiteSettings, extra_pages: dict[str, str], root: Path | None,
-               forbidden: list[Forbidden], personal: PersonalGuard | None, assets: str, cache: Path,
+               forbidden: list[Forbidden], personal: PersonalGuard | None, assets: str,
                staging: Path) -> str:
         """Bring the preview up to ``view``: "full" when ``staging/<name>`` holds a whole new site
         to swap in, "dirty" when the served folder was updated in place, "" when no file changed.
