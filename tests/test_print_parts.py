@@ -279,18 +279,20 @@ def test_brief_size_and_title_weight_settings(tmp_path):
 # -- failures and warnings of a batch -----------------------------------------------------------------
 
 
+def _boom(job):
+    raise ValueError("boom")
+
+
 def test_a_failed_render_names_the_issue_and_stops(newsroom, capsys, monkeypatch):
-    """The build prints one line naming the issue, exits 1 and keeps the previous build/."""
+    """The build prints one line naming the issue, exits 1 and keeps the previous build/ (the
+    render fails in the worker, where even a lone PDF is rendered)."""
     from bulletin import build
     from bulletin.printing import worker as pool
-
-    def boom(job):
-        raise ValueError("boom")
 
     previous = newsroom.root / "build" / "pdf" / "old.pdf"
     previous.parent.mkdir(parents=True)
     previous.write_bytes(b"old")
-    monkeypatch.setattr(pool, "render_one", boom)
+    monkeypatch.setattr(pool, "render_one", _boom)
     assert build.run_build(newsroom.root, date(2026, 11, 27), parts=("pdf",), quiet=True) == 1
     err = capsys.readouterr().err.splitlines()
     assert err[-2:] == ["zwxx/2026/018 的 PDF 渲染失败（ValueError: boom）", "构建失败；build/ 保持原样"]
