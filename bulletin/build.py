@@ -90,6 +90,10 @@ class _LazyQueue:
             self.queue = PrintQueue(resolve_fonts(self.newsroom.root), self.progress)
         return self.queue
 
+    def warm(self, workers: int) -> None:
+        """Start the pool's workers before the jobs are planned (``PrintQueue.warm``)."""
+        self().warm(workers)
+
     def start(self) -> None:
         if self.queue is not None:
             self.queue.start()
@@ -142,9 +146,14 @@ class PdfPart(Part):
 
     def render(self, staging: Path) -> None:
         from bulletin.printing.issues import render_all
+        from bulletin.printing.worker import WORKERS
 
         job = self.job
         job.progress("PDF …")
+        # Workers warm up while the issues are planned: one when PDFs are stored already (an
+        # editor's build renders the new or edited issue), two when the store is empty.
+        stored = next((job.cache / "pdf").glob("*.pdf"), None) is not None
+        job.queue.warm(1 if stored else WORKERS)
         render_all([print_view(job.newsroom, i) for i in job.newsroom.issues], staging / "pdf", job.cache,
                    job.progress, job.queue(), assets=job.assets)
 

@@ -1,4 +1,4 @@
-"""The build's PDF queue: the pool starts early and takes later jobs; a lone job renders in-process."""
+"""The build's PDF queue: the pool starts early (warmed before the jobs are planned) and takes later jobs."""
 
 from __future__ import annotations
 
@@ -110,3 +110,44 @@ def test_a_worker_killed_mid_build_gives_one_line_not_a_traceback(tmp_path):
     with pytest.raises(RenderError, match="的 PDF 渲染失败"):
         queue.finish()
     assert not (tmp_path / "out").exists()
+
+
+def test_a_warmed_pool_of_one_renders_the_lone_job_it_was_warmed_for(tmp_path):
+    """An editor's build warms one worker (WeasyPrint imported, fonts loaded) while it plans
+    the PDFs, so the new issue's PDF starts at once."""
+    queue = PrintQueue(None)
+    queue.warm(1)
+    warmed = queue._executor
+    assert warmed is not None and warmed._max_workers == 1
+    queue.add(job(tmp_path, "a"), tmp_path / "out" / "a.pdf")
+    queue.start()
+    assert queue._executor is warmed
+    queue.finish()
+    assert (tmp_path / "out" / "a.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_a_warmed_pool_of_one_gives_way_to_a_full_pool_for_many_jobs(tmp_path):
+    from bulletin.printing import worker
+
+    queue = PrintQueue(None)
+    queue.warm(1)
+    warmed = queue._executor
+    for name in ("a", "b", "c"):
+        queue.add(job(tmp_path, name), tmp_path / "out" / f"{name}.pdf")
+    queue.start()
+    assert queue._executor is not warmed and queue._executor._max_workers == worker.WORKERS
+    queue.finish()
+    for name in ("a", "b", "c"):
+        assert (tmp_path / "out" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_a_warmed_pool_with_nothing_to_render_ends_quietly(tmp_path):
+    cached = job(tmp_path, "a")
+    cached.cache_path.parent.mkdir(parents=True)
+    cached.cache_path.write_bytes(b"%PDF-cached")
+    queue = PrintQueue(None)
+    queue.warm(2)
+    queue.add(cached, tmp_path / "out" / "a.pdf")  # stored already: nothing to render
+    queue.start()
+    queue.finish()
+    assert (tmp_path / "out" / "a.pdf").read_bytes() == b"%PDF-cached"

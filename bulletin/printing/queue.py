@@ -39,6 +39,7 @@ class PrintQueue:
         self._error: BaseException | None = None
         self._deferred: list[Callable[[], None]] = []
         self._started_at: float | None = None
+        self._started = False  # start() was called: later jobs go straight to the pool
 
     def add(self, job: worker.RenderJob, target: Path) -> None:
         """Render ``job`` unless its cached PDF exists, then copy it to ``target`` at ``finish``.
@@ -47,7 +48,7 @@ class PrintQueue:
         """
         if not job.cache_path.exists() and job.cache_path not in self._seen:
             self._seen.add(job.cache_path)
-            if self._executor is not None:
+            if self._started:
                 self._submit([job])
             else:
                 self.jobs[job.cache_path] = job
@@ -68,21 +69,38 @@ class PrintQueue:
         if waiting:
             self.jobs.clear()
             self._submit(waiting)
+            self._started = True
         for work in self._deferred:
             work()
         self._deferred.clear()
 
-    def _submit(self, jobs: list[worker.RenderJob]) -> None:
+    def warm(self, workers: int) -> None:
+        """Start the pool now, before its jobs are planned: its workers import WeasyPrint and
+        load the fonts (a second or so) while this process composes the issues. ``workers``: 1
+        when few PDFs are expected (an editor's new issue), else ``WORKERS``. Nothing is
+        submitted; a pool of one that then gets many jobs gives way to a full pool."""
         if self._executor is None:
-            problem = worker.subsetter_problem()
-            if problem:
-                print(f"bulletin: 注意：{problem}", file=sys.stderr, flush=True)
-            self._started_at = time.perf_counter()
+            self._open(workers)
+            self._executor.submit(worker.ready)  # a forked pool starts its processes at a submission
+
+    def _open(self, workers: int) -> None:
+        problem = worker.subsetter_problem()
+        if problem:
+            print(f"bulletin: 注意：{problem}", file=sys.stderr, flush=True)
+        self._started_at = time.perf_counter()
+        self._executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=worker._context(),
+            initializer=worker._warm_up, initargs=(self.fonts,),
+        )
+
+    def _submit(self, jobs: list[worker.RenderJob]) -> None:
+        executor = self._executor
+        if executor is not None and executor._max_workers < worker.WORKERS and len(jobs) >= 2 and not self._futures:
+            executor.shutdown(wait=False, cancel_futures=True)  # warmed for one job, given many
+            self._executor = None
+        if self._executor is None:
             # A lone job gets one worker: a second would only warm up beside this process's work.
-            self._executor = ProcessPoolExecutor(
-                max_workers=min(worker.WORKERS, len(jobs)), mp_context=worker._context(),
-                initializer=worker._warm_up, initargs=(self.fonts,),
-            )
+            self._open(min(worker.WORKERS, len(jobs)))
         for job in jobs:
             try:
                 future = self._executor.submit(worker.render_one, job)

@@ -116,6 +116,10 @@ class Timing:
     cpu: float
 
 
+def ready() -> None:
+    """Nothing: submitted to start a pool's processes (``PrintQueue.warm``)."""
+
+
 def render_one(job: RenderJob) -> tuple[int, Timing]:
     """Render one job into its cache file; returns (pages, timing)."""
     _quiet_weasyprint()
