@@ -3,9 +3,9 @@
 ``FileStore`` holds rendered files (issue PDFs and Word files, notice PDFs and workbooks), each
 named by the digest of the inputs its renderer declares; ``DigestCache`` holds per-file work of
 ``check`` (parsing, schema validation, kept judgements) keyed by a file's bytes, in ``marshal``
-shards (plain data only: loading it can never run code) salted with the program's digest. Both are written atomically and pruned to the entries the
-last run used, so they never grow without bound; an edited input is simply a new key. An
-unwritable folder just means no cache.
+shards (plain data only: loading it can never run code) salted with the program's digest. Both
+are written atomically and pruned to the entries the last run used, so they never grow without
+bound; an edited input is simply a new key. An unwritable folder just means no cache.
 """
 
 from __future__ import annotations

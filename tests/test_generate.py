@@ -150,3 +150,24 @@ def test_targets_name_what_is_missing_and_are_not_met():
     assert (found["make bench itself"].value, found["make bench itself"].met) == (2800.0, False)
     assert found["serve: edit visible (city-year)"].note == "未运行 serve_edit_visible"
     assert (found["peak memory"].value, found["peak memory"].met) == (210.0, True)
+
+
+def test_a_fresh_newsroom_is_older_than_the_racy_window_when_the_first_step_runs(tmp_path, monkeypatch):
+    """A file as new as a run's scan is read again by the next run (bulletin.filestat): the
+    cached check right after a fresh generation would time a full check, not a replay."""
+    import time
+
+    from bench import __main__ as harness
+    from bulletin.filestat import RACY_NS
+
+    monkeypatch.setattr(harness.gen, "generate", lambda root, *a: (root.mkdir(parents=True), _tiny_summary())[1])
+    began = time.time_ns()
+    harness.prepare(harness.Size(years=1, reports=10, units=8, seed=1), tmp_path, harness.Run())
+    assert time.time_ns() - began >= RACY_NS
+
+
+def _tiny_summary():
+    from bench.generate import Summary
+
+    return Summary(root="x", seed=1, first_year=2026, last_year=2026, units=8, reports=10, issues={}, drafts=0,
+                   assignments=0, warnings_expected=0, next_number={}, accepted_not_in_issue=[])
