@@ -151,3 +151,21 @@ def test_a_warmed_pool_with_nothing_to_render_ends_quietly(tmp_path):
     queue.start()
     queue.finish()
     assert (tmp_path / "out" / "a.pdf").read_bytes() == b"%PDF-cached"
+
+
+def test_jobs_after_a_lone_job_get_a_second_worker_beside_it(tmp_path):
+    """Publishing an issue renders its PDF and then the notices: they must not wait on the one
+    worker the lone PDF was given."""
+    from bulletin.printing import worker
+
+    queue = PrintQueue(None)
+    queue.warm(1)
+    queue.add(job(tmp_path, "issue", "全市春耕备耕有序推进" * 200), tmp_path / "out" / "issue.pdf")
+    queue.start()
+    for name in ("q1", "q2", "q3"):
+        queue.add(job(tmp_path, name), tmp_path / "out" / f"{name}.pdf")
+    assert [pool._max_workers for pool in queue._pools] == [1, worker.WORKERS - 1]
+    assert {queue._pool_of[f] for f, j in queue._futures.items() if j.key != "issue"} == set(queue._pools)
+    queue.finish()
+    for name in ("issue", "q1", "q2", "q3"):
+        assert (tmp_path / "out" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"

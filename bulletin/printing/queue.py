@@ -33,8 +33,9 @@ class PrintQueue:
         self.jobs: dict[Path, worker.RenderJob] = {}  # waiting to be submitted, by cache path
         self.copies: list[tuple[Path, Path]] = []
         self._seen: set[Path] = set()  # the same content renders once
-        self._executor: ProcessPoolExecutor | None = None
+        self._pools: list[ProcessPoolExecutor] = []  # one, or a pool of one and a second beside it
         self._futures: dict[Future, worker.RenderJob] = {}
+        self._pool_of: dict[Future, ProcessPoolExecutor] = {}
         self._lock = threading.Lock()
         self._error: BaseException | None = None
         self._deferred: list[Callable[[], None]] = []
@@ -79,36 +80,57 @@ class PrintQueue:
         load the fonts (a second or so) while this process composes the issues. ``workers``: 1
         when few PDFs are expected (an editor's new issue), else ``WORKERS``. Nothing is
         submitted; a pool of one that then gets many jobs gives way to a full pool."""
-        if self._executor is None:
-            self._open(workers)
-            self._executor.submit(worker.ready)  # a forked pool starts its processes at a submission
+        if not self._pools:
+            self._open(workers).submit(worker.ready)  # a forked pool starts its processes at a submission
 
-    def _open(self, workers: int) -> None:
-        problem = worker.subsetter_problem()
-        if problem:
-            print(f"bulletin: 注意：{problem}", file=sys.stderr, flush=True)
-        self._started_at = time.perf_counter()
-        self._executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=worker._context(),
-            initializer=worker._warm_up, initargs=(self.fonts,),
-        )
+    @property
+    def _executor(self) -> ProcessPoolExecutor | None:
+        """The first pool (tests look at it)."""
+        return self._pools[0] if self._pools else None
+
+    def _workers(self) -> int:
+        return sum(pool._max_workers for pool in self._pools)
+
+    def _open(self, workers: int) -> ProcessPoolExecutor:
+        if not self._pools:
+            problem = worker.subsetter_problem()
+            if problem:
+                print(f"bulletin: 注意：{problem}", file=sys.stderr, flush=True)
+            self._started_at = time.perf_counter()
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker._context(),
+                                   initializer=worker._warm_up, initargs=(self.fonts,))
+        self._pools.append(pool)
+        return pool
 
     def _submit(self, jobs: list[worker.RenderJob]) -> None:
-        executor = self._executor
-        if executor is not None and executor._max_workers < worker.WORKERS and len(jobs) >= 2 and not self._futures:
-            executor.shutdown(wait=False, cancel_futures=True)  # warmed for one job, given many
-            self._executor = None
-        if self._executor is None:
-            # A lone job gets one worker: a second would only warm up beside this process's work.
+        """Send ``jobs`` to the pools, growing them to ``WORKERS`` workers in all.
+
+        A lone job gets a pool of one (a second worker would only warm up beside this process's
+        work). More jobs for a pool of one that has had none replace it with a full pool; more
+        jobs for a pool of one that is rendering (the notices after an editor's new issue) get a
+        second pool beside it, so they never wait on one core."""
+        if len(self._pools) == 1 and self._workers() < worker.WORKERS and len(jobs) >= 2 and not self._futures:
+            self._pools.pop().shutdown(wait=False, cancel_futures=True)  # warmed for one job, given many
+        if not self._pools:
             self._open(min(worker.WORKERS, len(jobs)))
+        elif self._workers() < worker.WORKERS and self._futures:
+            self._open(worker.WORKERS - self._workers())
         for job in jobs:
+            pool = self._pools[0] if len(self._pools) == 1 else min(self._pools, key=self._outstanding)
             try:
-                future = self._executor.submit(worker.render_one, job)
+                future = pool.submit(worker.render_one, job)
             except RuntimeError as exc:  # a worker died (killed, out of memory): the pool is broken
                 raise worker.RenderError(f"{job.key} 的 PDF 渲染失败（打印进程已意外退出：{exc}）") from exc
             with self._lock:
                 self._futures[future] = job
+                self._pool_of[future] = pool
             future.add_done_callback(self._done)
+
+    def _outstanding(self, pool: ProcessPoolExecutor) -> float:
+        """Renders sent to ``pool`` and not done yet, per worker (the least busy pool gets the next)."""
+        with self._lock:
+            busy = sum(1 for f, p in self._pool_of.items() if p is pool and not f.done())
+        return busy / pool._max_workers
 
     def _done(self, future: Future) -> None:
         """Runs in the pool's thread as each render ends: report it, or keep the first failure."""
@@ -137,24 +159,25 @@ class PrintQueue:
         Never waits without a bound: a failed build must end with its message, not hang on a
         worker. The workers stop after their current job.
         """
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+        for pool in self._pools:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def finish(self) -> None:
         """Render what is still waiting, wait for every render, raise the first failure, then
         copy the PDFs into place."""
         waiting = list(self.jobs.values())
         self.jobs.clear()
-        if self._executor is not None and waiting:
+        if self._pools and waiting:
             self._submit(waiting)
         else:
             for job in waiting:
                 self._report(job, *worker._guarded(worker.render_one, job))
-        if self._executor is not None:
+        if self._pools:
             with self._lock:
                 futures = list(self._futures)
             wait(futures)
-            self._executor.shutdown(wait=True, cancel_futures=True)
+            for pool in self._pools:
+                pool.shutdown(wait=True, cancel_futures=True)
             self.progress(f"  渲染 {len(futures)} 份 PDF 共用时 {time.perf_counter() - (self._started_at or 0):.1f} 秒")
         if self._error is not None:
             raise self._error
