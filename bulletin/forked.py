@@ -44,24 +44,9 @@ def split_map(work: Callable[[Item], Result], items: Sequence[Item]) -> list[Res
         return [work(item) for item in items]
     half = len(items) // 2
     mine, theirs = items[:half], items[half:]
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: its half, written to the pipe, then gone without any exit handler
-        code = 1
-        try:
-            os.close(read_end)
-            _write_all(write_end, pickle.dumps([work(item) for item in theirs], protocol=pickle.HIGHEST_PROTOCOL))
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    try:
-        done = [work(item) for item in mine]
-        raw = _read_all(read_end)  # the child blocks on a full pipe until this reads: it is done by now
-    finally:
-        os.close(read_end)
-        _, status = os.waitpid(pid, 0)
-    return done + _their_half(raw, status, work, theirs)
+    their_results, done = beside(lambda: [work(item) for item in theirs], lambda: [work(item) for item in mine],
+                                 len(items))
+    return done + their_results
 
 
 def beside(theirs: Callable[[], Result], mine: Callable[[], Other], count: int) -> tuple[Result, Other]:
@@ -96,17 +81,6 @@ def beside(theirs: Callable[[], Result], mine: Callable[[], Other], count: int) 
         except Exception:  # noqa: BLE001 - a cut-short pickle: the work is done here instead
             pass
     return theirs(), here
-
-
-def _their_half(raw: bytes, status: int, work: Callable[[Item], Result], theirs: Sequence[Item]) -> list[Result]:
-    if os.waitstatus_to_exitcode(status) == 0:
-        try:
-            results = pickle.loads(raw)
-        except Exception:  # noqa: BLE001 - a cut-short pickle: the half is done here instead
-            results = None
-        if isinstance(results, list) and len(results) == len(theirs):
-            return results
-    return [work(item) for item in theirs]
 
 
 def _write_all(fd: int, data: bytes) -> None:

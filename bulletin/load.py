@@ -17,7 +17,7 @@ from typing import Any
 from bulletin import forked
 from bulletin.cache import DigestCache, digest
 from bulletin.errors import LoadProblem, SpecialFile, YamlProblem
-from bulletin.filestat import stat_record
+from bulletin.filestat import StatRecord, stat_record
 from bulletin.problems import Problem
 from bulletin.special import open_regular
 from bulletin.yamlhints import comment_warnings
@@ -155,13 +155,20 @@ def _learn(root: Path, rel: str, cache: DigestCache | None, raw: bytes) -> bytes
         return b""
     key = digest(raw)
     if cache.stat_index is not None:
-        try:
-            record = stat_record(os.lstat(os.path.join(root, rel)))
-        except OSError:
-            return key
-        if stat.S_ISREG(record[0]) and record[1] == len(raw):
+        record = _record_of_bytes(root, rel, raw)
+        if record is not None:
             cache.stat_index.learn(rel, record, key)
     return key
+
+
+def _record_of_bytes(root: Path, rel: str, raw: bytes) -> StatRecord | None:
+    """The stat record of the regular file whose bytes ``raw`` were just read, or None when the
+    path is not (or no longer) a regular file of that size: only such a record may name them."""
+    try:
+        record = stat_record(os.lstat(os.path.join(root, rel)))
+    except OSError:
+        return None
+    return record if stat.S_ISREG(record[0]) and record[1] == len(raw) else None
 
 
 def split_front_matter(rel: str, text: str) -> tuple[str, str, int]:
@@ -247,12 +254,7 @@ def _parsed_report(root: Path, cache: DigestCache, rel: str) -> tuple | None:
         entry = None if cache.holds(key) else _report_entry(rel, raw)
     except LoadProblem:
         return None
-    try:
-        record = stat_record(os.lstat(os.path.join(root, rel)))
-    except OSError:
-        record = None
-    same = record is not None and stat.S_ISREG(record[0]) and record[1] == len(raw)
-    return rel, record if same else None, key, entry
+    return rel, _record_of_bytes(root, rel, raw), key, entry
 
 
 # Text files an editor may have meant as reports: refused with the name to use.
