@@ -24,7 +24,7 @@ import markdown
 
 from bulletin import enums, media
 from bulletin.bounds import excess
-from bulletin.cache import DigestCache, code_digest, digest
+from bulletin.cache import DigestCache, digest
 from bulletin.filestat import StatIndex
 from bulletin.markup import _EXTENSIONS  # the same Markdown dialect as the renderers
 from bulletin.model import Newsroom, Report, chain_roots, urgent_chains
@@ -67,7 +67,7 @@ def _own_lints(r: Report, memo: DigestCache | None) -> list[Problem]:
     cache by its bytes and path."""
     if not r.key:
         return _length(r) + _bounds(r)
-    return remembered(memo, b"lints:" + r.key + code_digest() + r.src.path.encode(), lambda: _length(r) + _bounds(r))
+    return remembered(memo, b"lints:" + r.key + r.src.path.encode(), lambda: _length(r) + _bounds(r))
 
 
 def kept_lints(r: Report, memo: DigestCache) -> None:
@@ -418,15 +418,15 @@ def duplicate_problems(newsroom: Newsroom, memo: DigestCache | None = None) -> l
 
 def _duplicates_key(newsroom: Newsroom) -> bytes | None:
     """What the search reads: each report's file (its path and the digest of its bytes hold its
-    date, status, 续报 link, title and body), and the rule's own code. Hashing 45,000 digests
-    replaces sorting, chaining and hashing every report only to learn that nothing changed.
-    None when a report has no digest (read without the cache)."""
+    date, status, 续报 link, title and body); the rule's own code is in the cache's salt.
+    Hashing 45,000 digests replaces sorting, chaining and hashing every report only to learn
+    that nothing changed. None when a report has no digest (read without the cache)."""
     parts = []
     for r in newsroom.reports.values():
         if not r.key:
             return None
         parts.append(r.src.path.encode() + b"\0" + r.key)
-    return b"duplicates:" + digest(b"\n".join(parts)) + code_digest()
+    return b"duplicates:" + digest(b"\n".join(parts))
 
 
 def _duplicates(newsroom: Newsroom, memo: DigestCache | None) -> list[Problem]:
