@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bulletin import bounds, media, personal
 from bulletin.errors import LoadProblem, YamlProblem
@@ -258,43 +260,33 @@ def _outside_reference(css: str) -> int | None:
     ``@import``, and any ``url`` token or string inside a function (``url()``, ``image-set()``,
     ``src()`` …) that names a scheme or a network path. Plain text in ``content:`` loads nothing.
     """
-    import tinycss2
-
-    return _first_outside(tinycss2.parse_stylesheet(css, skip_comments=True), in_function=False)
-
-
-def _first_outside(nodes, in_function: bool) -> int | None:
-    for node in nodes or ():
+    for node, in_function in _css_nodes(css):
         kind = node.type
         if kind in ("at-rule", "at-keyword") and (node.lower_at_keyword if kind == "at-rule" else node.lower_value) == "import":
             return node.source_line
-        if kind == "url" or (kind == "string" and in_function):
-            if _ABSOLUTE.match(node.value):
-                return node.source_line
-        inner = [getattr(node, name, None) for name in ("prelude", "content", "arguments")]
-        for children in inner:
-            found = _first_outside(children, in_function or kind == "function")
-            if found is not None:
-                return found
+        if (kind == "url" or (kind == "string" and in_function)) and _ABSOLUTE.match(node.value):
+            return node.source_line
     return None
+
+
+def _css_nodes(css: str) -> Iterator[tuple[Any, bool]]:
+    """Every node of a style sheet as tinycss2 parses it (rules, blocks, functions, tokens), in
+    order, each with whether it stands inside a function's arguments."""
+    import tinycss2
+
+    def walk(nodes, in_function: bool) -> Iterator[tuple[Any, bool]]:
+        for node in nodes or ():
+            yield node, in_function
+            for name in ("prelude", "content", "arguments"):
+                yield from walk(getattr(node, name, None), in_function or node.type == "function")
+
+    return walk(tinycss2.parse_stylesheet(css, skip_comments=True), False)
 
 
 def style_sheet_texts(css: str) -> list[tuple[str, int]]:
     """What a reader may see of a style sheet's text, with its first line: the file as written
     (comments too: the file is copied as it is) and each string decoded (``\\31 38…``)."""
-    import tinycss2
-
-    texts = [(css, 1)]
-
-    def strings(nodes) -> None:
-        for node in nodes or ():
-            if node.type == "string":
-                texts.append((node.value, node.source_line))
-            for name in ("prelude", "content", "arguments"):
-                strings(getattr(node, name, None))
-
-    strings(tinycss2.parse_stylesheet(css, skip_comments=True))
-    return texts
+    return [(css, 1)] + [(node.value, node.source_line) for node, _ in _css_nodes(css) if node.type == "string"]
 
 
 def _style_sheet_personal(root: Path, rel: object, registry: personal.Registry | None) -> list[Problem]:
