@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bulletin.buildrecord import has_record, write_record
 from bulletin.cache import FileStore
@@ -36,6 +37,9 @@ from bulletin.site.followup_pages import followup_pages
 from bulletin.store import networked, printed_dir
 from bulletin.views import INTRANET, PUBLIC, print_view, site_view
 from bulletin.write import STAGING, WRITE_ERRORS, fresh_staging, swap_in, write_failure
+
+if TYPE_CHECKING:
+    from bulletin.site import PendingSite
 
 PARTS = ("notices", "pdf", "site", "intranet")
 SITE_PARTS = {"site": PUBLIC, "intranet": INTRANET}
@@ -105,6 +109,10 @@ class _LazyQueue:
     def finish(self) -> None:
         if self.queue is not None:
             self.queue.finish()
+
+    def rendering(self) -> bool:
+        """Whether PDFs are rendering or waiting to render."""
+        return self.queue is not None and self.queue.rendering()
 
 
 class Part:
@@ -203,13 +211,19 @@ class SitePart(Part):
         return super().unchanged(record, digest) and has_record(self.job.cache.parent / self.name)
 
     def render(self, staging: Path) -> None:
-        from bulletin.site import build_site
+        from bulletin.site import render_site
 
         job = self.job
-        job.progress(f"{'公众网站' if self.name == 'site' else '内网网站'} …")
+        label = "公众网站" if self.name == "site" else "内网网站"
+        job.progress(f"{label} …")
         forbidden, personal = site_gate(job.newsroom, self.audience, job.gate)
-        build_site(self.view, staging / self.name, job.cache, self.extra, root=job.newsroom.root,
-                   forbidden=forbidden, personal=personal, preview=job.preview)
+        later = job.queue.rendering()  # the search index waits for the PDF pool (render_site)
+        site = render_site(self.view, staging / self.name, job.cache, self.extra, root=job.newsroom.root,
+                           forbidden=forbidden, personal=personal, preview=job.preview, index_now=not later)
+        if later:
+            job.pending_sites.append((label, site))
+        else:
+            site.finish()
 
 
 def site_gate(newsroom: Newsroom, audience: str, gate: Newsroom | None = None):
@@ -272,6 +286,7 @@ class Job:
         self.fonts = rendering_fingerprint(newsroom.root)
         self.notices_digest = notices_digest(newsroom, self.fonts)
         self._notice_pages: dict[str, str] | None = None
+        self.pending_sites: list[tuple[str, PendingSite]] = []  # indexed once the PDF pool is done
 
     def part(self, name: str) -> Part:
         """The part named ``name`` (one of ``PARTS``; any other name is a programming error)."""
@@ -353,10 +368,15 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
             if inputs is not None:
                 built.inputs[name] = inputs
             job.queue.start()  # the pool renders what is queued while this process does the rest
+        job.queue.finish()
+        for label, site in job.pending_sites:
+            progress(f"{label}搜索索引 …")
+            site.finish()
     except BaseException:  # a failed part must not leave the pool rendering (or the exit waiting for it)
         job.queue.abort()
+        for _, site in job.pending_sites:
+            site.discard()
         raise
-    job.queue.finish()
     return built
 
 

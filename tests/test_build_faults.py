@@ -140,7 +140,7 @@ def test_a_failing_site_stops_the_pdf_pool_and_ends_the_build(newsroom, monkeypa
     def broken(*args, **kwargs):
         raise SiteBuildError("mkdocs 构建失败（测试）")
 
-    monkeypatch.setattr("bulletin.site.build_site", broken)
+    monkeypatch.setattr("bulletin.site.render_site", broken)
     started = time.monotonic()
     assert build.run_build(newsroom.root, TODAY, quiet=True) == 1
     assert time.monotonic() - started < 60

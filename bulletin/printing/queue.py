@@ -55,6 +55,11 @@ class PrintQueue:
                 self.jobs[job.cache_path] = job
         self.copies.append((job.cache_path, target))
 
+    def rendering(self) -> bool:
+        """Whether jobs wait to be submitted or renders are under way."""
+        with self._lock:
+            return bool(self.jobs) or any(not f.done() for f in self._futures)
+
     def defer(self, work: Callable[[], None]) -> None:
         """Main-process work (Word files) to do while the pool renders, right after ``start``."""
         self._deferred.append(work)

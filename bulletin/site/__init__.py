@@ -20,7 +20,7 @@ from bulletin.site.settings import SiteSettings, read_settings
 from bulletin.site.urls import CSS, SEARCH_JS
 from bulletin.views import SiteView
 
-__all__ = ["LeakError", "SiteBuildError", "assert_no_leaks", "build_site", "stage_dir", "staged_files",
+__all__ = ["LeakError", "SiteBuildError", "assert_no_leaks", "PendingSite", "build_site", "render_site", "stage_dir", "staged_files",
            "write_stage"]
 
 
@@ -98,7 +98,7 @@ def write_stage(view: SiteView, settings: SiteSettings, extra_pages: dict[str, s
 def build_site(view: SiteView, out: Path, cache: Path, extra_pages: dict[str, str], *,
                root: Path | None = None, forbidden: list[str] | None = None,
                personal: PersonalGuard | None = None, preview: bool = False) -> None:
-    """Build one site into ``out``.
+    """Build one site into ``out``, its search index made while mkdocs runs.
 
     ``root`` is the newsroom (for mkdocs.yml's site name and the images items use); by default
     it is found from ``cache``. With ``forbidden``, the staged tree (before mkdocs runs) and the
@@ -106,20 +106,68 @@ def build_site(view: SiteView, out: Path, cache: Path, extra_pages: dict[str, st
     ``personal``, both are first searched for personal data (named by content file and line).
     ``preview`` marks every page 预览 (``bulletin serve``).
     """
+    render_site(view, out, cache, extra_pages, root=root, forbidden=forbidden, personal=personal,
+                preview=preview, index_now=True).finish()
+
+
+def render_site(view: SiteView, out: Path, cache: Path, extra_pages: dict[str, str], *,
+                root: Path | None = None, forbidden: list[str] | None = None,
+                personal: PersonalGuard | None = None, preview: bool = False,
+                index_now: bool = True) -> PendingSite:
+    """Stage one site, gate the stage and run mkdocs; the search index and the gate of the built
+    site are left to ``PendingSite.finish``.
+
+    ``index_now``: Pagefind indexes while mkdocs runs. A build whose PDF pool is still
+    rendering passes False and finishes the site once the pool is gone: Pagefind (half a
+    gigabyte for a city-year's intranet) beside the two PDF workers and mkdocs was the cold
+    build's peak of memory, and the pool is the longer path anyway.
+    """
     root = root or _root_of(cache)
     work = stage_dir(cache, view.name)
     config = write_stage(view, read_settings(root), extra_pages, root, work, out, preview)
-    indexing = Indexing(view, cache / "site-search" / view.name)  # Pagefind works while mkdocs does
+    site = PendingSite(view, out, cache / "site-search" / view.name, forbidden, personal)
+    if index_now:
+        site.indexing = Indexing(view, site.index_folder)  # Pagefind works while mkdocs does
     try:
-        for tree in (work, None, out):
-            if tree is None:
-                run_mkdocs(config, view.today)  # the stage is searched before mkdocs sees anything
-                indexing.place(out)  # the gate reads the search index with the rest of the site
-                continue
-            if personal is not None:
-                assert_no_personal_data(tree, personal)
-            if forbidden:
-                assert_no_leaks(tree, forbidden)
-    finally:
-        indexing.wait()  # never leave the service writing after the build has stopped
-        shutil.rmtree(indexing.folder, ignore_errors=True)  # nothing of a refused build stays behind
+        site.gate(work)  # the stage is searched before mkdocs sees anything
+        run_mkdocs(config, view.today)
+    except BaseException:
+        site.discard()
+        raise
+    return site
+
+
+class PendingSite:
+    """A site mkdocs has built into ``out``: its search index still to place and the built
+    tree still to gate (``finish``), or to drop (``discard``) when the build fails elsewhere."""
+
+    def __init__(self, view: SiteView, out: Path, index_folder: Path, forbidden: list[str] | None,
+                 personal: PersonalGuard | None):
+        self.view = view
+        self.out = out
+        self.index_folder = index_folder
+        self.forbidden = forbidden
+        self.personal = personal
+        self.indexing: Indexing | None = None
+
+    def gate(self, tree: Path) -> None:
+        if self.personal is not None:
+            assert_no_personal_data(tree, self.personal)
+        if self.forbidden:
+            assert_no_leaks(tree, self.forbidden)
+
+    def finish(self) -> None:
+        """Index (unless it is under way), place the index, and gate the built site with it."""
+        if self.indexing is None:
+            self.indexing = Indexing(self.view, self.index_folder)
+        try:
+            self.indexing.place(self.out)  # the gate reads the search index with the rest of the site
+            self.gate(self.out)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Never leave the service writing after the build has stopped, nor its files behind."""
+        if self.indexing is not None:
+            self.indexing.wait()
+        shutil.rmtree(self.index_folder, ignore_errors=True)
