@@ -19,13 +19,12 @@ from bulletin.cache import DigestCache, Journal, code_digest, digest
 from bulletin.dates import local, month_key
 from bulletin.filestat import RunMemo, Tree, scan
 from bulletin.history import git_head, history_problems
-from bulletin.lints import kept_lints, lint_newsroom
+from bulletin.lints import newsroom_lints, report_lints
 from bulletin.load import Doc, Sources, load_sources
 from bulletin.lock import lock_problems
 from bulletin.mkdocs_yml import mkdocs_problems
 from bulletin.model import Issue, Newsroom, Report, build_newsroom
 from bulletin.notice_settings import notice_problems
-from bulletin.personal import Registry, kept_findings
 from bulletin.personal import check_problems as personal_problems
 from bulletin.problems import Problem, remembered, sorted_problems
 from bulletin.special import special_file_problems
@@ -82,7 +81,7 @@ def run_check(root: Path, today: date, use_cache: bool = True, lints: bool = Tru
         cache = DigestCache(build_dir / ".cache" / "check.marshal" if use_cache else None, schema.fingerprint())
         if scanned is not None and cache.stat_index is not None:
             cache.stat_index.scanned = scanned.records
-        sources = load_sources(root, cache)
+        sources = load_sources(root, cache, with_anchors=lints)
         load_store(sources, store, cache)
         problems += sources.problems + special_file_problems(root) + mkdocs_problems(root) + notice_problems(root)
         problems += _schema_problems(sources, cache)
@@ -221,24 +220,26 @@ def _duplicate_ids(sources: Sources) -> list[Problem]:
 
 
 def check_newsroom(newsroom: Newsroom, cache: DigestCache | None = None, lints: bool = True) -> list[Problem]:
+    """Every rule; the lints that read many reports (the duplicate search above all) in a child
+    beside the rest (``bulletin.forked.beside``), so a first check keeps both cores busy."""
     context = settings_digest(newsroom)  # the program is in every entry's salt (cache.DigestCache)
-    _judge_in_two(newsroom, cache, context, lints)
     if not lints:
         return _newsroom_rules(newsroom, cache, context)
-    (linted, journal), problems = forked.beside(lambda: _lints(newsroom, cache),
-                                                lambda: _newsroom_rules(newsroom, cache, context), len(newsroom.reports))
+    (linted, journal), problems = forked.beside(
+        lambda: _newsroom_lints(newsroom, cache),
+        lambda: _newsroom_rules(newsroom, cache, context) + report_lints(newsroom, cache), len(newsroom.reports))
     if cache is not None:
         cache.take(journal)
     return problems + linted
 
 
-def _lints(newsroom: Newsroom, cache: DigestCache | None) -> tuple[list[Problem], Journal]:
-    """The editorial lints, with what they used and made of the cache: they run in a child
-    beside the other rules (``bulletin.forked.beside``), a second of a five-year check."""
+def _newsroom_lints(newsroom: Newsroom, cache: DigestCache | None) -> tuple[list[Problem], Journal]:
+    """The lints that read many reports, with what they used and made of the cache: they run in
+    a child beside the other rules, a second of a five-year check."""
     if cache is None:
-        return lint_newsroom(newsroom, None), Journal()
+        return newsroom_lints(newsroom, None), Journal()
     with cache.journal() as journal:
-        found = lint_newsroom(newsroom, cache)
+        found = newsroom_lints(newsroom, cache)
     return found, journal
 
 
@@ -313,32 +314,6 @@ def _remembered(cache: DigestCache | None, kind: bytes, r: Report, context: byte
 
 def _kept_key(kind: bytes, r: Report, context: bytes) -> bytes:
     return kind + r.key + context + r.src.path.encode()
-
-
-def _judge_in_two(newsroom: Newsroom, cache: DigestCache | None, context: bytes, lints: bool) -> None:
-    """Make the kept judgements of each report the cache has not judged yet (its own problems,
-    personal data, length and bounds, sentence anchors), half of them in a second process
-    (``bulletin.forked``): a first check after a clone judges every report. Each half runs the
-    very functions the check runs, into a scratch cache whose entries are then adopted, so the
-    check's own pass finds every judgement kept and the answer is the one a single process gives.
-    """
-    if cache is None:
-        return
-    todo = [r for r in newsroom.reports.values() if r.key and not cache.holds(_kept_key(b"report:", r, context))]
-    if not forked.can_fork(len(todo)):
-        return
-    registry = Registry.of(newsroom)
-
-    def judge(r: Report) -> dict:
-        scratch = DigestCache(None, "")
-        _remembered(scratch, b"report:", r, context, lambda r: _report_problems(newsroom, r))
-        kept_findings(r, registry, scratch)
-        if lints:
-            kept_lints(r, scratch)
-        return scratch.new
-
-    for made in forked.split_map(judge, todo):
-        cache.adopt(made)
 
 
 def _follows_problem(newsroom: Newsroom, r: Report) -> list[Problem]:

@@ -23,6 +23,8 @@ from urllib.parse import unquote
 import markdown
 
 from bulletin import enums, media
+from bulletin.anchors import comparable, letters
+from bulletin.anchors import key as anchors_key
 from bulletin.bounds import excess
 from bulletin.cache import DigestCache, digest
 from bulletin.filestat import StatIndex
@@ -44,13 +46,27 @@ ANCHOR_SHARE = 0.3  # candidates share at least this part of the larger report's
 def lint_newsroom(newsroom: Newsroom, memo: DigestCache | None = None) -> list[Problem]:
     """Warnings from editorial practice, and path-safety errors. ``memo`` keeps per-body work
     (the duplicate search's sentence anchors) between runs, keyed by content."""
+    return report_lints(newsroom, memo) + newsroom_lints(newsroom, memo)
+
+
+def report_lints(newsroom: Newsroom, memo: DigestCache | None = None) -> list[Problem]:
+    """The lints each report earns alone (headline, length, Markdown bounds): ``check`` does
+    these beside the child that runs ``newsroom_lints``."""
+    problems: list[Problem] = []
+    for report in newsroom.reports.values():
+        problems += _headline(newsroom, report)
+        problems += _own_lints(report, memo)
+    return problems
+
+
+def newsroom_lints(newsroom: Newsroom, memo: DigestCache | None = None) -> list[Problem]:
+    """The lints that read many reports or files: image and link paths, shared images, issue
+    headlines, the duplicate search, urgent chains left without a 续报."""
     problems: list[Problem] = []
     content = (newsroom.root / "content").resolve()
     images: ImageUses = defaultdict(list)
     index = memo.stat_index if memo is not None else None
     for report in newsroom.reports.values():
-        problems += _headline(newsroom, report)
-        problems += _own_lints(report, memo)
         problems += path_problems(newsroom.root, report, content, images, index)
     problems += shared_image_problems(images)
     problems += _issue_headlines(newsroom)
@@ -68,14 +84,6 @@ def _own_lints(r: Report, memo: DigestCache | None) -> list[Problem]:
     if not r.key:
         return _length(r) + _bounds(r)
     return remembered(memo, b"lints:" + r.key + r.src.path.encode(), lambda: _length(r) + _bounds(r))
-
-
-def kept_lints(r: Report, memo: DigestCache) -> None:
-    """Make and keep in ``memo`` what the lints keep of one report (its length and bounds, its
-    sentence anchors), as ``lint_newsroom`` would: ``check`` prepares a cold cache so, in two
-    processes."""
-    _own_lints(r, memo)
-    _comparable(r, memo)
 
 
 def _headline(newsroom: Newsroom, r: Report) -> list[Problem]:
@@ -348,39 +356,15 @@ def _image_problems(r: Report, full: Path, target: str, url: str, alt: str, line
 
 # --- duplicates ------------------------------------------------------------------------------
 
-_NOT_TEXT = re.compile(r"[\W_]+")
-_SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
-
-
-def _letters(text: str) -> str:
-    """Letters and digits only: what two copies of one item share whatever the punctuation."""
-    return _NOT_TEXT.sub("", text)
-
-
-_SENTENCE_TEXT = re.compile(r"[^\w。！？；!?;\n]+|_")
-
-
-def _anchors(body: str) -> set[str]:
-    """The first and last 8 characters of each sentence: an edit inside a sentence keeps them."""
-    keys: set[str] = set()
-    for text in _SENTENCE_END.split(_SENTENCE_TEXT.sub("", body)):
-        if len(text) >= 8:
-            keys.add(text[:8])
-            keys.add(text[-8:])
-    return keys
-
-
 def _comparable(r: Report, memo: DigestCache | None) -> tuple[int, set[str]]:
-    """Length in letters and sentence anchors of a report's body, remembered by its file's digest."""
-    def make() -> tuple[int, list[str]]:
-        return len(_letters(r.body)), sorted(_anchors(r.body))
-
-    known = memo.get_or_make(_anchors_key(r), make) if memo is not None else make()
+    """Length in letters and sentence anchors of a report's body, remembered by its file's digest
+    (made by the loader's second process on a cold check: ``bulletin.load``)."""
+    known = memo.get_or_make(_anchors_key(r), lambda: comparable(r.body)) if memo is not None else comparable(r.body)
     return known[0], set(known[1])
 
 
 def _anchors_key(r: Report) -> bytes:
-    return b"anchors:" + (r.key or digest(r.body.encode("utf-8")))
+    return anchors_key(r.key or digest(r.body.encode("utf-8")))
 
 
 def _shingles(text: str) -> set[str]:
@@ -438,7 +422,7 @@ def _duplicates(newsroom: Newsroom, memo: DigestCache | None) -> list[Problem]:
 def _same_headlines(rows: list[tuple[date, str, Report]], roots: dict[str, str]) -> Iterator[Problem]:
     by_title: dict[str, list[tuple[date, Report]]] = defaultdict(list)
     for day, _, r in rows:
-        key = _letters(r.title)
+        key = letters(r.title)
         if not key:
             continue
         earlier = [(d, o) for d, o in by_title[key] if _near(d, day) and roots[o.id] != roots[r.id]]
@@ -486,7 +470,7 @@ def _similar_bodies(rows: list[tuple[date, str, Report]], roots: dict[str, str],
             continue
         for r in (a, b):
             if r.id not in shingles:
-                shingles[r.id] = _shingles(_letters(r.body))
+                shingles[r.id] = _shingles(letters(r.body))
         score = jaccard(shingles[a.id], shingles[b.id])
         if score >= SIMILARITY and score > best.get(later, (0.0, 0))[0]:
             best[later] = (score, earlier)

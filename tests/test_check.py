@@ -241,10 +241,11 @@ def test_cycle_collection_pauses_while_loading_and_resumes(newsroom, monkeypatch
         gc.enable()
 
 
-def test_a_cold_check_judged_in_two_processes_finds_what_one_finds(newsroom, monkeypatch):
-    """Each report's kept judgements are made half in a child (bulletin.forked) on a cold cache:
-    the same problems at the same lines, and the warm check after it judges nothing again."""
-    from bulletin import filestat, forked
+def test_a_cold_check_parsed_in_two_processes_finds_what_one_finds(newsroom, monkeypatch):
+    """On a cold cache the reports are parsed, and their bodies' sentence anchors made, half in a
+    child (bulletin.forked): the same problems at the same lines, the duplicate search never
+    makes an anchor again, and the warm check after it parses nothing again."""
+    from bulletin import filestat, forked, lints
 
     long_body = "。".join(f"第{n}段内容写得很长很长很长很长很长" for n in range(200)) + "。"
     newsroom.report("2026-03-nyj-002", unit="nosuch", body="联系人电话13912345678。")
@@ -257,11 +258,16 @@ def test_a_cold_check_judged_in_two_processes_finds_what_one_finds(newsroom, mon
     monkeypatch.setattr(filestat, "RACY_NS", 0)  # files written just now are trusted at the next run
     split, splits = forked.split_map, []
     monkeypatch.setattr(forked, "split_map", lambda work, items: splits.append(len(items)) or split(work, items))
+
+    def made_again(body):
+        raise AssertionError(f"anchors made again for {body[:10]}")
+
+    monkeypatch.setattr(lints, "comparable", made_again)
     assert [p.format() for p in run_check(newsroom.root, TODAY).problems] == expected
-    assert splits == [5, 5]  # the files parsed, then the reports judged
+    assert splits == [5]  # the files parsed, with their anchors
     splits.clear()
     assert [p.format() for p in run_check(newsroom.root, TODAY).problems] == expected
-    assert splits == []  # warm: nothing left to parse or judge
+    assert splits == []  # warm: nothing left to parse
 
 
 def test_the_commands_newsroom_is_frozen_for_the_collector_and_others_are_not(newsroom):

@@ -314,8 +314,8 @@ def test_after_a_replayed_duplicate_search_an_edit_reads_one_body_again(newsroom
     today = date(2026, 11, 27)
     run_check(newsroom.root, today)
     run_check(newsroom.root, today)  # warm: the search is replayed
-    anchored, anchors = [], lints._anchors
-    monkeypatch.setattr(lints, "_anchors", lambda body: anchored.append(body) or anchors(body))
+    anchored, comparable = [], lints.comparable
+    monkeypatch.setattr(lints, "comparable", lambda body: anchored.append(body) or comparable(body))
     newsroom.report("2026-03-nyj-004", title="第4篇", body="改过的正文，写得足够长，足够长，足够长，足够长，足够长。")
     run_check(newsroom.root, today)
     assert anchored == ["\n改过的正文，写得足够长，足够长，足够长，足够长，足够长。\n"]
