@@ -12,9 +12,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from bulletin import enums, forked, schema
+from bulletin import anchors, enums, forked, schema
 from bulletin.cache import DigestCache, Journal, code_digest, digest
 from bulletin.dates import local, month_key
 from bulletin.filestat import RunMemo, Tree, scan
@@ -81,7 +83,7 @@ def run_check(root: Path, today: date, use_cache: bool = True, lints: bool = Tru
         cache = DigestCache(build_dir / ".cache" / "check.marshal" if use_cache else None, schema.fingerprint())
         if scanned is not None and cache.stat_index is not None:
             cache.stat_index.scanned = scanned.records
-        sources = load_sources(root, cache, with_anchors=lints)
+        sources = load_sources(root, cache, partial(_kept_with_parse, lints) if use_cache else None)
         load_store(sources, store, cache)
         problems += sources.problems + special_file_problems(root) + mkdocs_problems(root) + notice_problems(root)
         problems += _schema_problems(sources, cache)
@@ -173,13 +175,28 @@ def _save(cache: DigestCache, build_dir: Path) -> None:
     cache.save()
 
 
+def _kept_with_parse(lints: bool, rel: str, key: bytes, data: Any, lines: dict, body: str) -> list[tuple[bytes, Any]]:
+    """What the check keeps of one report that needs only its own parse: its schema problems and
+    (for the lints' duplicate search) its sentence anchors. The loader makes these beside the
+    parse in its two processes (``load.load_sources``); anything it did not make, the rules
+    make when they ask."""
+    made = [(b"schema:" + key, _schema_rows(data, rel, lines))]
+    if lints:
+        made.append((anchors.key(key), anchors.comparable(body)))
+    return made
+
+
+def _schema_rows(data: Any, rel: str, lines: dict) -> list[tuple[int, str, str]]:
+    return [(p.line, p.code, p.message) for p in schema.validate("report", data, rel, lines)]
+
+
 def _schema_problems(sources: Sources, cache: DigestCache) -> list[Problem]:
     found: list[Problem] = []
     for doc in sources.reports:
         key = b"schema:" + doc.key
         known = cache.get(key)
         if known is None:
-            known = [(p.line, p.code, p.message) for p in schema.validate("report", doc.data, doc.path, doc.lines)]
+            known = _schema_rows(doc.data, doc.path, doc.lines)
             cache.put(key, known)
         found += [Problem(doc.path, line, code, message) for line, code, message in known]
     for doc in sources.issues:

@@ -356,11 +356,10 @@ def _image_problems(r: Report, full: Path, target: str, url: str, alt: str, line
 
 # --- duplicates ------------------------------------------------------------------------------
 
-def _comparable(r: Report, memo: DigestCache | None) -> tuple[int, set[str]]:
-    """Length in letters and sentence anchors of a report's body, remembered by its file's digest
-    (made by the loader's second process on a cold check: ``bulletin.load``)."""
-    known = memo.get_or_make(_anchors_key(r), lambda: comparable(r.body)) if memo is not None else comparable(r.body)
-    return known[0], set(known[1])
+def _comparable(r: Report, memo: DigestCache | None) -> tuple[int, list[str]]:
+    """Length in letters and sentence anchors (sorted, each once) of a report's body, remembered
+    by its file's digest (made by the loader's second process on a cold check: ``bulletin.load``)."""
+    return memo.get_or_make(_anchors_key(r), lambda: comparable(r.body)) if memo is not None else comparable(r.body)
 
 
 def _anchors_key(r: Report) -> bytes:
@@ -435,21 +434,18 @@ def _same_headlines(rows: list[tuple[date, str, Report]], roots: dict[str, str])
 
 def _similar_bodies(rows: list[tuple[date, str, Report]], roots: dict[str, str],
                     memo: DigestCache | None = None) -> list[Problem]:
-    anchors: dict[int, set[str]] = {}
-    first: dict[str, int] = {}
-    buckets: dict[str, list[int]] = {}  # only anchors seen more than once
+    anchors: dict[int, int] = {}  # how many anchors each comparable report has
+    buckets: dict[str, list[int]] = defaultdict(list)  # the reports of each anchor, in date order
     for index, (_, _, r) in enumerate(rows):
         length, keys = _comparable(r, memo)
         if length >= MIN_COMPARABLE:
-            anchors[index] = keys
+            anchors[index] = len(keys)
             for key in keys:
-                seen = first.setdefault(key, index)
-                if seen != index:
-                    buckets.setdefault(key, [seen]).append(index)
+                buckets[key].append(index)
     ordinal = [day.toordinal() for day, _, _ in rows]
     shared: dict[tuple[int, int], int] = defaultdict(int)
     for members in buckets.values():
-        if len(members) > BOILERPLATE:
+        if len(members) < 2 or len(members) > BOILERPLATE:
             continue
         # Members are in date order, so scanning back from each one stops at the window's edge.
         for n in range(1, len(members)):
@@ -460,8 +456,7 @@ def _similar_bodies(rows: list[tuple[date, str, Report]], roots: dict[str, str],
                     break
                 shared[(earlier, later)] += 1
     # Copies keep most sentences whole, so they share most anchors; stock phrases alone do not.
-    pairs = [pair for pair, count in shared.items()
-             if count >= ANCHOR_SHARE * max(len(anchors[pair[0]]), len(anchors[pair[1]]))]
+    pairs = [pair for pair, count in shared.items() if count >= ANCHOR_SHARE * max(anchors[pair[0]], anchors[pair[1]])]
     shingles: dict[str, set[str]] = {}
     best: dict[int, tuple[float, int]] = {}
     for earlier, later in sorted(pairs):

@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bulletin import anchors, forked
+from bulletin import forked
 from bulletin.cache import DigestCache, digest
 from bulletin.errors import LoadProblem, SpecialFile, YamlProblem
 from bulletin.filestat import StatRecord, stat_record
@@ -217,16 +218,21 @@ def _report_entry(rel: str, raw: bytes) -> tuple:
     return data, lines, body, body_line, hints
 
 
+# What a caller makes of each report as it is parsed: (path, digest, data, lines, body) -> the
+# cache entries to keep (``check._kept_with_parse``).
+WithParse = Callable[[str, bytes, Any, dict, str], list[tuple[bytes, Any]]]
+
+
 def _parsed_in_two(root: Path, rels: list[str], cache: DigestCache | None,
-                   with_anchors: bool) -> tuple[dict[str, Doc], dict[str, bytes]]:
+                   with_parse: WithParse | None) -> tuple[dict[str, Doc], dict[str, bytes]]:
     """The reports the cache does not know yet, parsed half in a second process
     (``bulletin.forked``) and kept in the cache; the loader takes these documents as they are.
     Also the digest the stat index knows for each path (so no file is looked at twice).
 
     A first check after a clone (or after the program changed) parses every report; this halves
     that on two cores. A file that does not parse is left to the loader, which reports it.
-    ``with_anchors``: each body's sentence anchors are made there too (``bulletin.anchors``),
-    for the duplicate search the check's lints run next.
+    ``with_parse``: the caller's per-report work (pure, of the parsed report alone), made there
+    too and kept in the cache, so that a first check keeps both cores busy with it.
     """
     if cache is None:
         return {}, {}
@@ -235,11 +241,11 @@ def _parsed_in_two(root: Path, rels: list[str], cache: DigestCache | None,
     if not forked.can_fork(len(unknown)):
         return {}, known
     docs = {}
-    for found in forked.split_map(partial(_parsed_report, root, cache, with_anchors), unknown):
+    for found in forked.split_map(partial(_parsed_report, root, cache, with_parse), unknown):
         if found is not None:
-            rel, record, key, entry, comparable = found
-            if comparable is not None:
-                cache.put(anchors.key(key), comparable)
+            rel, record, key, entry, made = found
+            for made_key, value in made:
+                cache.put(made_key, value)
             if entry is None:  # bytes the cache already holds (a file touched, not changed)
                 entry = cache.get(key)
             else:
@@ -250,18 +256,19 @@ def _parsed_in_two(root: Path, rels: list[str], cache: DigestCache | None,
     return docs, known
 
 
-def _parsed_report(root: Path, cache: DigestCache, with_anchors: bool, rel: str) -> tuple | None:
-    """(path, stat record or None, digest, cache entry, anchors) of one report, or None if it does
-    not load; the entry is None when the cache holds these bytes already (not parsed again), and
-    the anchors are made only with a parsed entry (else the lints find or make them)."""
+def _parsed_report(root: Path, cache: DigestCache, with_parse: WithParse | None, rel: str) -> tuple | None:
+    """(path, stat record or None, digest, cache entry, entries made with it) of one report, or
+    None if it does not load; the entry is None when the cache holds these bytes already (not
+    parsed again), and ``with_parse`` runs only on a parsed entry (else the caller makes what
+    it still needs)."""
     try:
         raw = _read_bytes(root, rel)
         key = digest(raw)
         entry = None if cache.holds(key) else _report_entry(rel, raw)
     except LoadProblem:
         return None
-    comparable = anchors.comparable(entry[2]) if with_anchors and entry is not None else None
-    return rel, _record_of_bytes(root, rel, raw), key, entry, comparable
+    made = with_parse(rel, key, entry[0], entry[1], entry[2]) if with_parse is not None and entry is not None else []
+    return rel, _record_of_bytes(root, rel, raw), key, entry, made
 
 
 # Text files an editor may have meant as reports: refused with the name to use.
@@ -310,10 +317,10 @@ def _try(sources: Sources, loader, rel: str, *extra) -> Doc | None:
 
 
 def load_records(sources: Sources, folder: Path, prefix: str = "", cache: DigestCache | None = None,
-                 with_anchors: bool = False) -> None:
+                 with_parse: WithParse | None = None) -> None:
     """Add the reports and issues under ``folder`` (the newsroom, or a store at path ``prefix``
     as seen from the newsroom) to ``sources``; each document remembers its ``prefix``.
-    ``with_anchors``: see ``_parsed_in_two``."""
+    ``with_parse``: see ``_parsed_in_two``."""
     for top, suffix, loader, found in (
         ("content", ".md", load_report, sources.reports),
         ("issues", ".yaml", load_yaml_file, sources.issues),
@@ -321,7 +328,7 @@ def load_records(sources: Sources, folder: Path, prefix: str = "", cache: Digest
         refused: list[Problem] = []
         rels = [prefix + rel for rel in _walk(folder, top, suffix, refused if top == "content" else None)
                 if rel not in ("issues/series.yaml", "issues/assignments.yaml")]
-        parsed, known = _parsed_in_two(sources.root, rels, cache, with_anchors) if loader is load_report else ({}, {})
+        parsed, known = _parsed_in_two(sources.root, rels, cache, with_parse) if loader is load_report else ({}, {})
         for rel in rels:
             doc = parsed.get(rel) or _try(sources, loader, rel, cache, *((known[rel],) if rel in known else ()))
             if doc is not None:
@@ -331,11 +338,11 @@ def load_records(sources: Sources, folder: Path, prefix: str = "", cache: Digest
         sources.problems += [Problem(prefix + p.path, p.line, p.code, p.message) for p in refused]
 
 
-def load_sources(root: Path, cache: DigestCache | None = None, with_anchors: bool = False) -> Sources:
+def load_sources(root: Path, cache: DigestCache | None = None, with_parse: WithParse | None = None) -> Sources:
     """Read every newsroom file under ``root``; unreadable files become problems, not exceptions.
-    ``with_anchors``: the caller's lints will run the duplicate search (``_parsed_in_two``)."""
+    ``with_parse``: the caller's work on each report parsed (``_parsed_in_two``)."""
     sources = Sources(root=root)
-    load_records(sources, root, "", cache, with_anchors)
+    load_records(sources, root, "", cache, with_parse)
     for attr, rel in (
         ("series", "issues/series.yaml"),
         ("units", "units.yaml"),

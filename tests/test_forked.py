@@ -87,3 +87,18 @@ def test_beside_does_the_childs_work_here_when_the_child_fails(child):
 
 def test_beside_stays_in_this_process_for_little_work():
     assert forked.beside(os.getpid, os.getpid, forked.MIN_ITEMS - 1) == (PARENT, PARENT)
+
+
+class _Label(str):
+    """A str subclass: marshal refuses it, so it must cross as pickle and stay a _Label."""
+
+
+@pytest.mark.parametrize("value", [
+    {"data": {"id": "2026-03-nyj-001", "n": 3, "x": 0.5, "ok": True, "none": None}, "lines": {("id",): 2, ("items", 0): 7}},
+    [(1, b"\x00digest", ("a", 1)), frozenset({"b"})],
+    [_Label("内部"), threading.Event],
+])
+def test_results_cross_back_as_they_were_made(value):
+    (theirs, pid), mine = forked.beside(lambda: [value, os.getpid()], lambda: "here", forked.MIN_ITEMS)
+    assert pid != PARENT and theirs == value and mine == "here"
+    assert [type(x) for x in theirs] == [type(x) for x in value]
