@@ -369,15 +369,25 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
                 built.inputs[name] = inputs
             job.queue.start()  # the pool renders what is queued while this process does the rest
         job.queue.finish()
-        for label, site in job.pending_sites:
-            progress(f"{label}搜索索引 …")
-            site.finish()
+        _finish_sites(job.pending_sites, progress)
     except BaseException:  # a failed part must not leave the pool rendering (or the exit waiting for it)
         job.queue.abort()
         for _, site in job.pending_sites:
             site.discard()
         raise
     return built
+
+
+def _finish_sites(pending: list[tuple[str, PendingSite]], progress: Progress) -> None:
+    """Index, place and gate the sites that waited for the PDF pool, one Pagefind at a time (one
+    is half a gigabyte); the next site indexes while this one's built files are gated, so both
+    cores stay busy."""
+    for n, (label, site) in enumerate(pending):
+        progress(f"{label}搜索索引 …")
+        site.wait_index()
+        if n + 1 < len(pending):
+            pending[n + 1][1].start_index()
+        site.finish()
 
 
 def swap_parts(build_dir: Path, staging: Path, cache: Path, built: Built) -> None:

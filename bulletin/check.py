@@ -343,6 +343,8 @@ def _follows_problem(newsroom: Newsroom, r: Report) -> list[Problem]:
 
 def _level_problems(newsroom: Newsroom, r: Report) -> list[Problem]:
     """Each adoption's and instruction's level must be one scoring.yaml scores (E215)."""
+    if not r.adopted and not r.instructions:
+        return []  # most reports: the tables are not even looked up
     adoption = [k for k in newsroom.scoring.table("adoption") if k != "own"]
     instruction = list(newsroom.scoring.table("instruction"))
     found = []

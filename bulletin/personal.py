@@ -30,7 +30,9 @@ _FULL_WIDTH.update({"－": "-", "—": "-", "–": "-", "‐": "-", "‑": "-", 
 _NEEDS_NORMALISING = re.compile("[" + re.escape("".join(_FULL_WIDTH)) + "]")
 # Where a number may stand: from a digit to a digit through digits and separators. The patterns
 # run only on these windows (most text has none), which keeps a cold check of 9,000 reports fast.
-_CANDIDATE = re.compile(r"[0-9][0-9() +-]*[0-9]")
+# Shorter than five characters it is shorter than any pattern (a year, an amount, a hotline):
+# the engine skips those runs itself, where a loop here looked at every date's digits.
+_CANDIDATE = re.compile(r"[0-9][0-9() +-]{3,}[0-9]")
 
 # Each pattern: digits not preceded or followed by another digit, so parts of longer numbers
 # (dates, amounts, document numbers) never match.
@@ -239,8 +241,6 @@ def find(text: str, registry: Registry | None = None, allowed: frozenset[str] | 
     plain = normalise(text)
     candidates: list[Finding] = []
     for run in _CANDIDATE.finditer(plain):
-        if run.end() - run.start() < 5:
-            continue  # shorter than any pattern: a year, an amount, a hotline
         start = max(run.start() - 1, 0)  # the "(" or "+" before the digits
         window = plain[start:run.end() + 1]
         found = _registered(window, registry) + (_digit_findings(window) if patterns else [])

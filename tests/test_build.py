@@ -39,6 +39,34 @@ def test_a_build_that_renders_pdfs_indexes_the_sites_after_the_pool_is_gone(news
         assert not (newsroom.root / "build" / ".cache" / "site-search" / ("public" if part == "site" else part)).exists()
 
 
+def test_after_the_pool_one_index_runs_at_a_time_and_the_next_beside_the_last_ones_gate(newsroom, monkeypatch):
+    plant(newsroom)
+    events: list[str] = []
+    real_indexing, real_gate = site_module.Indexing, site_module.assert_no_leaks
+
+    def indexing(view, folder):
+        events.append(f"index {view.name}")
+        made = real_indexing(view, folder)
+        running.append(made)
+        return made
+
+    def gate(tree, forbidden):
+        events.append(f"gate {tree.parent.name}/{tree.name}")
+        return real_gate(tree, forbidden)
+
+    running: list = []
+
+    def alone(view, folder):
+        assert not [i for i in running if i.thread.is_alive()], "two Pagefind services at once"
+        return indexing(view, folder)
+
+    monkeypatch.setattr(site_module, "Indexing", alone)
+    monkeypatch.setattr(site_module, "assert_no_leaks", gate)
+    assert build.run_build(newsroom.root, TODAY, quiet=True) == 0
+    assert events == ["gate site-stage/public", "gate site-stage/intranet",  # the stages, before mkdocs
+                      "index public", "index intranet", "gate .staging/site", "gate .staging/intranet"]
+
+
 def test_a_build_with_no_pdf_to_render_indexes_while_mkdocs_runs(newsroom, indexings, monkeypatch):
     plant(newsroom)
     mkdocs_runs: list[int] = []

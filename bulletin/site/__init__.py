@@ -156,10 +156,20 @@ class PendingSite:
         if self.forbidden:
             assert_no_leaks(tree, self.forbidden)
 
-    def finish(self) -> None:
-        """Index (unless it is under way), place the index, and gate the built site with it."""
+    def start_index(self) -> None:
+        """Start Pagefind on this site's records, unless it is under way already."""
         if self.indexing is None:
             self.indexing = Indexing(self.view, self.index_folder)
+
+    def wait_index(self) -> None:
+        self.start_index()
+        assert self.indexing is not None
+        self.indexing.wait()
+
+    def finish(self) -> None:
+        """Index (unless it is under way), place the index, and gate the built site with it."""
+        self.start_index()
+        assert self.indexing is not None
         try:
             self.indexing.place(self.out)  # the gate reads the search index with the rest of the site
             self.gate(self.out)
