@@ -217,7 +217,9 @@ class SitePart(Part):
         label = "公众网站" if self.name == "site" else "内网网站"
         job.progress(f"{label} …")
         forbidden, personal = site_gate(job.newsroom, self.audience, job.gate)
-        later = job.queue.rendering()  # the search index waits for the PDF pool (render_site)
+        # The intranet's index (half a gigabyte on a city-year) waits for the PDF pool: beside the
+        # two workers and mkdocs it was the cold build's peak of memory. The public one is smaller.
+        later = self.audience == INTRANET and job.queue.rendering()
         site = render_site(self.view, staging / self.name, job.cache, self.extra, root=job.newsroom.root,
                            forbidden=forbidden, personal=personal, preview=job.preview, index_now=not later)
         if later:
@@ -379,9 +381,9 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
 
 
 def _finish_sites(pending: list[tuple[str, PendingSite]], progress: Progress) -> None:
-    """Index, place and gate the sites that waited for the PDF pool, one Pagefind at a time (one
-    is half a gigabyte); the next site indexes while this one's built files are gated, so both
-    cores stay busy."""
+    """Index, place and gate the search indexes of the sites that waited for the PDF pool (their
+    pages were gated while it rendered), one Pagefind at a time; the next site indexes while
+    this one's index is gated."""
     for n, (label, site) in enumerate(pending):
         progress(f"{label}搜索索引 …")
         site.wait_index()

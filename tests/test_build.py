@@ -1,7 +1,9 @@
-"""The build's parts together: when each site's search index is made beside the PDF pool."""
+"""The build's parts together: when each site's search index is made beside the PDF pool, and
+how the leak gates still read every file of a site."""
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 from datetime import date
 
@@ -10,7 +12,8 @@ from helpers.site import plant
 
 import bulletin.site as site_module
 from bulletin import build
-from bulletin.site import SiteBuildError
+from bulletin.errors import RenderError
+from bulletin.printing.queue import PrintQueue
 
 TODAY = date(2026, 11, 27)
 
@@ -29,42 +32,41 @@ def indexings(monkeypatch):
     return started
 
 
-def test_a_build_that_renders_pdfs_indexes_the_sites_after_the_pool_is_gone(newsroom, indexings):
-    """Pagefind beside the two PDF workers and mkdocs was a cold build's peak of memory."""
+def test_a_build_that_renders_pdfs_indexes_the_intranet_after_the_pool_is_gone(newsroom, indexings):
+    """The intranet's Pagefind beside the two PDF workers and mkdocs was a cold build's peak of
+    memory; the public site's smaller index still works beside the pool."""
     plant(newsroom)
     assert build.run_build(newsroom.root, TODAY, quiet=True) == 0
-    assert indexings == [("public", 0), ("intranet", 0)]
-    for part in ("site", "intranet"):
+    assert [name for name, _ in indexings] == ["public", "intranet"]
+    assert indexings[0][1] >= 1 and indexings[1][1] == 0
+    for part, view in (("site", "public"), ("intranet", "intranet")):
         assert (newsroom.root / "build" / part / "pagefind" / "pagefind-entry.json").is_file()
-        assert not (newsroom.root / "build" / ".cache" / "site-search" / ("public" if part == "site" else part)).exists()
+        assert not (newsroom.root / "build" / ".cache" / "site-search" / view).exists()
 
 
-def test_after_the_pool_one_index_runs_at_a_time_and_the_next_beside_the_last_ones_gate(newsroom, monkeypatch):
+def test_the_intranets_pages_are_gated_beside_the_pool_and_its_index_after_it(newsroom, monkeypatch):
     plant(newsroom)
     events: list[str] = []
+    running: list = []
     real_indexing, real_gate = site_module.Indexing, site_module.assert_no_leaks
 
     def indexing(view, folder):
-        events.append(f"index {view.name}")
-        made = real_indexing(view, folder)
-        running.append(made)
-        return made
-
-    def gate(tree, forbidden):
-        events.append(f"gate {tree.parent.name}/{tree.name}")
-        return real_gate(tree, forbidden)
-
-    running: list = []
-
-    def alone(view, folder):
         assert not [i for i in running if i.thread.is_alive()], "two Pagefind services at once"
-        return indexing(view, folder)
+        events.append(f"index {view.name}")
+        running.append(real_indexing(view, folder))
+        return running[-1]
 
-    monkeypatch.setattr(site_module, "Indexing", alone)
+    def gate(tree, forbidden, files=None):
+        events.append(f"gate {tree.parent.name}/{tree.name}" + (" index" if files else ""))
+        assert files is None or all(f.startswith("pagefind/") for f in files)
+        return real_gate(tree, forbidden, files)
+
+    monkeypatch.setattr(site_module, "Indexing", indexing)
     monkeypatch.setattr(site_module, "assert_no_leaks", gate)
     assert build.run_build(newsroom.root, TODAY, quiet=True) == 0
-    assert events == ["gate site-stage/public", "gate site-stage/intranet",  # the stages, before mkdocs
-                      "index public", "index intranet", "gate .staging/site", "gate .staging/intranet"]
+    assert events == ["index public", "gate site-stage/public", "gate .staging/site", "gate .staging/site index",
+                      "gate site-stage/intranet", "gate .staging/intranet",  # the stage, then the pages mkdocs built
+                      "index intranet", "gate .staging/intranet index"]  # once the pool is gone
 
 
 def test_a_build_with_no_pdf_to_render_indexes_while_mkdocs_runs(newsroom, indexings, monkeypatch):
@@ -82,19 +84,41 @@ def test_a_build_with_no_pdf_to_render_indexes_while_mkdocs_runs(newsroom, index
     assert mkdocs_runs == [1]
 
 
-def test_a_part_failing_after_a_deferred_site_ends_the_build_without_indexing(newsroom, indexings, monkeypatch,
-                                                                               capsys):
+def test_a_build_that_fails_with_the_intranet_waiting_ends_without_indexing_it(newsroom, indexings, monkeypatch,
+                                                                              capsys):
     plant(newsroom)
-    real = site_module.render_site
+    real = PrintQueue.finish
 
-    def intranet_fails(view, *args, **kwargs):
-        if view.name == "intranet":
-            raise SiteBuildError("mkdocs 构建失败（测试）")
-        return real(view, *args, **kwargs)
+    def fails(queue):
+        real(queue)
+        raise RenderError("2026/018 的 PDF 渲染失败（测试）")
 
-    monkeypatch.setattr(site_module, "render_site", intranet_fails)
+    monkeypatch.setattr(PrintQueue, "finish", fails)
     assert build.run_build(newsroom.root, TODAY, quiet=True) == 1
-    assert capsys.readouterr().err.splitlines()[-2:] == ["mkdocs 构建失败（测试）", "构建失败；build/ 保持原样"]
-    assert indexings == []  # the public site waited for the pool, and the build ended first
-    assert not (newsroom.root / "build" / "site").exists()
-    assert not (newsroom.root / "build" / ".cache" / "site-search" / "public").exists()
+    assert capsys.readouterr().err.splitlines()[-2:] == ["2026/018 的 PDF 渲染失败（测试）", "构建失败；build/ 保持原样"]
+    assert [name for name, _ in indexings] == ["public"]  # the intranet waited for the pool, which failed
+    assert not (newsroom.root / "build" / "intranet").exists()
+    assert not (newsroom.root / "build" / ".cache" / "site-search" / "intranet").exists()
+
+
+@pytest.mark.parametrize(("parts", "view", "part"), [(("site",), "public", "site"), (build.PARTS, "intranet", "intranet")],
+                         ids=["indexed-beside-mkdocs", "indexed-after-the-pdfs"])
+def test_a_string_that_reaches_only_the_search_index_stops_the_build(newsroom, monkeypatch, capsys, parts, view, part):
+    """The pages are gated before the index is placed, the index's files after: a forbidden
+    string in the index alone is still found, whichever way the build indexed."""
+    from bulletin.site import search
+
+    plant(newsroom)
+    real = search.records
+
+    def leaky(site):
+        found = real(site)
+        if site.name == view:
+            found[0] = dataclasses.replace(found[0], text=found[0].text + " TOPSECRETCANARY6666")
+        return found
+
+    monkeypatch.setattr(search, "records", leaky)
+    assert build.run_build(newsroom.root, TODAY, parts=parts, quiet=True) == 1
+    err = capsys.readouterr().err
+    assert "泄密检查未通过" in err and f"/{part}/pagefind/fragment/" in err and "TOPSECRETCANARY6666" in err
+    assert not (newsroom.root / "build" / part).exists()

@@ -15,7 +15,7 @@ from bulletin.office_site import asset_bytes
 from bulletin.site.leakgate import LeakError, PersonalGuard, assert_no_leaks, assert_no_personal_data
 from bulletin.site.mkdocs_run import SiteBuildError, office_asset, run_mkdocs, site_config, write_config
 from bulletin.site.pages import TEMPLATES, Stage, stage_pages
-from bulletin.site.search import Indexing
+from bulletin.site.search import BUNDLE, Indexing
 from bulletin.site.settings import SiteSettings, read_settings
 from bulletin.site.urls import CSS, SEARCH_JS
 from bulletin.views import SiteView
@@ -114,13 +114,14 @@ def render_site(view: SiteView, out: Path, cache: Path, extra_pages: dict[str, s
                 root: Path | None = None, forbidden: list[str] | None = None,
                 personal: PersonalGuard | None = None, preview: bool = False,
                 index_now: bool = True) -> PendingSite:
-    """Stage one site, gate the stage and run mkdocs; the search index and the gate of the built
-    site are left to ``PendingSite.finish``.
+    """Stage one site, gate the stage, run mkdocs and gate its pages; the search index (and the
+    gate of its files) is left to ``PendingSite.finish``. The gates read each file alone, so the
+    pages and the index are gated apart: the pages while Pagefind still works.
 
-    ``index_now``: Pagefind indexes while mkdocs runs. A build whose PDF pool is still
-    rendering passes False and finishes the site once the pool is gone: Pagefind (half a
-    gigabyte for a city-year's intranet) beside the two PDF workers and mkdocs was the cold
-    build's peak of memory, and the pool is the longer path anyway.
+    ``index_now``: Pagefind indexes while mkdocs runs. False: the caller finishes the site
+    later (a build indexes the intranet once its PDF pool is gone: Pagefind, half a gigabyte
+    for a city-year's intranet, beside the two PDF workers and mkdocs was the cold build's peak
+    of memory).
     """
     root = root or _root_of(cache)
     work = stage_dir(cache, view.name)
@@ -131,6 +132,7 @@ def render_site(view: SiteView, out: Path, cache: Path, extra_pages: dict[str, s
     try:
         site.gate(work)  # the stage is searched before mkdocs sees anything
         run_mkdocs(config, view.today)
+        site.gate(out)  # the built pages; the index is not there yet
     except BaseException:
         site.discard()
         raise
@@ -150,11 +152,12 @@ class PendingSite:
         self.personal = personal
         self.indexing: Indexing | None = None
 
-    def gate(self, tree: Path) -> None:
+    def gate(self, tree: Path, files: list[str] | None = None) -> None:
+        """Both gates over ``tree`` (over ``files`` of it, when given)."""
         if self.personal is not None:
-            assert_no_personal_data(tree, self.personal)
+            assert_no_personal_data(tree, self.personal, files)
         if self.forbidden:
-            assert_no_leaks(tree, self.forbidden)
+            assert_no_leaks(tree, self.forbidden, files)
 
     def start_index(self) -> None:
         """Start Pagefind on this site's records, unless it is under way already."""
@@ -167,12 +170,15 @@ class PendingSite:
         self.indexing.wait()
 
     def finish(self) -> None:
-        """Index (unless it is under way), place the index, and gate the built site with it."""
+        """Index (unless it is under way), place the index, and gate its files."""
         self.start_index()
         assert self.indexing is not None
         try:
-            self.indexing.place(self.out)  # the gate reads the search index with the rest of the site
-            self.gate(self.out)
+            self.indexing.place(self.out)
+            bundle = self.out / BUNDLE
+            files = sorted(p.relative_to(self.out).as_posix() for p in bundle.rglob("*") if p.is_file() or p.is_symlink())
+            if files:
+                self.gate(self.out, files)
         finally:
             self.discard()
 
