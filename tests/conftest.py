@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,21 @@ def _nothing_stays_frozen():
     (``check.run_check(until_exit=True)``); a test process goes on, so it is thawed after each test."""
     yield
     gc.unfreeze()
+
+
+@pytest.fixture(autouse=True)
+def _no_pool_outlives_its_test():
+    """A build that fails stops its PDF pool without waiting (``PrintQueue.abort``): the pool's
+    thread ends once its workers finish the page they are on. Each test waits for such threads
+    (the non-daemon ones), because a test that forks (``bulletin.forked``) needs the process to
+    itself and would otherwise not fork."""
+    yield
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and not thread.daemon:
+            thread.join(timeout=60)
+    for thread in threading.enumerate():
+        if thread.name == "QueueFeederThread":  # the pool's queue, closed with it
+            thread.join(timeout=10)
 
 
 @pytest.fixture

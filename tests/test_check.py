@@ -255,6 +255,7 @@ def test_a_cold_check_parsed_in_two_processes_finds_what_one_finds(newsroom, mon
     expected = [p.format() for p in run_check(newsroom.root, TODAY, use_cache=False).problems]
     assert {p.split("[")[1][:4] for p in expected} >= {"E203", "W060", "W105", "E213"}
     monkeypatch.setattr(forked, "MIN_ITEMS", 2)
+    assert forked.can_fork(5)  # two cores, and no other thread left in this process
     monkeypatch.setattr(filestat, "RACY_NS", 0)  # files written just now are trusted at the next run
     split, splits = forked.split_map, []
     monkeypatch.setattr(forked, "split_map", lambda work, items: splits.append(len(items)) or split(work, items))
