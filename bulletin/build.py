@@ -381,14 +381,10 @@ def build_parts(newsroom: Newsroom, staging: Path, cache: Path, parts: tuple[str
 
 
 def _finish_sites(pending: list[tuple[str, PendingSite]], progress: Progress) -> None:
-    """Index, place and gate the search indexes of the sites that waited for the PDF pool (their
-    pages were gated while it rendered), one Pagefind at a time; the next site indexes while
-    this one's index is gated."""
-    for n, (label, site) in enumerate(pending):
+    """Index, place and gate the search index of each site that waited for the PDF pool (its
+    pages were gated while the pool rendered)."""
+    for label, site in pending:
         progress(f"{label}搜索索引 …")
-        site.wait_index()
-        if n + 1 < len(pending):
-            pending[n + 1][1].start_index()
         site.finish()
 
 

@@ -21,7 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bulletin import __version__
+from bulletin import __version__, anchors
 from bulletin.filestat import StatIndex
 from bulletin.write import atomic_write
 
@@ -92,7 +92,7 @@ class FileStore:
 SHARDS = 16  # files the check cache is kept in: a run that changed a few entries rewrites a few
 # Kinds of entry kept in shards of their own, read only when a run asks for one: the sentence
 # anchors (a third of a five-year cache) are needed only when the duplicate search runs again.
-LAZY_KINDS = (b"anchors:",)
+LAZY_KINDS = (anchors.KIND,)
 
 
 def shard_of(key: bytes) -> int:

@@ -159,20 +159,10 @@ class PendingSite:
         if self.forbidden:
             assert_no_leaks(tree, self.forbidden, files)
 
-    def start_index(self) -> None:
-        """Start Pagefind on this site's records, unless it is under way already."""
-        if self.indexing is None:
-            self.indexing = Indexing(self.view, self.index_folder)
-
-    def wait_index(self) -> None:
-        self.start_index()
-        assert self.indexing is not None
-        self.indexing.wait()
-
     def finish(self) -> None:
         """Index (unless it is under way), place the index, and gate its files."""
-        self.start_index()
-        assert self.indexing is not None
+        if self.indexing is None:
+            self.indexing = Indexing(self.view, self.index_folder)
         try:
             self.indexing.place(self.out)
             bundle = self.out / BUNDLE
