@@ -11,7 +11,9 @@ bound; an edited input is simply a new key. An unwritable folder just means no c
 from __future__ import annotations
 
 import hashlib
+import io
 import marshal
+import pickle
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -51,6 +53,23 @@ def code_digest() -> bytes:
         except metadata.PackageNotFoundError:
             h.update(f"{name}=-".encode())
     return h.digest()
+
+
+def value_bytes(value: object) -> bytes:
+    """Bytes that are equal exactly when the values are (views, plain data), for content keys.
+
+    ``pickle.dumps`` writes a string or number the value shares twice as a reference the second
+    time and an equal copy in full, so the same view made from a fresh parse or from the check's
+    cache gave two keys, and a build in a new process found no stored PDF by its print view.
+    Without its memo (``fast``) the pickler writes an object met twice as it writes an equal
+    copy. A value must hold no set: a set's order follows the process's string hashing (the
+    views hold none, ``tests/test_views.py``).
+    """
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=4)
+    pickler.fast = True
+    pickler.dump(value)
+    return out.getvalue()
 
 
 class FileStore:

@@ -61,8 +61,11 @@ class Tree:
     records: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def digest(self) -> bytes:
-        """One digest of every path and record (the scan visits folders in sorted order)."""
-        return hashlib.blake2b(marshal.dumps(self.records), digest_size=16).digest()
+        """One digest of every path and record (the scan visits folders in sorted order).
+
+        marshal format 2: from 3 on, marshal writes a number or string met again as a reference
+        when other objects hold it too, so equal records could give two digests."""
+        return hashlib.blake2b(marshal.dumps(self.records, 2), digest_size=16).digest()
 
     def newest_ns(self) -> int:
         return max((max(r[2], r[3]) for r in self.records.values()), default=0)

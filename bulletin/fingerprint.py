@@ -11,11 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 from collections.abc import Iterable
 from pathlib import Path
 
-from bulletin.cache import code_digest
+from bulletin.cache import code_digest, value_bytes
 from bulletin.model import Newsroom
 from bulletin.special import read_regular
 from bulletin.views import SiteView
@@ -66,7 +65,7 @@ def _combine(*parts: bytes | str) -> str:
 
 def site_digest(view: SiteView, extra_pages: dict[str, str], assets: bytes) -> str:
     pages = json.dumps(sorted(extra_pages.items()), ensure_ascii=False)
-    return _combine(code_digest(), assets, pickle.dumps(view, protocol=4), pages)
+    return _combine(code_digest(), assets, value_bytes(view), pages)
 
 
 def _issue_sources(newsroom: Newsroom, issues: Iterable) -> list[bytes]:

@@ -148,3 +148,71 @@ def _key(newsroom, rid: str) -> bytes:
     from bulletin.cache import digest
 
     return digest((newsroom.root / f"content/2026/03/{rid}.md").read_bytes())
+
+
+def _shared_and_unshared():
+    """Two equal print views: one whose items share one string object, one with equal copies
+    (a fresh parse and a replayed cache share strings differently)."""
+    from pathlib import Path
+
+    from bulletin.views import PrintIssue, PrintItem
+
+    unit = "市农业农村局"
+    copy = "".join(["市农业农村局"[:3], "市农业农村局"[3:]])
+    assert copy == unit and copy is not unit
+
+    def issue(units: tuple[str, str]) -> PrintIssue:
+        items = [PrintItem(f"标题{n}", "正文", u, [], f"content/{n}.md", f"{n}.md", "") for n, u in enumerate(units)]
+        return PrintIssue("zwxx/2026/018", 18, date(2026, 3, 9), "张国华", "李静", {"报": ["市委办公室"]}, 150, True,
+                          "政务信息", "issue", "市政府办公室", "公开", None, None, items, {"nyj": unit}, Path("/n"), 2026)
+
+    return issue((unit, unit)), issue((unit, copy))
+
+
+def test_value_bytes_are_the_same_for_equal_values_whatever_objects_they_share():
+    """pickle's memo wrote a shared string once and equal copies twice, so a print view's key
+    differed between a build from a fresh parse and one from the cache: every issue of a
+    five-year archive was composed again on every build."""
+    import pickle
+
+    from bulletin.cache import value_bytes
+
+    shared, unshared = _shared_and_unshared()
+    assert shared == unshared and pickle.dumps(shared, protocol=4) != pickle.dumps(unshared, protocol=4)
+    assert value_bytes(shared) == value_bytes(unshared)
+    unshared.items[1].unit = "市教育局"
+    assert value_bytes(shared) != value_bytes(unshared)
+
+
+def test_a_stat_tree_digest_does_not_depend_on_shared_numbers():
+    from bulletin.filestat import Tree
+
+    size = 10**6 + 1
+    other = int(str(size))
+    assert other is not size
+    one = Tree(0, {"a.md": (33188, size, 5, 5, 7), "b.md": (33188, size, 6, 6, 8)})
+    two = Tree(0, {"a.md": (33188, size, 5, 5, 7), "b.md": (33188, other, 6, 6, 8)})
+    assert one.digest() == two.digest()
+    assert one.digest() != Tree(0, {"a.md": (33188, size, 5, 5, 7)}).digest()
+
+
+def test_views_from_a_fresh_parse_and_from_the_cache_have_the_same_bytes(newsroom):
+    """The content keys of a build's views (a print view's stored PDF, a site's digest) must not
+    depend on whether the check parsed the files or replayed its cache."""
+    from bulletin.cache import value_bytes
+    from bulletin.views import INTRANET, PUBLIC, print_view, site_view
+
+    newsroom.report(adopted="[{level: city, publication: 江城信息, date: 2026-03-15}]",
+                    instructions="[{leader: 市长 周文彬, level: city, date: 2026-03-12, text: 请抓好落实, "
+                                 "follow_up: {owner: 市农业农村局, due: 2026-03-30, done: false}}]")
+    newsroom.write("issues/zwxx/2026/018.yaml", ISSUE)
+
+    def keys(result) -> list[bytes]:
+        made = result.newsroom
+        assert made.issues and made.reports
+        return [value_bytes(v) for v in (site_view(made, PUBLIC), site_view(made, INTRANET),
+                                         *(print_view(made, i) for i in made.issues))]
+
+    fresh = run_check(newsroom.root, TODAY)
+    replayed = run_check(newsroom.root, TODAY)
+    assert keys(fresh) == keys(replayed)

@@ -142,6 +142,29 @@ def test_a_new_issue_composes_only_itself(newsroom, capsys, monkeypatch):
     assert first.read_bytes()[:5] == b"%PDF-" and first.with_suffix(".docx").stat().st_size > 0
 
 
+_COMPOSED = (
+    "import sys, datetime, pathlib\n"
+    "import bulletin.printing.issues as issues\n"
+    "from bulletin.build import run_build\n"
+    "composed, real = [], issues.printed\n"
+    "issues.printed = lambda view, *a: composed.append(view.key) or real(view, *a)\n"
+    "code = run_build(pathlib.Path(sys.argv[1]), datetime.date(2026, 11, 27), quiet=True, until_exit=True)\n"
+    "print(code, composed)\n"
+)
+
+
+def test_a_build_in_a_new_process_finds_the_other_issues_by_their_print_view(newsroom):
+    """The next build is another process, whose views are made from the check's cache, not a
+    fresh parse: their keys must still be those of the last build (``cache.value_bytes``)."""
+    publish(newsroom)
+    first = subprocess.run([sys.executable, "-c", _COMPOSED, str(newsroom.root)], capture_output=True, text=True)
+    assert first.stdout.split() == ["0", "['zwxx/2026/018']"], first.stderr
+    newsroom.write("issues/zwxx/2026/019.yaml", ISSUE.replace("number: 18", "number: 19"))
+    second = subprocess.run([sys.executable, "-c", _COMPOSED, str(newsroom.root)], capture_output=True, text=True)
+    assert second.stdout.split() == ["0", "['zwxx/2026/019']"], second.stderr
+    assert "已构建：pdf；内容未变，沿用：notices、site、intranet" in second.stderr
+
+
 def test_an_image_change_composes_every_issue_again(newsroom, capsys, monkeypatch):
     from helpers.site import PNG
 

@@ -95,7 +95,8 @@ def test_a_co_unit_is_linked_by_its_id_even_when_two_units_share_a_name(newsroom
 
 
 def _model_objects(value, seen=None) -> list[str]:
-    """Names of model objects anywhere inside a view (a view must be plain data copied out)."""
+    """Names of model objects and sets anywhere inside a view (a view must be plain data copied
+    out, and hold no set: its bytes are content keys, ``cache.value_bytes``)."""
     import dataclasses
 
     from bulletin import model
@@ -104,7 +105,7 @@ def _model_objects(value, seen=None) -> list[str]:
     if id(value) in seen:
         return []
     seen.add(id(value))
-    if type(value).__module__ == model.__name__:
+    if type(value).__module__ == model.__name__ or isinstance(value, set | frozenset):
         return [type(value).__name__]
     if dataclasses.is_dataclass(value):
         value = [getattr(value, f.name) for f in dataclasses.fields(value)]

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bulletin.cache import FileStore, code_digest
+from bulletin.cache import FileStore, code_digest, value_bytes
 from bulletin.printing.compose import Printed, images_digest, issue_html, printed
 from bulletin.printing.docx_out import write_docx
 from bulletin.printing.fonts import FontSet, resolve_fonts
@@ -56,7 +55,7 @@ class _Plans:
         self.new: dict[bytes, str] = {}
 
     def view_key(self, view: PrintIssue) -> bytes:
-        return hashlib.blake2b(self.base + pickle.dumps(view, protocol=4), digest_size=16).digest()
+        return hashlib.blake2b(self.base + value_bytes(view), digest_size=16).digest()
 
     def save(self) -> None:
         if self.new != self.old:
