@@ -13,6 +13,7 @@ import shutil
 import sys
 import time
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -162,7 +163,10 @@ class PdfPart(Part):
         # editor's build renders the new or edited issue), two when the store is empty.
         stored = next((job.cache / "pdf").glob("*.pdf"), None) is not None
         job.queue.warm(1 if stored else WORKERS)
-        render_all([print_view(job.newsroom, i) for i in job.newsroom.issues], staging / "pdf", job.cache,
+        # Newest first: an editor's new or edited issue is planned first and goes to the warmed
+        # worker at once, rendering while the rest of the archive is planned (render_all).
+        newest = sorted(job.newsroom.issues, key=lambda i: i.date or date.min, reverse=True)
+        render_all((print_view(job.newsroom, i) for i in newest), staging / "pdf", job.cache,
                    job.progress, job.queue(), assets=job.assets)
 
 

@@ -270,7 +270,7 @@ def _newsroom_rules(newsroom: Newsroom, cache: DigestCache | None, context: byte
     problems += _issue_problems(newsroom)
     problems += _assignment_problems(newsroom)
     problems += _scoring_problems(newsroom)
-    problems += lock_problems(newsroom)
+    problems += lock_problems(newsroom, cache)
     problems += personal_problems(newsroom, cache)
     return problems
 

@@ -142,6 +142,25 @@ def test_a_new_issue_composes_only_itself(newsroom, capsys, monkeypatch):
     assert first.read_bytes()[:5] == b"%PDF-" and first.with_suffix(".docx").stat().st_size > 0
 
 
+def test_a_new_issue_renders_in_the_warmed_worker_before_the_others_are_planned(newsroom, capsys, monkeypatch):
+    """On a five-year archive planning the other 1,150 issues took 0.6 s: the newest issue is
+    planned first and its PDF is sent to the worker at once, rendering while they are planned."""
+    import bulletin.build
+    from bulletin.printing.queue import PrintQueue
+
+    publish(newsroom)
+    newsroom.write("issues/zwxx/2026/017.yaml", PUBLISHED.replace("number: 18", "number: 17").replace("2026-03-12", "2026-03-05"))
+    seal_published(newsroom.root)
+    build(newsroom, capsys)
+    events: list[str] = []
+    view, submit = bulletin.build.print_view, PrintQueue._submit
+    monkeypatch.setattr(bulletin.build, "print_view", lambda n, issue: events.append(f"plan {issue.key}") or view(n, issue))
+    monkeypatch.setattr(PrintQueue, "_submit", lambda q, jobs: events.extend(f"render {j.key}" for j in jobs) or submit(q, jobs))
+    newsroom.write("issues/zwxx/2026/019.yaml", ISSUE.replace("number: 18", "number: 19").replace("2026-03-12", "2026-03-19"))
+    assert build(newsroom, capsys).startswith("已构建：pdf；")
+    assert events == ["plan zwxx/2026/019", "render zwxx/2026/019", "plan zwxx/2026/018", "plan zwxx/2026/017"]
+
+
 _COMPOSED = (
     "import sys, datetime, pathlib\n"
     "import bulletin.printing.issues as issues\n"

@@ -296,3 +296,37 @@ def test_locks_written_before_version_2_still_verify(published):
     after = (published.root / ISSUE).read_text(encoding="utf-8")
     assert "version" not in after and "names" not in after  # a re-lock keeps the lock's version
     assert lock_lines(published) == []
+
+
+def test_a_second_check_finds_each_locked_items_digest_in_the_cache(published, monkeypatch):
+    """Re-checking a five-year archive must not digest its 8,400 published items again: the
+    digest is kept by the report's bytes; an edited report is digested afresh (and caught)."""
+    from bulletin import lock as locks
+    from bulletin.check import run_check
+
+    run_check(published.root, LATER)
+    digested: list[str] = []
+    real = locks.report_fields
+    monkeypatch.setattr(locks, "report_fields", lambda report, root: digested.append(report.id) or real(report, root))
+    assert [p for p in run_check(published.root, LATER).problems if p.code in LOCK_CODES] == []
+    assert digested == []
+    edit(published, R, "全面展开。", "全面展开，进展顺利。")
+    assert [p.split(": ")[1] for p in lock_lines(published)] == ["error[E224]"]
+    assert digested == ["2026-03-nyj-001"]
+
+
+def test_an_items_images_are_digested_on_every_check(newsroom, monkeypatch):
+    """An image's bytes are not in the report's key, so a report with images is never taken
+    from the cache: a picture replaced under the same name is still caught."""
+    from bulletin import lock as locks
+    from bulletin.check import run_check
+
+    newsroom.write("content/2026/03/图1.png", PNG + b"first")
+    newsroom.report(body="3月8日，全市春耕备耕工作全面展开。\n\n![田间作业](图1.png)")
+    assert run_cli(newsroom.root, "publish", ISSUE, today="2026-03-12").code == 0
+    run_check(newsroom.root, LATER)
+    digested: list[str] = []
+    real = locks.report_fields
+    monkeypatch.setattr(locks, "report_fields", lambda report, root: digested.append(report.id) or real(report, root))
+    assert lock_lines(newsroom) == []
+    assert digested == ["2026-03-nyj-001"]

@@ -126,7 +126,24 @@ def test_a_warmed_pool_of_one_renders_the_lone_job_it_was_warmed_for(tmp_path):
     assert (tmp_path / "out" / "a.pdf").read_bytes()[:5] == b"%PDF-"
 
 
-def test_a_warmed_pool_of_one_gives_way_to_a_full_pool_for_many_jobs(tmp_path):
+def test_a_job_planned_while_a_warmed_worker_is_idle_goes_to_it_at_once(tmp_path):
+    """An editor's build plans the newest issue first: its PDF renders in the warmed worker
+    while the rest of the archive is planned, instead of waiting for ``start``."""
+    queue = PrintQueue(None)
+    queue.warm(1)
+    queue.add(job(tmp_path, "new"), tmp_path / "out" / "new.pdf")
+    assert queue.jobs == {} and [j.key for j in queue._futures.values()] == ["new"]
+    queue.add(job(tmp_path, "edited"), tmp_path / "out" / "edited.pdf")  # the one worker is busy: it waits
+    assert list(queue.jobs) == [tmp_path / "cache" / "edited.pdf"]
+    queue.start()
+    queue.finish()
+    for name in ("new", "edited"):
+        assert (tmp_path / "out" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_many_jobs_for_a_warmed_pool_of_one_get_a_second_pool_beside_it(tmp_path):
+    """Every issue renders again (the fonts changed) in an editor's build, which warmed one
+    worker: the first job goes to it, the others share it with a second pool."""
     from bulletin.printing import worker
 
     queue = PrintQueue(None)
@@ -135,7 +152,7 @@ def test_a_warmed_pool_of_one_gives_way_to_a_full_pool_for_many_jobs(tmp_path):
     for name in ("a", "b", "c"):
         queue.add(job(tmp_path, name), tmp_path / "out" / f"{name}.pdf")
     queue.start()
-    assert queue._executor is not warmed and queue._executor._max_workers == worker.WORKERS
+    assert queue._executor is warmed and [pool._max_workers for pool in queue._pools] == [1, worker.WORKERS - 1]
     queue.finish()
     for name in ("a", "b", "c"):
         assert (tmp_path / "out" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"

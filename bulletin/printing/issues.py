@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from bulletin.cache import FileStore, code_digest, value_bytes
@@ -65,17 +66,23 @@ class _Plans:
                 pass  # unremembered plans are composed again next time
 
 
-def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progress: Callable[[str], None],
+def render_all(prints: Iterable[PrintIssue], out_dir: Path, cache_dir: Path, progress: Callable[[str], None],
                queue: PrintQueue | None = None, assets: bytes | None = None) -> None:
     """Write ``<series>/<YYYY>/<NNN>.pdf`` and ``.docx`` for every issue under ``out_dir``.
 
     With a ``queue`` the PDFs are only queued: the build renders them together with the
     notices while it builds the sites, and copies them into place at ``queue.finish()``.
+
+    ``prints`` are planned as they come: a build hands them newest first, so an editor's new
+    issue goes to the warmed worker while the other 1,150 of a five-year archive are planned
+    (``PrintQueue.add``), instead of after them.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    if not prints:
+    views = iter(prints)
+    first = next(views, None)
+    if first is None:
         return
-    root = prints[0].root
+    root = first.root
     fonts = resolve_fonts(root)
     css = print_css(fonts, root)
     store = FileStore(cache_dir / "pdf", (".pdf", ".docx"))
@@ -86,13 +93,15 @@ def render_all(prints: list[PrintIssue], out_dir: Path, cache_dir: Path, progres
     plans = None
     if assets is not None:
         plans = _Plans(cache_dir / "pdf" / "plans.marshal", code_digest() + assets + f"{css}\0{fonts.fingerprint()}".encode())
-    planned = [_plan(p, root, fonts, css, store, out_dir, plans) for p in prints]
+    planned, reused = [], 0
+    for p in chain([first], views):
+        item = _plan(p, root, fonts, css, store, out_dir, plans)
+        reused += item.job.cache_path.exists()  # counted before the pool may have rendered it
+        queue.add(item.job, item.target)
+        planned.append(item)
     if plans is not None:
         plans.save()
-    for item in planned:
-        queue.add(item.job, item.target)
     queue.defer(lambda: _word_files(planned, root, fonts))
-    reused = sum(item.job.cache_path.exists() for item in planned)
     if reused:
         progress(f"  {reused} 份 PDF 内容未变，沿用缓存")
     store.prune()

@@ -45,15 +45,23 @@ class PrintQueue:
     def add(self, job: worker.RenderJob, target: Path) -> None:
         """Render ``job`` unless its cached PDF exists, then copy it to ``target`` at ``finish``.
 
-        Jobs wait until the next ``start``; after that they go straight to the running pool.
+        Jobs wait until the next ``start`` (which sends the largest first), except while a warmed
+        pool has a worker with nothing to do: then the job goes to it at once, so an editor's new
+        issue renders while the rest of the archive is planned. After ``start`` every job goes
+        straight to the running pool.
         """
         if not job.cache_path.exists() and job.cache_path not in self._seen:
             self._seen.add(job.cache_path)
-            if self._started:
+            if self._started or (self._pools and self._idle_workers()):
                 self._submit([job])
             else:
                 self.jobs[job.cache_path] = job
         self.copies.append((job.cache_path, target))
+
+    def _idle_workers(self) -> int:
+        with self._lock:
+            busy = sum(1 for f in self._futures if not f.done())
+        return self._workers() - busy
 
     def rendering(self) -> bool:
         """Whether jobs wait to be submitted or renders are under way."""
@@ -75,7 +83,7 @@ class PrintQueue:
         if waiting:
             self.jobs.clear()
             self._submit(waiting)
-            self._started = True
+        self._started = self._started or bool(self._pools)  # a running pool takes later jobs at once
         for work in self._deferred:
             work()
         self._deferred.clear()
@@ -111,11 +119,9 @@ class PrintQueue:
         """Send ``jobs`` to the pools, growing them to ``WORKERS`` workers in all.
 
         A lone job gets a pool of one (a second worker would only warm up beside this process's
-        work). More jobs for a pool of one that has had none replace it with a full pool; more
-        jobs for a pool of one that is rendering (the notices after an editor's new issue) get a
-        second pool beside it, so they never wait on one core."""
-        if len(self._pools) == 1 and self._workers() < worker.WORKERS and len(jobs) >= 2 and not self._futures:
-            self._pools.pop().shutdown(wait=False, cancel_futures=True)  # warmed for one job, given many
+        work). More jobs for a pool of one that is rendering (the notices after an editor's new
+        issue, or every issue after the fonts changed) get a second pool beside it, so they never
+        wait on one core."""
         if not self._pools:
             self._open(min(worker.WORKERS, len(jobs)))
         elif self._workers() < worker.WORKERS and self._futures:
