@@ -173,8 +173,8 @@ def body_targets(body: str) -> list[tuple[str, str, str]]:
 
     A body past its bounds (E253) is not parsed: it never reaches a site or a PDF either.
     """
-    if not _MAYBE_TARGET.search(body) or excess(body) is not None:
-        return []
+    if ("]" not in body and "<" not in body) or not _MAYBE_TARGET.search(body) or excess(body) is not None:
+        return []  # the ``in`` tests first: the expression took 0.2 s over five years' bodies, none with a link
     md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
     md.preprocessors.deregister("html_block")  # as in bulletin.markup: raw HTML is text
     md.inlinePatterns.deregister("html")

@@ -673,13 +673,18 @@ def urgent_chains(newsroom: Newsroom) -> list[Chain]:
 
     A rejected urgent item (a duplicate, or not an incident after all) opens no matter to follow.
     """
+    roots = chain_roots(newsroom)
+    reports = newsroom.reports
+    # Only the chains of an open urgent report are grouped: grouping all 45,000 reports of five
+    # years, most of them chains of one, took 0.2 s of every check.
+    urgent = {roots[r.id] for r in reports.values() if r.category == "紧急" and r.status != "不采用"}
     groups: dict[str, list[Report]] = {}
-    for rid, root in chain_roots(newsroom).items():
-        groups.setdefault(root, []).append(newsroom.reports[rid])
+    for rid, root in roots.items():
+        if root in urgent:
+            groups.setdefault(root, []).append(reports[rid])
     chains = []
-    for root, members in sorted(groups.items()):
-        if any(r.category == "紧急" and r.status != "不采用" for r in members):
-            members.sort(key=chronological)
-            chains.append(Chain(newsroom.reports[root], members))
+    for root, members in groups.items():
+        members.sort(key=chronological)
+        chains.append(Chain(reports[root], members))
     chains.sort(key=lambda c: (c.latest_day or date.min, c.root.id), reverse=True)
     return chains
