@@ -241,27 +241,29 @@ def check_newsroom(newsroom: Newsroom, cache: DigestCache | None = None, lints: 
     beside the rest (``bulletin.forked.beside``), so a first check keeps both cores busy."""
     context = settings_digest(newsroom)  # the program is in every entry's salt (cache.DigestCache)
     if not lints:
-        return _newsroom_rules(newsroom, cache, context)
+        return _newsroom_rules(newsroom, cache, context) + lock_problems(newsroom, cache)
     (linted, journal), problems = forked.beside(
-        lambda: _newsroom_lints(newsroom, cache),
+        lambda: _in_the_child(newsroom, cache),
         lambda: _newsroom_rules(newsroom, cache, context) + report_lints(newsroom, cache), len(newsroom.reports))
     if cache is not None:
         cache.take(journal)
     return problems + linted
 
 
-def _newsroom_lints(newsroom: Newsroom, cache: DigestCache | None) -> tuple[list[Problem], Journal]:
-    """The lints that read many reports, with what they used and made of the cache: they run in
-    a child beside the other rules, a second of a five-year check."""
+def _in_the_child(newsroom: Newsroom, cache: DigestCache | None) -> tuple[list[Problem], Journal]:
+    """The lints that read many reports and the locks' verification, with what they used and
+    made of the cache: they run in a child beside the other rules. The locks are here for the
+    balance: on a cold five-year check this process had 4.9 s of rules and the child 3.5 s of
+    lints, the locks' 0.5 s among the rules."""
     if cache is None:
-        return newsroom_lints(newsroom, None), Journal()
+        return newsroom_lints(newsroom, None) + lock_problems(newsroom, None), Journal()
     with cache.journal() as journal:
-        found = newsroom_lints(newsroom, cache)
+        found = newsroom_lints(newsroom, cache) + lock_problems(newsroom, cache)
     return found, journal
 
 
 def _newsroom_rules(newsroom: Newsroom, cache: DigestCache | None, context: bytes) -> list[Problem]:
-    """Every rule but the lints: each report's own (kept in the cache), then the whole newsroom's."""
+    """Every rule but the lints and the locks: each report's own (kept in the cache), then the whole newsroom's."""
     problems: list[Problem] = []
     for report in newsroom.reports.values():
         problems += _remembered(cache, b"report:", report, context, lambda r: _report_problems(newsroom, r))
@@ -270,7 +272,6 @@ def _newsroom_rules(newsroom: Newsroom, cache: DigestCache | None, context: byte
     problems += _issue_problems(newsroom)
     problems += _assignment_problems(newsroom)
     problems += _scoring_problems(newsroom)
-    problems += lock_problems(newsroom, cache)
     problems += personal_problems(newsroom, cache)
     return problems
 

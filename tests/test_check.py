@@ -285,7 +285,10 @@ def test_the_commands_newsroom_is_frozen_for_the_collector_and_others_are_not(ne
 def test_the_lints_run_in_a_child_beside_the_other_rules_and_find_what_one_process_finds(newsroom, monkeypatch):
     """On a warm check the lints (duplicate search, paths, headlines) take a second of five
     years' check: they run in a child (bulletin.forked.beside) while this process judges the
-    rest. The same problems, and the entries the child used or made are kept for the next run."""
+    rest. The same problems, and the entries the child used or made are kept for the next run.
+    The locks' verification runs there too: the published issue's item digests come back."""
+    from helpers.newsroom import seal_published
+
     from bulletin import filestat, forked
     from bulletin.cache import DigestCache
     from bulletin.schema import fingerprint
@@ -294,6 +297,9 @@ def test_the_lints_run_in_a_child_beside_the_other_rules_and_find_what_one_proce
     newsroom.report("2026-03-nyj-002", title="第二篇" + "长" * 40, body="联系人电话13912345678。")
     newsroom.report("2026-03-nyj-003", title="第三篇", body=long_body)
     newsroom.report("2026-03-nyj-004", title="第四篇", body=long_body)  # a near-copy of 003
+    issue = newsroom.root / "issues/zwxx/2026/018.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8").replace("status: draft", "status: published"), encoding="utf-8")
+    seal_published(newsroom.root)
     monkeypatch.setattr(filestat, "RACY_NS", 0)
     run_check(newsroom.root, TODAY)  # 4 reports: no child; every entry kept
     kept = set(DigestCache(newsroom.root / "build/.cache/check.marshal", fingerprint()).old)
@@ -313,3 +319,4 @@ def test_the_lints_run_in_a_child_beside_the_other_rules_and_find_what_one_proce
     assert children == [4]
     after = set(DigestCache(newsroom.root / "build/.cache/check.marshal", fingerprint()).old)
     assert kept - after == set()  # nothing the child used was dropped
+    assert [k[:7] for k in after if k.startswith(b"lock:")] == [b"lock:2:"]
