@@ -18,6 +18,7 @@ from __future__ import annotations
 import marshal
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -40,14 +41,70 @@ def split_map(work: Callable[[Item], Result], items: Sequence[Item]) -> list[Res
 
     ``work`` must be a pure function of its item (it may read files): the child's side effects
     other than its results are lost with it.
+
+    The child sends its results in frames of ``FRAME`` items as it goes, and a thread here
+    drains the pipe while this process works: the child's last results arrive as this
+    process ends its own half. Before, the child wrote all its results at the end, into a pipe
+    nobody read until this process had done its half, and the wait for those 80 MB of a cold
+    five-year parse came after both halves (about 0.5 s more than decoding them now takes).
+    The halves stay even: the child ran 0-12 % slower per report than this process, varying
+    from run to run on this machine, and no other share measured better.
     """
     if not can_fork(len(items)):
         return [work(item) for item in items]
-    half = len(items) // 2
-    mine, theirs = items[:half], items[half:]
-    their_results, done = beside(lambda: [work(item) for item in theirs], lambda: [work(item) for item in mine],
-                                 len(items))
-    return done + their_results
+    cut = len(items) // 2
+    mine, their_items = items[:cut], items[cut:]
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.close(read_end)
+            for start in range(0, len(their_items), FRAME):
+                frame = _dumps([work(item) for item in their_items[start:start + FRAME]])
+                _write_all(write_end, len(frame).to_bytes(8, "little") + frame)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=_drain, args=(read_end, chunks), daemon=True)
+    reader.start()
+    try:
+        done = [work(item) for item in mine]
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)  # this process fails: the child's work is no longer wanted
+        raise
+    finally:
+        reader.join()
+        os.close(read_end)
+        _, status = os.waitpid(pid, 0)
+    results = _frames(b"".join(chunks), len(their_items)) if os.waitstatus_to_exitcode(status) == 0 else None
+    return done + (results if results is not None else [work(item) for item in their_items])
+
+
+FRAME = 1000  # results per frame the child sends
+
+
+def _drain(fd: int, chunks: list[bytes]) -> None:
+    """Read ``fd`` to its end (the child's frames) into ``chunks``: a thread, so the child
+    never waits on a full pipe while this process works."""
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+
+
+def _frames(data: bytes, count: int) -> list | None:
+    """The results in the child's frames, or None when they are cut short or do not decode."""
+    results: list = []
+    view, at = memoryview(data), 0
+    try:
+        while at < len(data):
+            size = int.from_bytes(view[at:at + 8], "little")
+            results += _loads(bytes(view[at + 8:at + 8 + size]))
+            at += 8 + size
+    except Exception:  # noqa: BLE001 - a cut-short frame: the work is done here instead
+        return None
+    return results if len(results) == count else None
 
 
 def beside(theirs: Callable[[], Result], mine: Callable[[], Other], count: int) -> tuple[Result, Other]:

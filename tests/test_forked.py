@@ -102,3 +102,32 @@ def test_results_cross_back_as_they_were_made(value):
     (theirs, pid), mine = forked.beside(lambda: [value, os.getpid()], lambda: "here", forked.MIN_ITEMS)
     assert pid != PARENT and theirs == value and mine == "here"
     assert [type(x) for x in theirs] == [type(x) for x in value]
+
+
+def _big_result_or_wait(marker, last: int, n: int) -> tuple[int, int, bool]:
+    """The child's items give 10 KB each (the pipe holds 64 KB); the child's last item leaves a
+    marker; this process's last item waits for it, which it sees only if the child was not
+    stuck on a full pipe behind results nobody read yet."""
+    import time
+
+    if os.getpid() != PARENT:
+        if n == last:
+            marker.touch()
+        return n, os.getpid(), "x" * 10_000
+    if n == forked.MIN_ITEMS - 1:
+        deadline = time.monotonic() + 20
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    return n, os.getpid(), marker.exists()
+
+
+def test_the_child_sends_its_results_as_it_goes_and_never_waits_for_this_process(tmp_path, monkeypatch):
+    from functools import partial
+
+    monkeypatch.setattr(forked, "FRAME", 50)  # 500 KB a frame: a pipe nobody reads stops the child at the second
+    items = list(range(2 * forked.MIN_ITEMS))
+    results = forked.split_map(partial(_big_result_or_wait, tmp_path / "done", items[-1]), items)
+    assert [n for n, _, _ in results] == items
+    assert {pid for _, pid, _ in results[:forked.MIN_ITEMS]} == {PARENT} and PARENT not in {pid for _, pid, _ in results[forked.MIN_ITEMS:]}
+    assert results[forked.MIN_ITEMS - 1][2] is True  # the child finished while this process still worked
+    assert all(len(text) == 10_000 for _, _, text in results[forked.MIN_ITEMS:])
