@@ -320,3 +320,20 @@ def test_the_lints_run_in_a_child_beside_the_other_rules_and_find_what_one_proce
     after = set(DigestCache(newsroom.root / "build/.cache/check.marshal", fingerprint()).old)
     assert kept - after == set()  # nothing the child used was dropped
     assert [k[:7] for k in after if k.startswith(b"lock:")] == [b"lock:2:"]
+
+
+def test_an_unchanged_issue_file_is_not_validated_again(newsroom, monkeypatch):
+    """Its schema problems are kept by the file's bytes, as a report's are: validating a
+    five-year archive's 1,150 issue files took 0.2 s of every check after an edit."""
+    from bulletin import schema
+
+    newsroom.write("issues/zwxx/2026/019.yaml", "series: zwxx\nyear: 2026\nnumber: 19\ndate: 2026-03-19\nstatus: draft\ncopies: 很多\nitems: []\n")
+    first = [p.format() for p in run_check(newsroom.root, TODAY).problems if p.path.startswith("issues/zwxx")]
+    validated: list[str] = []
+    real = schema.validate
+    monkeypatch.setattr(schema, "validate", lambda kind, data, path, lines: validated.append(path) or real(kind, data, path, lines))
+    assert [p.format() for p in run_check(newsroom.root, TODAY).problems if p.path.startswith("issues/zwxx")] == first
+    assert any("copies" in line for line in first) and not [p for p in validated if p.startswith("issues/zwxx")]
+    newsroom.write("issues/zwxx/2026/019.yaml", "series: zwxx\nyear: 2026\nnumber: 19\ndate: 2026-03-19\nstatus: draft\ncopies: 120\nitems: []\n")
+    again = [p.format() for p in run_check(newsroom.root, TODAY).problems if p.path.startswith("issues/zwxx")]
+    assert not any("copies" in line for line in again) and [p for p in validated if p.startswith("issues/zwxx")] == ["issues/zwxx/2026/019.yaml"]
