@@ -187,12 +187,7 @@ def _kept_with_parse(lints: bool, rel: str, key: bytes, data: Any, lines: dict, 
 
 
 def _schema_rows(data: Any, rel: str, lines: dict) -> list[tuple[int, str, str]]:
-    return _rows(schema.validate("report", data, rel, lines))
-
-
-def _rows(problems: list[Problem]) -> list[tuple[int, str, str]]:
-    """A file's schema problems as the cache keeps them: the path is the file's own."""
-    return [(p.line, p.code, p.message) for p in problems]
+    return [(p.line, p.code, p.message) for p in schema.validate("report", data, rel, lines)]
 
 
 def _schema_problems(sources: Sources, cache: DigestCache) -> list[Problem]:
@@ -204,12 +199,9 @@ def _schema_problems(sources: Sources, cache: DigestCache) -> list[Problem]:
             known = _schema_rows(doc.data, doc.path, doc.lines)
             cache.put(key, known)
         found += [Problem(doc.path, line, code, message) for line, code, message in known]
-    for doc in sources.issues:  # kept by the file's bytes too: 1,150 issue files took 0.2 s of every check
-        if not doc.key:
-            found += schema.validate("issue", doc.data, doc.path, doc.lines)
-            continue
-        rows = cache.get_or_make(b"schema-issue:" + doc.key, lambda doc=doc: _rows(schema.validate("issue", doc.data, doc.path, doc.lines)))
-        found += [Problem(doc.path, line, code, message) for line, code, message in rows]
+    for doc in sources.issues:  # kept by the file's bytes and path: 1,150 issue files took 0.2 s of every check
+        validate = partial(schema.validate, "issue", doc.data, doc.path, doc.lines)
+        found += remembered(cache, b"schema-issue:" + doc.key + doc.path.encode(), validate) if doc.key else validate()
     for kind in ("series", "units", "assignments", "scoring"):
         doc: Doc | None = getattr(sources, kind)
         if doc is not None:

@@ -54,19 +54,12 @@ def split_map(work: Callable[[Item], Result], items: Sequence[Item]) -> list[Res
         return [work(item) for item in items]
     cut = len(items) // 2
     mine, their_items = items[:cut], items[cut:]
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            os.close(read_end)
-            for start in range(0, len(their_items), FRAME):
-                frame = _dumps([work(item) for item in their_items[start:start + FRAME]])
-                _write_all(write_end, len(frame).to_bytes(8, "little") + frame)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
+    def send(fd: int) -> None:
+        for start in range(0, len(their_items), FRAME):
+            frame = _dumps([work(item) for item in their_items[start:start + FRAME]])
+            _write_all(fd, len(frame).to_bytes(8, "little") + frame)
+
+    pid, read_end = _fork(send)
     chunks: list[bytes] = []
     reader = threading.Thread(target=_drain, args=(read_end, chunks), daemon=True)
     reader.start()
@@ -84,6 +77,23 @@ def split_map(work: Callable[[Item], Result], items: Sequence[Item]) -> list[Res
 
 
 FRAME = 1000  # results per frame the child sends
+
+
+def _fork(send: Callable[[int], None]) -> tuple[int, int]:
+    """A child that calls ``send`` on the write end of a pipe and exits (1 if it raised); its
+    pid and the read end, for this process."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.close(read_end)
+            send(write_end)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    return pid, read_end
 
 
 def _drain(fd: int, chunks: list[bytes]) -> None:
@@ -116,17 +126,7 @@ def beside(theirs: Callable[[], Result], mine: Callable[[], Other], count: int) 
     """
     if not can_fork(count):
         return theirs(), mine()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            os.close(read_end)
-            _write_all(write_end, _dumps(theirs()))
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
+    pid, read_end = _fork(lambda fd: _write_all(fd, _dumps(theirs())))
     try:
         here = mine()
         raw = _read_all(read_end)
