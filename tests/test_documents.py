@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from bulletin.errors import CopiesError
 from bulletin.printing.balance import MIN_SHARE, balanced_lines, width
 from bulletin.printing.compose import printed
-from bulletin.printing.docx_out import BODY_STYLE, TABLE_STYLE, docx_bytes
+from bulletin.printing.docx_out import BODY_STYLE, TABLE_STYLE, _blank_page, docx_bytes
 from bulletin.printing.fonts import resolve_fonts
 from bulletin.printing.issues import render_all
 from bulletin.printing.stamp import parse_copies
@@ -272,6 +272,25 @@ def test_word_tables_pages_and_page_numbers(word):
         field = p._p.find(f"{W}fldSimple")
         assert [r.text for r in p.runs] == ["— ", " —"] and field.get(f"{W}instr") == "PAGE"
         assert field.getprevious() is p.runs[0]._r and field.getnext() is p.runs[1]._r  # — N —
+
+
+def test_each_word_file_starts_from_a_fresh_blank_page_of_its_grid(newsroom):
+    """The blank page (styles, section, footers) is made once per grid and reopened for each
+    issue: nothing one issue adds (its lists' numbering, its draft header) reaches the next."""
+    issues = {p.key: printed(p) for p in prints_of(newsroom)}
+    fonts = resolve_fonts(newsroom)
+    draft, brief = issues["zwxx/2026/018"], issues["ldcy/2026/002"]
+    draft.items[1].body += "<ol><li>第一项</li></ol><ol><li>另一组</li></ol>"
+    _blank_page.cache_clear()
+    alone = docx_bytes(brief, newsroom, fonts)
+    _blank_page.cache_clear()
+    docx_bytes(draft, newsroom, fonts)
+    after_draft = docx_bytes(brief, newsroom, fonts)
+    assert after_draft == alone and docx_bytes(draft, newsroom, fonts) == docx_bytes(draft, newsroom, fonts)
+    headers = {key: [p.text for p in Document(io.BytesIO(docx_bytes(doc, newsroom, fonts))).sections[0].header.paragraphs]
+               for key, doc in (("draft", draft), ("brief", brief))}
+    assert headers == {"draft": ["草　稿"], "brief": [""]}
+    assert _blank_page.cache_info().currsize == 2  # the draft bulletin's grid and the brief's
 
 
 def test_word_headline_lines_are_balanced(newsroom):

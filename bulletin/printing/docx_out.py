@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -244,6 +246,107 @@ class _Styles:
         fmt.space_before = fmt.space_after = Pt(0)
 
 
+def _run(paragraph, text: str, family: str, size: float, *, bold: bool = False, color: RGBColor | None = None,
+         italic: bool = False):
+    """A run of ``text`` in ``family`` (every script) at ``size`` points."""
+    run = paragraph.add_run(text)
+    run.font.name = family
+    r_fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    r_fonts.set(qn("w:eastAsia"), family)
+    run.font.size = Pt(size)
+    run.font.bold = bold or None
+    run.font.italic = italic or None
+    if color is not None:
+        run.font.color.rgb = color
+    return run
+
+
+def _field(paragraph, instruction: str, placeholder: str = "") -> None:
+    """A Word field (PAGE, PAGEREF …) that Word computes on opening."""
+    simple = OxmlElement("w:fldSimple")
+    simple.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = placeholder
+    run.append(text)
+    simple.append(run)
+    paragraph._p.append(simple)
+
+
+@dataclass(frozen=True)
+class _Blank:
+    """A saved blank issue: page, styles, footers (and a draft's header), with no paragraph yet."""
+
+    data: bytes
+    style_ids: dict[str, str]
+    list_num_id: int
+
+
+@lru_cache(maxsize=16)
+def _blank_page(fonts: tuple[tuple[str, str], ...], body_pt: float, pitch: float, draft: bool) -> _Blank:
+    """The blank page every issue of one print grid starts from, made once per process.
+
+    Redefining python-docx's template for the grid (styles, section, footers) was half of a Word
+    file's time; each issue now opens these saved bytes instead, which gives the same file.
+    """
+    page = _BlankPage(dict(fonts), body_pt, pitch, draft)
+    page.build()
+    raw = io.BytesIO()
+    page.word.save(raw)
+    return _Blank(raw.getvalue(), page.style_ids, page.list_num_id)
+
+
+class _BlankPage:
+    """Sets python-docx's template up for the office's print grid: A4 section, styles, page numbers."""
+
+    def __init__(self, fonts: dict[str, str], body_pt: float, pitch: float, draft: bool):
+        self.fonts, self.body_pt, self.pitch, self.draft = fonts, body_pt, pitch, draft
+        self.g = Geometry()
+        self.word = Document()
+
+    def run(self, paragraph, text: str, role: str = "body", size: float | None = None,
+            color: RGBColor | None = None):
+        return _run(paragraph, text, self.fonts[role], size or self.body_pt, color=color)
+
+    def build(self) -> None:
+        self.page()
+        # python-docx starts with one empty paragraph; drop it so the 报头 starts the page
+        for p in list(self.word.paragraphs):
+            p._p.getparent().remove(p._p)
+
+    def page(self) -> None:
+        section = self.word.sections[0]
+        section.start_type = WD_SECTION.NEW_PAGE
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(self.g.top), Mm(297 - self.g.top - self.g.block_h)
+        section.left_margin, section.right_margin = Mm(self.g.left), Mm(self.g.right)
+        section.footer_distance = Mm(297 - self.g.top - self.g.block_h - 7 - 6)
+        self.word.settings.odd_and_even_pages_header_footer = True
+        grid = section._sectPr.find(qn("w:docGrid"))
+        if grid is None:
+            grid = OxmlElement("w:docGrid")
+            section._sectPr.append(grid)
+        grid.set(qn("w:type"), "lines")
+        grid.set(qn("w:linePitch"), str(round(self.g.pitch_pt * 20)))
+        styles = _Styles(self.word, self.fonts, self.g, self.body_pt, self.pitch)
+        styles.define()
+        self.style_ids = styles.ids()
+        self.list_num_id = styles.by_name[LIST_STYLES["ol"]].element.pPr.numPr.numId.val
+        for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+            p = footer.paragraphs[0]
+            p.alignment = align
+            side = "right_indent" if align == WD_ALIGN_PARAGRAPH.RIGHT else "left_indent"
+            setattr(p.paragraph_format, side, Pt(14))
+            self.run(p, "— ", size=14)
+            _field(p, "PAGE", "1")
+            self.run(p, " —", size=14)
+        if self.draft:
+            for header in (section.header, section.even_page_header):
+                p = header.paragraphs[0]
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                self.run(p, "草　稿", role="heading", size=26, color=RGBColor(0xA0, 0xA0, 0xA0))
+
+
 class _Writer:
     """Builds one Word document; each method adds one part of the issue."""
 
@@ -252,25 +355,17 @@ class _Writer:
         self.root = root
         self.fonts = fonts
         self.g = Geometry()
-        self.word = Document()
         self.body_pt = brief_size(root) if doc.kind == "brief" else self.g.body_pt
         self.pitch = self.g.pitch_pt if doc.kind != "brief" else round(self.body_pt * 1.75, 2)
+        blank = _blank_page(tuple(fonts.items()), self.body_pt, self.pitch, doc.draft)
+        self.word = Document(io.BytesIO(blank.data))
+        self.style_ids, self.list_num_id = blank.style_ids, blank.list_num_id
         self.numbering: dict[int, int] = {}  # list id in the item HTML -> w:num id
 
     # -- low-level helpers -------------------------------------------------------------
     def run(self, paragraph, text: str, role: str = "body", size: float | None = None, bold: bool = False,
             color: RGBColor | None = None, italic: bool = False):
-        run = paragraph.add_run(text)
-        family = self.fonts[role]
-        run.font.name = family
-        r_fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-        r_fonts.set(qn("w:eastAsia"), family)
-        run.font.size = Pt(size or self.body_pt)
-        run.font.bold = bold or None
-        run.font.italic = italic or None
-        if color is not None:
-            run.font.color.rgb = color
-        return run
+        return _run(paragraph, text, self.fonts[role], size or self.body_pt, bold=bold, color=color, italic=italic)
 
     def styled(self, style: str, text: str = "", role: str | None = None):
         """A paragraph in ``style`` (its font, size, indent and spacing come from the style)."""
@@ -314,16 +409,6 @@ class _Writer:
             Mm(156), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS if leader else WD_TAB_LEADER.SPACES
         )
 
-    @staticmethod
-    def field(paragraph, instruction: str, placeholder: str = "") -> None:
-        simple = OxmlElement("w:fldSimple")
-        simple.set(qn("w:instr"), instruction)
-        run = OxmlElement("w:r")
-        text = OxmlElement("w:t")
-        text.text = placeholder
-        run.append(text)
-        simple.append(run)
-        paragraph._p.append(simple)
 
     @staticmethod
     def bookmark(paragraph, name: str, ident: int) -> None:
@@ -336,38 +421,6 @@ class _Writer:
         paragraph._p.append(end)
 
     # -- parts of the issue ---------------------------------------------------------------
-    def page(self) -> None:
-        section = self.word.sections[0]
-        section.start_type = WD_SECTION.NEW_PAGE
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin, section.bottom_margin = Mm(self.g.top), Mm(297 - self.g.top - self.g.block_h)
-        section.left_margin, section.right_margin = Mm(self.g.left), Mm(self.g.right)
-        section.footer_distance = Mm(297 - self.g.top - self.g.block_h - 7 - 6)
-        self.word.settings.odd_and_even_pages_header_footer = True
-        grid = section._sectPr.find(qn("w:docGrid"))
-        if grid is None:
-            grid = OxmlElement("w:docGrid")
-            section._sectPr.append(grid)
-        grid.set(qn("w:type"), "lines")
-        grid.set(qn("w:linePitch"), str(round(self.g.pitch_pt * 20)))
-        styles = _Styles(self.word, self.fonts, self.g, self.body_pt, self.pitch)
-        styles.define()
-        self.style_ids = styles.ids()
-        self.list_num_id = styles.by_name[LIST_STYLES["ol"]].element.pPr.numPr.numId.val
-        for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
-            p = footer.paragraphs[0]
-            p.alignment = align
-            side = "right_indent" if align == WD_ALIGN_PARAGRAPH.RIGHT else "left_indent"
-            setattr(p.paragraph_format, side, Pt(14))
-            self.run(p, "— ", size=14)
-            self.field(p, "PAGE", "1")
-            self.run(p, " —", size=14)
-        if self.doc.draft:
-            for header in (section.header, section.even_page_header):
-                p = header.paragraphs[0]
-                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                self.run(p, "草　稿", role="heading", size=26, color=RGBColor(0xA0, 0xA0, 0xA0))
-
     def masthead(self) -> None:
         doc = self.doc
         pitch = self.g.pitch_pt
@@ -393,7 +446,7 @@ class _Writer:
             p = self.paragraph()
             self.right_tab(p, leader=True)
             self.run(p, item.headline + "\t", role="kai", size=16)
-            self.field(p, f"PAGEREF item{index} \\h", "")
+            _field(p, f"PAGEREF item{index} \\h", "")
         self.border(p, "bottom", 6, RED.lstrip("#"))
 
     def item(self, index: int, item, first: bool) -> None:
@@ -485,7 +538,7 @@ class _Writer:
 
     def instruction_box(self) -> None:
         table = self.word.add_table(rows=1, cols=1)
-        table.style = "Table Grid"
+        table._tbl.tblPr.style = self.style_ids["Table Grid"]
         row = table.rows[0]
         row.height = Mm(self.g.instruction_mm)
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
@@ -534,10 +587,6 @@ class _Writer:
         self.word.settings.element.append(update)
 
     def build(self) -> bytes:
-        self.page()
-        # python-docx starts with one empty paragraph; drop it so the 报头 starts the page
-        for p in list(self.word.paragraphs):
-            p._p.getparent().remove(p._p)
         self.masthead()
         if self.doc.toc:
             self.toc()
