@@ -251,6 +251,30 @@ def test_build_is_reproducible(built, tmp_path, part, name):
     assert [str(k) for k in first if first[k] != second[k]] == []
 
 
+def test_finished_html_pages_skip_markdown_and_give_the_same_bytes(built, tmp_path, monkeypatch):
+    """Pages rendered from the templates bypass Markdown (bulletin.site.mkdocs_hooks); built
+    without the hook, through Markdown, every file of the intranet is the same, extra pages too."""
+    from bulletin.site import mkdocs_run
+
+    root = built.parent
+    newsroom = run_check(root, TODAY).newsroom
+    extra = {"notices/2026-03.md": "# 2026年3月通报\n\n| 单位 | 得分 |\n|---|---|\n| 农业农村局 | 3 |\n"}
+    docs = stage_dir(built / ".cache", INTRANET) / "docs"
+    marked = [p for p in docs.rglob("*.md") if "\nbulletin_html: true\n" in p.read_text(encoding="utf-8").split("\n---", 1)[0]]
+    assert len(marked) == len(list(docs.rglob("*.md"))) and len(marked) > 20  # every templated page
+    outputs = {}
+    unhooked = lambda *a, **k: {**mkdocs_run.site_config(*a, **k), "hooks": []}  # noqa: E731
+    for hooked in (True, False):
+        if not hooked:
+            monkeypatch.setattr("bulletin.site.site_config", unhooked)
+        out = tmp_path / f"hooked-{hooked}"
+        build_site(site_view(newsroom, INTRANET), out, tmp_path / f"cache-{hooked}", extra, root=root)
+        outputs[hooked] = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert outputs[True].keys() == outputs[False].keys()
+    assert [str(k) for k in outputs[True] if outputs[True][k] != outputs[False][k]] == []
+    assert "<td>农业农村局</td>" in (tmp_path / "hooked-True" / "notices" / "2026-03" / "index.html").read_text(encoding="utf-8")
+
+
 def test_sitemap_dates_are_the_build_day(built):
     import gzip
 

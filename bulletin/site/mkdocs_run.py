@@ -3,8 +3,9 @@
 The configuration is written by us, never copied from the newsroom: material theme in Chinese,
 no web fonts (government intranets have no internet), a compact navigation of section index
 pages (so a page's size does not grow with the number of items), and no search plugin: search is
-Pagefind's (``bulletin.site.search``), driven by the site's own script. mkdocs runs strict: any
-warning fails the build.
+Pagefind's (``bulletin.site.search``), driven by the site's own script. One hook, ours
+(``bulletin.site.mkdocs_hooks``): pages that are finished HTML skip Markdown. mkdocs runs
+strict: any warning fails the build.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bulletin.site.urls import CSS, SEARCH_JS
 from bulletin.views import SiteView
 
 OVERRIDES = Path(__file__).resolve().parent.parent / "templates" / "site" / "overrides"
+HOOKS = Path(__file__).resolve().parent / "mkdocs_hooks.py"
 
 
 def office_asset(rel: str) -> str:
@@ -66,6 +68,7 @@ def site_config(view: SiteView, settings: SiteSettings, nav: list, docs: Path, o
         "strict": True,
         "theme": _theme(settings),
         "plugins": [],
+        "hooks": [str(HOOKS)],
         "markdown_extensions": ["tables", "footnotes"],
         "extra_css": [CSS, *(office_asset(p) for p in settings.extra_css)],
         "extra_javascript": [SEARCH_JS],

@@ -27,6 +27,7 @@ from bulletin.dates import cn_date
 from bulletin.escape import md_text
 from bulletin.markup import image_target, to_html
 from bulletin.site import urls
+from bulletin.site.mkdocs_hooks import HTML_PAGE
 from bulletin.site.settings import SiteSettings
 from bulletin.views import ItemView, SiteView
 
@@ -60,9 +61,14 @@ def _env() -> Environment:
     })
 
 
-def _front(title: str | None, search: bool, tags: Iterable[str] = ()) -> str:
+def _front(title: str | None, search: bool, tags: Iterable[str] = (), html_page: bool = False) -> str:
+    """A page's front matter. ``html_page``: the page is finished HTML (rendered from the
+    templates), which mkdocs takes as it is instead of running it through Markdown
+    (``bulletin.site.mkdocs_hooks``)."""
     # The home page has no title of its own, so the browser shows just the site's name.
     meta: dict = {"title": html.escape(title)} if title is not None else {}
+    if html_page:
+        meta[HTML_PAGE] = True
     if not search:
         meta["search"] = {"exclude": True}
     if tags:
@@ -85,7 +91,7 @@ class Stager:
             link=lambda target: urls.relative(doc, target), urls=urls, view=self.view,
             settings=self.settings, title=title, **ctx,
         )
-        self.stage.pages[doc] = _front(None if doc == urls.HOME else title, search, tags) + text
+        self.stage.pages[doc] = _front(None if doc == urls.HOME else title, search, tags, html_page=True) + text
 
     # -- the pages -------------------------------------------------------------------------
 
