@@ -31,11 +31,13 @@ from helpers.site import (
     fragment_of,
     plant,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bulletin import views
 from bulletin.build import run_build
 from bulletin.check import run_check
-from bulletin.site import LeakError, assert_no_leaks, build_site, pairs
+from bulletin.site import LeakError, assert_no_leaks, build_site, leakgate, pairs
 from bulletin.site.leakgate import find_leaks, find_personal, forbidden_strings, personal_guard
 from bulletin.views import PUBLIC, site_view
 
@@ -375,3 +377,15 @@ def test_a_forbidden_list_changed_in_place_is_never_searched_with_a_stale_automa
     assert find_leaks(tmp_path, forbidden) == []
     forbidden[0] = "另一个不得公开的句子七八九"  # the same list object, the same length
     assert find_leaks(tmp_path, forbidden) == [("page.html", "另一个不得公开的句子七八九")]
+
+
+_GATE_TEXT = st.text(alphabet=st.sampled_from("营商环境一网通办信访 \n\u3000\u200bab5G，。、%&<>\U00020001"), max_size=30)
+
+
+@given(_GATE_TEXT)
+def test_the_gates_pair_form_is_the_search_index_pairs_without_spaces(text):
+    """The gate looks for a string in the search index's form (营商环境 → 营商商环环境) as one
+    regular expression: the same as pairing it the index's way, then dropping the spaces."""
+    plain = leakgate.normalise(text)
+    assert leakgate.pair_form(plain) == leakgate._SPACE.sub("", pairs.split(plain))
+    assert leakgate.pair_form("营商环境") == "营商商环环境" and leakgate.pair_form("用5G办") == "用5G办"

@@ -19,6 +19,7 @@ import html
 import re
 import urllib.parse
 import warnings
+from operator import add
 from pathlib import Path
 
 import ahocorasick
@@ -111,12 +112,29 @@ def _automaton(forbidden: list[Forbidden], forms: bool = True) -> ahocorasick.Au
     return automaton
 
 
+_LONG_RUN = re.compile(f"[{pairs.HANZI}]{{3,}}")  # a run of two pairs to one pair: itself
+
+
+def _doubled_middle(match: re.Match) -> str:
+    run = match.group(0)
+    middle = run[1:-1]
+    return run[0] + "".join(map(add, middle, middle)) + run[-1]
+
+
+def pair_form(plain: str) -> str:
+    """``plain`` (normalised: no spacing left) as the search index holds it once ``normalise``
+    has dropped the spaces: ``pairs.split`` makes 营商环境 营商 商环 环境, so every hanzi with a hanzi
+    on both sides is doubled (营商商环环境). Made per run of hanzi, not per pair: the gate makes
+    this form of every forbidden string of a site (78,000 on a city-year's public site: 1.6 s
+    the pairs' way, 0.7 s this way)."""
+    return _LONG_RUN.sub(_doubled_middle, plain)
+
+
 def _forms(part: str) -> set[str]:
     """How a string can appear in a site: as written, in the search index's pair form
-    (spaces are dropped by ``normalise``, so 营商环境 is looked for as 营商商环环境), and each of
-    those lower-cased."""
+    (``pair_form``), and each of those lower-cased."""
     plain = normalise(part)
-    forms = {plain, _SPACE.sub("", pairs.split(plain))} if _HANZI.search(plain) else {plain}
+    forms = {plain, pair_form(plain)} if _HANZI.search(plain) else {plain}
     return {f for form in forms for f in ((form, form.lower()) if form.isascii() or _LATIN.search(form) else (form,)) if f}
 
 
