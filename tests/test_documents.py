@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from bulletin.errors import CopiesError
 from bulletin.printing.balance import MIN_SHARE, balanced_lines, width
 from bulletin.printing.compose import printed
-from bulletin.printing.docx_out import BODY_STYLE, TABLE_STYLE, _blank_page, docx_bytes
+from bulletin.printing.docx_out import BODY_STYLE, TABLE_STYLE, _blank_page, docx_bytes, package_bytes
 from bulletin.printing.fonts import resolve_fonts
 from bulletin.printing.issues import render_all
 from bulletin.printing.stamp import parse_copies
@@ -291,6 +291,23 @@ def test_each_word_file_starts_from_a_fresh_blank_page_of_its_grid(newsroom):
                for key, doc in (("draft", draft), ("brief", brief))}
     assert headers == {"draft": ["草　稿"], "brief": [""]}
     assert _blank_page.cache_info().currsize == 2  # the draft bulletin's grid and the brief's
+
+
+def test_word_files_hold_what_python_docx_saves_at_a_fixed_time(newsroom):
+    """package_bytes zips python-docx's parts once, itself: the same entries in the same order as
+    ``Document.save`` writes, each at the fixed time (a python-docx that changed its writer fails here)."""
+    import zipfile
+
+    doc = {p.key: printed(p) for p in prints_of(newsroom)}["xxzb/2026/003"]
+    word = Document(io.BytesIO(docx_bytes(doc, newsroom, resolve_fonts(newsroom))))
+    ours, saved = package_bytes(word), io.BytesIO()
+    word.save(saved)
+    with zipfile.ZipFile(io.BytesIO(ours)) as a, zipfile.ZipFile(saved) as b:
+        assert [i.filename for i in a.infolist()] == [i.filename for i in b.infolist()]
+        assert "word/document.xml" in a.namelist() and a.infolist()[0].filename == "[Content_Types].xml"
+        assert [name for name in a.namelist() if a.read(name) != b.read(name)] == []
+        assert {i.date_time for i in a.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert package_bytes(word) == ours
 
 
 def test_word_headline_lines_are_balanced(newsroom):

@@ -27,6 +27,7 @@ from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -594,21 +595,46 @@ class _Writer:
             self.item(index, item, index == 1)
         self.colophon()
         self.properties()
-        raw = io.BytesIO()
-        self.word.save(raw)
-        return _fixed_zip(raw.getvalue())
+        return package_bytes(self.word)
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    """The same ZIP with a fixed timestamp on every entry, so equal documents are equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, src.read(info.filename), compresslevel=1)
-    return out.getvalue()
+class _FixedZip:
+    """A ZIP whose entries all carry one fixed time, so equal documents are equal bytes; it takes
+    python-docx's parts as python-docx's own package writer hands them to its ZIP writer."""
+
+    def __init__(self) -> None:
+        self.buffer = io.BytesIO()
+        self.zip = zipfile.ZipFile(self.buffer, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        entry = zipfile.ZipInfo(pack_uri.membername, date_time=ZIP_TIME)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        self.zip.writestr(entry, blob, compresslevel=1)
+
+    def close(self) -> None:
+        self.zip.close()
+
+
+def package_bytes(word) -> bytes:
+    """The .docx file of ``word``: python-docx's parts, relationships and content types, in the
+    order its ``save`` writes them, zipped once into a ``_FixedZip``.
+
+    ``Document.save`` zips at its own level and with the time of day; the file was then unzipped
+    and zipped again with a fixed time (a third of a Word file's time). The steps of python-docx's
+    ``PackageWriter.write`` are called here with the ZIP writer swapped;
+    ``tests/test_documents.py`` checks that the entries are those ``save`` writes.
+    """
+    package = word.part.package
+    for part in package.parts:
+        part.before_marshal()
+    parts = package.parts
+    out = _FixedZip()
+    PackageWriter._write_content_types_stream(out, parts)
+    PackageWriter._write_pkg_rels(out, package.rels)
+    PackageWriter._write_parts(out, parts)
+    out.close()
+    return out.buffer.getvalue()
 
 
 def docx_bytes(doc: Printed, root: Path, fonts: FontSet) -> bytes:
