@@ -171,3 +171,33 @@ def _tiny_summary():
 
     return Summary(root="x", seed=1, first_year=2026, last_year=2026, units=8, reports=10, issues={}, drafts=0,
                    assignments=0, warnings_expected=0, next_number={}, accepted_not_in_issue=[])
+
+
+def test_cold_checks_are_timed_in_turn_with_the_bare_parse_and_each_median_is_kept(tmp_path, monkeypatch):
+    """The cold check ÷ bare YAML target compares two steps seconds apart: three of each, in
+    turn, and the median of each (a run that met a slow spell of the machine is dropped)."""
+    from bench.__main__ import Bench, Result, Run, Size
+
+    size = Size(years=1, reports=10, units=8, seed=1)
+    bench = Bench(size, tmp_path, {}, Run(), 60)
+    times = iter([4.0, 1.5, 3.0, 1.2, 9.0, 1.4])
+    asked = []
+
+    def timed(name, cmd, note="", env=None):
+        asked.append(name)
+        return Result(name, size.label, next(times), 100.0, True)
+
+    monkeypatch.setattr(bench, "timed", timed)
+    bench.check_cold()
+    bench.yaml_bare()  # already timed beside the cold checks: not run again
+    assert asked == ["check_cold", "yaml_bare"] * 3
+    assert [(r.name, r.seconds, r.note) for r in bench.run.results] == [
+        ("check_cold", 4.0, "3 次的中位数（4.00、3.00、9.00 秒）"),
+        ("yaml_bare", 1.4, "3 次的中位数（1.50、1.20、1.40 秒）")]
+
+
+def test_a_failed_run_among_the_rounds_is_the_steps_result():
+    from bench.__main__ import Result, median_of
+
+    failed = Result("check_cold", "1y-10", 2.0, 90.0, False, "退出码 1：E001")
+    assert median_of([Result("check_cold", "1y-10", 3.0, 90.0, True), failed]) is failed
