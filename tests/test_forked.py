@@ -131,3 +131,22 @@ def test_the_child_sends_its_results_as_it_goes_and_never_waits_for_this_process
     assert {pid for _, pid, _ in results[:forked.MIN_ITEMS]} == {PARENT} and PARENT not in {pid for _, pid, _ in results[forked.MIN_ITEMS:]}
     assert results[forked.MIN_ITEMS - 1][2] is True  # the child finished while this process still worked
     assert all(len(text) == 10_000 for _, _, text in results[forked.MIN_ITEMS:])
+
+
+def _until_a_child_has_ended() -> bool:
+    """Whether a child of this process ends within 20 s (seen, not reaped: ``WNOWAIT``)."""
+    import time
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_beside_a_child_with_a_large_result_ends_while_this_process_works():
+    """2 MB of results (a pipe holds 64 KB) are written without waiting for this process to read
+    them: the child ends before this process's own work does."""
+    theirs, ended = forked.beside(lambda: "x" * 2_000_000, _until_a_child_has_ended, forked.MIN_ITEMS)
+    assert ended is True and theirs == "x" * 2_000_000
