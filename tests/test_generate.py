@@ -201,3 +201,28 @@ def test_a_failed_run_among_the_rounds_is_the_steps_result():
 
     failed = Result("check_cold", "1y-10", 2.0, 90.0, False, "退出码 1：E001")
     assert median_of([Result("check_cold", "1y-10", 3.0, 90.0, True), failed]) is failed
+
+
+def test_a_builds_pdf_cpu_per_page_comes_from_its_log_without_the_notices(tmp_path):
+    from bench.__main__ import pdf_cpu_per_page
+
+    log = tmp_path / "build.log"
+    log.write_text("[   0.1s] PDF …\n"
+                   "[   2.0s]   PDF zwxx/2026/018：12 页，0.93 秒（CPU 0.60 秒）\n"
+                   "[   3.1s]   PDF ldcy/2026/002：8 页，0.70 秒（CPU 0.40 秒）\n"
+                   "[   9.0s]   PDF 通报 2026-03：40 页，2.10 秒（CPU 2.00 秒）\n"
+                   "[  10.0s]   渲染 3 份 PDF 共用时 9.9 秒\n", encoding="utf-8")
+    assert pdf_cpu_per_page(log) == 0.05  # (0.60 + 0.40) / (12 + 8)
+    assert pdf_cpu_per_page(tmp_path / "none.log") is None
+
+
+def test_the_linearity_target_says_how_fast_the_machine_was_during_each_build():
+    from bench.__main__ import Result, Run, Size, targets
+
+    one, five = Size(years=1, reports=9000, units=100, seed=1), Size(years=5, reports=9000, units=100, seed=1)
+    run = Run([Result("build_cold", one.label, 100.0, 1300.0, True, pdf_cpu_per_page=0.04),
+               Result("build_cold", five.label, 600.0, 4000.0, True, pdf_cpu_per_page=0.05)])
+    found = {t.name: t for t in targets(run, [one, five], elapsed=2000.0)}
+    target = found["cold build 5y / 1y"]
+    assert (target.value, target.met) == (6.0, False)  # judged on the wall times as measured
+    assert target.note == "同样的印刷工作每页 CPU：1 年 0.0400 秒、5 年 0.0500 秒；扣除两次构建时机器快慢之差约为 4.80"
