@@ -28,7 +28,7 @@ from bulletin.mkdocs_yml import mkdocs_problems
 from bulletin.model import Issue, Newsroom, Report, build_newsroom
 from bulletin.notice_settings import notice_problems
 from bulletin.personal import check_problems as personal_problems
-from bulletin.problems import Problem, remembered, sorted_problems
+from bulletin.problems import Problem, problem_rows, remembered, sorted_problems
 from bulletin.special import special_file_problems
 from bulletin.store import Store, load_store, locate, store_problems
 from bulletin.suggest import nearest
@@ -175,15 +175,22 @@ def _save(cache: DigestCache, build_dir: Path) -> None:
     cache.save()
 
 
-def _kept_with_parse(lints: bool, rel: str, key: bytes, data: Any, lines: dict, body: str) -> list[tuple[bytes, Any]]:
-    """What the check keeps of one report that needs only its own parse: its schema problems and
-    (for the lints' duplicate search) its sentence anchors. The loader makes these beside the
-    parse in its two processes (``load.load_sources``); anything it did not make, the rules
-    make when they ask."""
+def _kept_with_parse(lints: bool, rel: str, key: bytes, data: Any, lines: dict, body: str | None) -> list[tuple[bytes, Any]]:
+    """What the check keeps of one file that needs only its own parse: its schema problems and,
+    of a report, (for the lints' duplicate search) its sentence anchors. The loader makes these
+    beside the parse in its two processes (``load.load_sources``); anything it did not make, the
+    rules make when they ask. ``body`` is None for an issue file."""
+    if body is None:
+        return [(_issue_schema_key(key, rel), problem_rows(schema.validate("issue", data, rel, lines)))]
     made = [(b"schema:" + key, _schema_rows(data, rel, lines))]
     if lints:
         made.append((anchors.key(key), anchors.comparable(body)))
     return made
+
+
+def _issue_schema_key(key: bytes, rel: str) -> bytes:
+    """An issue file's schema problems are kept by its bytes and its path (they name the path)."""
+    return b"schema-issue:" + key + rel.encode()
 
 
 def _schema_rows(data: Any, rel: str, lines: dict) -> list[tuple[int, str, str]]:
@@ -201,7 +208,7 @@ def _schema_problems(sources: Sources, cache: DigestCache) -> list[Problem]:
         found += [Problem(doc.path, line, code, message) for line, code, message in known]
     for doc in sources.issues:  # kept by the file's bytes and path: 1,150 issue files took 0.2 s of every check
         validate = partial(schema.validate, "issue", doc.data, doc.path, doc.lines)
-        found += remembered(cache, b"schema-issue:" + doc.key + doc.path.encode(), validate) if doc.key else validate()
+        found += remembered(cache, _issue_schema_key(doc.key, doc.path), validate) if doc.key else validate()
     for kind in ("series", "units", "assignments", "scoring"):
         doc: Doc | None = getattr(sources, kind)
         if doc is not None:

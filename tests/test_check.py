@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from helpers.newsroom import ISSUE, report_text
 
+from bulletin import schema
 from bulletin.check import run_check
 from bulletin.cli import main
 
@@ -252,8 +253,10 @@ def test_a_cold_check_parsed_in_two_processes_finds_what_one_finds(newsroom, mon
     newsroom.report("2026-03-nyj-003", title="第三篇", body=long_body)
     newsroom.report("2026-03-nyj-004", title="第四篇", body=long_body)  # a near-copy of 003
     newsroom.report("2026-03-nyj-005", title="第五篇", category="紧急")
+    newsroom.write("issues/zwxx/2026/019.yaml", ISSUE.replace("number: 18", "number: 19").replace("copies: 120", "copies: 很多"))
     expected = [p.format() for p in run_check(newsroom.root, TODAY, use_cache=False).problems]
     assert {p.split("[")[1][:4] for p in expected} >= {"E203", "W060", "W105", "E213"}
+    assert [p.split(":")[0] for p in expected if "[E102]" in p] == ["issues/zwxx/2026/019.yaml"]
     monkeypatch.setattr(forked, "MIN_ITEMS", 2)
     assert forked.can_fork(5)  # two cores, and no other thread left in this process
     monkeypatch.setattr(filestat, "RACY_NS", 0)  # files written just now are trusted at the next run
@@ -264,8 +267,11 @@ def test_a_cold_check_parsed_in_two_processes_finds_what_one_finds(newsroom, mon
         raise AssertionError(f"anchors made again for {body[:10]}")
 
     monkeypatch.setattr(lints, "comparable", made_again)
+    validate, issues_validated = schema.validate, []
+    monkeypatch.setattr(schema, "validate", lambda kind, *a: (kind == "issue" and issues_validated.append(a[1])) or validate(kind, *a))
     assert [p.format() for p in run_check(newsroom.root, TODAY).problems] == expected
-    assert splits == [5]  # the files parsed, with their anchors
+    assert splits == [7]  # the files parsed, with their anchors and the issues' schema
+    assert issues_validated == ["issues/zwxx/2026/018.yaml"]  # this process's half; the child did 019
     splits.clear()
     assert [p.format() for p in run_check(newsroom.root, TODAY).problems] == expected
     assert splits == []  # warm: nothing left to parse

@@ -31,28 +31,44 @@ def test_an_unreadable_file_is_a_problem_naming_its_line(newsroom, content, code
     assert (caught.value.problem.code, caught.value.problem.line) == (code, line)
 
 
-def test_reports_parsed_in_two_processes_load_as_in_one(newsroom, monkeypatch):
-    """A cold cache's reports are parsed half in a child (bulletin.forked): the same documents,
-    the same problems at the same lines, and every one kept in the cache and the stat index."""
+def test_reports_and_issues_parsed_in_two_processes_load_as_in_one(newsroom, monkeypatch):
+    """A cold cache's reports and issue files are parsed half in a child (bulletin.forked): the
+    same documents, the same problems at the same lines, and every one kept in the cache and the
+    stat index. Each half gets half the issue files (they cost about two reports each)."""
+    from helpers.newsroom import ISSUE
+
     from bulletin import forked
     from bulletin.cache import DigestCache
 
     for n in range(2, 12):
         newsroom.report(f"2026-03-nyj-{n:03d}", title=f"第{n}篇", body=f"正文{n}。")
     newsroom.write("content/2026/03/2026-03-nyj-099.md", "---\ntitle: 标题：没有引号: 冒号\n---\n正文")
+    for number in (19, 20, 21):
+        newsroom.write(f"issues/zwxx/2026/{number:03d}.yaml", ISSUE.replace("number: 18", f"number: {number}"))
+    newsroom.write("issues/zwxx/2026/022.yaml", "year: 2026\nnumber: [22\n")  # does not parse
     monkeypatch.setattr(forked, "MIN_ITEMS", 2)
     one = load_sources(newsroom.root)  # no cache: no split
     split, splits = forked.split_map, []
-    monkeypatch.setattr(forked, "split_map", lambda work, items: splits.append(len(items)) or split(work, items))
+
+    def recorded(work, items):
+        splits.append([item.rsplit("/", 1)[-1] for item in items])
+        return split(work, items)
+
+    monkeypatch.setattr(forked, "split_map", recorded)
     cache = DigestCache(newsroom.root / "build" / ".cache" / "check.marshal", "test")
     two = load_sources(newsroom.root, cache)
     assert [(d.path, d.data, d.lines, d.body, d.body_line) for d in two.reports] == [
         (d.path, d.data, d.lines, d.body, d.body_line) for d in one.reports]
-    assert (len(two.reports), splits) == (11, [12])  # the unparsable one too: the loader reports it
+    assert [(d.path, d.data, d.lines) for d in two.issues] == [(d.path, d.data, d.lines) for d in one.issues]
+    assert [d.path.rsplit("/", 1)[-1] for d in two.issues] == ["018.yaml", "019.yaml", "020.yaml", "021.yaml"]
+    assert len(two.reports) == 11  # the unparsable one too: the loader reports it
+    assert [len(items) for items in splits] == [17]
+    assert splits[0][:2] == ["018.yaml", "019.yaml"] and splits[0][-3:] == ["020.yaml", "021.yaml", "022.yaml"]
     assert [p.format() for p in two.problems] == [p.format() for p in one.problems]
-    assert [p.path for p in two.problems] == ["content/2026/03/2026-03-nyj-099.md"]
+    assert [p.path for p in two.problems] == ["content/2026/03/2026-03-nyj-099.md", "issues/zwxx/2026/022.yaml"]
     assert all(cache.holds(d.key) for d in two.reports)
-    assert all(cache.stat_index.new[d.path] == (_record(newsroom.root / d.path), d.key) for d in two.reports)
+    assert all(cache.holds(b"yaml:" + d.key) for d in two.issues)
+    assert all(cache.stat_index.new[d.path] == (_record(newsroom.root / d.path), d.key) for d in two.reports + two.issues)
 
 
 def _record(path):
