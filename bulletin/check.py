@@ -87,14 +87,19 @@ def run_check(root: Path, today: date, use_cache: bool = True, lints: bool = Tru
         load_store(sources, store, cache)
         problems += sources.problems + special_file_problems(root) + mkdocs_problems(root) + notice_problems(root)
         problems += _schema_problems(sources, cache)
-        newsroom = build_newsroom(sources, today)
-        problems += _duplicate_ids(sources)
-        problems += check_newsroom(newsroom, cache, lints)
-        problems += store_problems(newsroom, store)
-        problems += _office_site(newsroom)
-        problems += classified_figures(newsroom, store)
-        if use_cache:
-            _save(cache, build_dir)
+        try:
+            if use_cache:
+                _save_loaded(cache, build_dir, len(sources.reports) + len(sources.issues))
+            newsroom = build_newsroom(sources, today)
+            problems += _duplicate_ids(sources)
+            problems += check_newsroom(newsroom, cache, lints)
+            problems += store_problems(newsroom, store)
+            problems += _office_site(newsroom)
+            problems += classified_figures(newsroom, store)
+            if use_cache:
+                _save(cache, build_dir)
+        finally:
+            cache.wait_for_writing()  # nothing of this check writes on after it
         store_absent = store is not None and not store.present
         problems += history_problems(newsroom, root / "build" / ".cache" if use_cache else None, store_absent)
     return CheckResult(newsroom, sorted_problems(problems), store, sources)
@@ -165,6 +170,15 @@ def _without_cycle_collection(until_exit: bool = False) -> Iterator[None]:
             gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+def _save_loaded(cache: DigestCache, build_dir: Path, count: int) -> None:
+    """A first check writes the loader's entries beside the rules (``DigestCache.save_loaded``)."""
+    try:
+        ensure_build_dir(build_dir)
+    except OSError:
+        return
+    cache.save_loaded(count)
 
 
 def _save(cache: DigestCache, build_dir: Path) -> None:

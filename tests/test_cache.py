@@ -67,28 +67,33 @@ def test_a_report_moved_to_another_path_is_judged_at_its_new_path(newsroom):
 
 
 def test_only_the_shards_whose_entries_changed_are_rewritten(newsroom):
-    """A five-year archive's cache is 170 MB: a run that changed one file rewrites a few shards."""
+    """A five-year archive's cache is 170 MB: a run that changed one file rewrites a few shards,
+    of the loader's set (check-NN) and of the rules' (rules-NN) alike."""
+    from bulletin.cache import RULE_KINDS, DigestCache, shard_of
     from bulletin.cache import SHARDS as COUNT
-    from bulletin.cache import DigestCache, shard_of
     from bulletin.schema import fingerprint
+
+    def mtimes(kind):
+        return {p.name: p.stat().st_mtime_ns for p in newsroom.root.glob(f"build/.cache/{kind}-*.marshal")}
 
     for n in range(2, 30):
         newsroom.report(f"2026-03-nyj-{n:03d}", title=f"第{n}篇", body=f"正文第{n}篇。")
     run_check(newsroom.root, TODAY)
-    written = {p.name: p.stat().st_mtime_ns for p in newsroom.root.glob(SHARDS)}
-    assert len(written) == COUNT  # 29 reports fill every shard
+    written = {kind: mtimes(kind) for kind in ("check", "rules")}
+    assert [len(files) for files in written.values()] == [COUNT, COUNT]  # 29 reports fill every shard
     run_check(newsroom.root, TODAY)
-    assert {p.name: p.stat().st_mtime_ns for p in newsroom.root.glob(SHARDS)} == written  # nothing made, nothing lost
+    assert {kind: mtimes(kind) for kind in ("check", "rules")} == written  # nothing made, nothing lost
     before = DigestCache(newsroom.root / "build/.cache/check.marshal", fingerprint())
     newsroom.report("2026-03-nyj-007", title="改过的标题", body="改过的正文。")
     run_check(newsroom.root, TODAY)
     after = DigestCache(newsroom.root / "build/.cache/check.marshal", fingerprint())
     made, dropped = after.old.keys() - before.old.keys(), before.old.keys() - after.old.keys()
     assert made and dropped  # the edited report's entries replaced its old ones
-    touched = {shard_of(k) for k in made | dropped}
-    now = {p.name: p.stat().st_mtime_ns for p in newsroom.root.glob(SHARDS)}
-    assert {n for n in range(COUNT) if now[f"check-{n:02d}.marshal"] != written[f"check-{n:02d}.marshal"]} == touched
-    assert len(touched) < COUNT
+    for kind, ours in (("check", lambda k: not k.startswith(RULE_KINDS)), ("rules", lambda k: k.startswith(RULE_KINDS))):
+        touched = {shard_of(k) for k in made | dropped if ours(k)}
+        now = mtimes(kind)
+        assert {n for n in range(COUNT) if now[f"{kind}-{n:02d}.marshal"] != written[kind][f"{kind}-{n:02d}.marshal"]} == touched
+        assert 0 < len(touched) < COUNT
 
 
 def test_a_new_program_parses_every_file_again(newsroom, monkeypatch):
@@ -216,3 +221,94 @@ def test_views_from_a_fresh_parse_and_from_the_cache_have_the_same_bytes(newsroo
     fresh = run_check(newsroom.root, TODAY)
     replayed = run_check(newsroom.root, TODAY)
     assert keys(fresh) == keys(replayed)
+
+
+def _cold_cache(root, puts):
+    """A first run's cache with ``puts`` (key, value) made, as the loader makes them."""
+    from bulletin.cache import DigestCache
+    from bulletin.schema import fingerprint
+
+    cache = DigestCache(root / "build/.cache/check.marshal", fingerprint())
+    for key, value in puts:
+        cache.put(key, value)
+    return cache
+
+
+def _loader_entries(count=100):
+    from bulletin import anchors
+    from bulletin.cache import digest
+
+    keys = [digest(f"report {n}".encode()) for n in range(count)]
+    return [(k, ("data", n)) for n, k in enumerate(keys)] + [(anchors.key(k), (n, ["锚点"])) for n, k in enumerate(keys)]
+
+
+def test_a_first_run_writes_the_loaders_entries_in_a_child_and_then_only_what_came_since(newsroom, monkeypatch):
+    """On a first check the loader's entries (most of a cache) are written by a child beside the
+    rules (``save_loaded``); the end's ``save`` writes the rules' shards, and of the loader's
+    only a shard that got an entry since. The next run finds every entry."""
+    from bulletin.cache import DigestCache, shard_of
+    from bulletin.schema import fingerprint
+
+    cache = _cold_cache(newsroom.root, _loader_entries())
+    cache.save_loaded(forked_items())
+    cache.wait_for_writing()
+    folder = newsroom.root / "build/.cache"
+    early = {p.name: p.stat().st_ino for p in folder.glob("*.marshal")}
+    assert len([n for n in early if n.startswith("check-")]) == 16 and len([n for n in early if n.startswith("anchors-")]) == 16
+    late = b"yaml:" + b"x" * 16  # one more of the loader's kinds, after the child wrote them
+    cache.put(late, ("issue", 1))
+    cache.put(b"report:" + b"y" * 16, [("p", 1, "W001", "m")])
+    cache.save()
+    after = {p.name: p.stat().st_ino for p in folder.glob("*.marshal")}
+    rewritten = {n for n in early if after[n] != early[n]}
+    assert rewritten == {f"check-{shard_of(late):02d}.marshal"}
+    assert [n for n in after if n.startswith("rules-")] == [f"rules-{shard_of(b'report:' + b'y' * 16):02d}.marshal"]
+    kept = DigestCache(folder / "check.marshal", fingerprint())
+    kept.get(_loader_entries()[-1][0])  # the anchors are read when asked for
+    assert kept.old == dict(_loader_entries() + [(late, ("issue", 1)), (b"report:" + b"y" * 16, [("p", 1, "W001", "m")])])
+
+
+def forked_items():
+    from bulletin import forked
+
+    return forked.MIN_ITEMS
+
+
+def test_a_child_that_fails_to_write_leaves_the_writing_to_the_end(newsroom, monkeypatch):
+    """A failed child (a full disk, a signal) means the end's ``save`` writes every shard."""
+    import os
+
+    from bulletin import cache as cache_module
+    from bulletin.cache import DigestCache
+    from bulletin.schema import fingerprint
+
+    parent, write = os.getpid(), cache_module.atomic_write
+
+    def fails_in_a_child(path, data):
+        if os.getpid() != parent:
+            raise OSError(28, "No space left on device")
+        write(path, data)
+
+    monkeypatch.setattr(cache_module, "atomic_write", fails_in_a_child)
+    cache = _cold_cache(newsroom.root, _loader_entries())
+    cache.save_loaded(forked_items())
+    cache.wait_for_writing()
+    assert not list((newsroom.root / "build/.cache").glob("check-*.marshal"))
+    cache.save()
+    kept = DigestCache(newsroom.root / "build/.cache/check.marshal", fingerprint())
+    kept.get(_loader_entries()[-1][0])
+    assert kept.old == dict(_loader_entries())
+
+
+def test_a_run_that_kept_entries_writes_nothing_early(newsroom, monkeypatch):
+    """Where a last run's entries were kept, the rules may still use some: what a shard keeps is
+    known only at the end, so no child writes early (and nothing is pruned too soon)."""
+    from bulletin import forked
+
+    first = _cold_cache(newsroom.root, _loader_entries())
+    first.save()
+    children = []
+    monkeypatch.setattr(forked, "background", lambda work, count: children.append(count))
+    second = _cold_cache(newsroom.root, _loader_entries(101)[100:101])
+    second.save_loaded(forked_items())
+    assert children == []

@@ -150,3 +150,28 @@ def test_beside_a_child_with_a_large_result_ends_while_this_process_works():
     them: the child ends before this process's own work does."""
     theirs, ended = forked.beside(lambda: "x" * 2_000_000, _until_a_child_has_ended, forked.MIN_ITEMS)
     assert ended is True and theirs == "x" * 2_000_000
+
+
+def test_background_work_runs_in_a_child_while_this_process_goes_on(tmp_path):
+    """``background``: the child's effect is on files; its join says whether it succeeded."""
+    marker, release = tmp_path / "done", tmp_path / "go"
+
+    def work():
+        while not release.exists():  # the child waits until this process has gone on
+            pass
+        marker.write_text(str(os.getpid()))
+
+    join = forked.background(work, forked.MIN_ITEMS)
+    assert join is not None and not marker.exists()
+    release.write_text("")
+    assert join() is True
+    assert int(marker.read_text()) != PARENT
+
+
+def test_background_work_that_fails_says_so_and_little_work_makes_no_child(tmp_path):
+    def fails():
+        raise RuntimeError("the child breaks")
+
+    join = forked.background(fails, forked.MIN_ITEMS)
+    assert join is not None and join() is False
+    assert forked.background(fails, forked.MIN_ITEMS - 1) is None  # nothing done: the caller does it
