@@ -14,10 +14,14 @@ from hypothesis import HealthCheck, settings
 
 @pytest.fixture(autouse=True)
 def _nothing_stays_frozen():
-    """The check and build commands freeze their newsroom for the rest of the process
-    (``check.run_check(until_exit=True)``); a test process goes on, so it is thawed after each test."""
+    """The check and build commands freeze their newsroom for the rest of the process and keep
+    it referenced (``check.run_check(until_exit=True)``); a test process goes on, so it is thawed
+    and let go after each test."""
+    from bulletin import check
+
     yield
     gc.unfreeze()
+    check._UNTIL_EXIT.clear()
 
 
 @pytest.fixture(autouse=True)
