@@ -182,7 +182,6 @@ class _Shards:
             entries.update(made)
             atomic_write(self.shard_path(n), marshal.dumps((self.salt, entries)))
 
-
     @property
     def fresh(self) -> bool:
         """Loaded, and nothing kept from a last run: every entry was made in this one, so no

@@ -185,19 +185,22 @@ def _without_cycle_collection(until_exit: bool = False) -> Iterator[None]:
 
 def _save_loaded(cache: DigestCache, build_dir: Path, count: int) -> None:
     """A first check writes the loader's entries beside the rules (``DigestCache.save_loaded``)."""
-    try:
-        ensure_build_dir(build_dir)
-    except OSError:
-        return
-    cache.save_loaded(count)
+    if _writable(build_dir):
+        cache.save_loaded(count)
 
 
 def _save(cache: DigestCache, build_dir: Path) -> None:
+    if _writable(build_dir):
+        cache.save()
+
+
+def _writable(build_dir: Path) -> bool:
+    """Whether build/ is there to keep the cache in; a read-only newsroom still checks, only without it."""
     try:
         ensure_build_dir(build_dir)
     except OSError:
-        return  # a read-only newsroom still checks, only without the cache
-    cache.save()
+        return False
+    return True
 
 
 def _kept_with_parse(lints: bool, rel: str, key: bytes, data: Any, lines: dict, body: str | None) -> list[tuple[bytes, Any]]:

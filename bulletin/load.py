@@ -122,18 +122,23 @@ def load_yaml_file(root: Path, rel: str, cache: DigestCache | None = None) -> Do
     key, raw = _known_digest(root, rel, cache)
     hit = cache.get(b"yaml:" + key) if key else None
     if hit is not None:
-        data, lines = hit
-        return Doc(rel, data, lines, digest_source=key, key=key)
+        return _yaml_doc(rel, key, hit)
     if raw is None:
         raw = _read_bytes(root, rel)
         key = _learn(root, rel, cache, raw)
         hit = cache.get(b"yaml:" + key) if key else None  # read again (touched, or just written): same bytes?
         if hit is not None:
-            return Doc(rel, hit[0], hit[1], digest_source=key, key=key)
+            return _yaml_doc(rel, key, hit)
     data, lines = _parse(rel, _decode(rel, raw), 1)
     if cache is not None:
         cache.put(b"yaml:" + key, (data, lines))
     return Doc(rel, data, lines, digest_source=key or raw, key=key)
+
+
+def _yaml_doc(rel: str, key: bytes, entry: tuple) -> Doc:
+    """The document of a YAML file whose bytes (digest ``key``) the cache knows: ``entry`` is (data, lines)."""
+    data, lines = entry
+    return Doc(rel, data, lines, digest_source=key, key=key)
 
 
 def _known_digest(root: Path, rel: str, cache: DigestCache | None) -> tuple[bytes, bytes | None]:
@@ -267,11 +272,6 @@ def _parsed_in_two(root: Path, rels: list[str], cache: DigestCache | None,
                 cache.stat_index.learn(rel, record, key)
             docs[rel] = _report_doc(rel, key, key, entry) if rel.endswith(".md") else _yaml_doc(rel, key, entry)
     return docs, known
-
-
-def _yaml_doc(rel: str, key: bytes, entry: tuple) -> Doc:
-    data, lines = entry
-    return Doc(rel, data, lines, digest_source=key, key=key)
 
 
 def _parsed_file(root: Path, cache: DigestCache, with_parse: WithParse | None, rel: str) -> tuple | None:
