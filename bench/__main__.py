@@ -29,6 +29,7 @@ Usage: ``python -m bench [--sizes 1,5] [--reports 9000] [--steps check,yaml_bare
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import json
 import os
@@ -263,6 +264,16 @@ def prepare(size: Size, out: Path, run: Run) -> dict | None:
     # this wait the cached check after a fresh generation could not replay and timed a full check.
     time.sleep(RACY_NS / 1e9)
     return summary
+
+
+def compile_package(package: Path) -> None:
+    """Byte-compile bulletin's sources before the steps, as an installation leaves them.
+
+    pip compiles a package it installs, and Python writes an editable checkout's bytecode at its
+    first import; but where ``PYTHONDONTWRITEBYTECODE`` is set (this machine's environment) it
+    never does, and every step's every command compiled the package again: 60 ms of each
+    check's 0.21 s of imports. Files already compiled and unchanged are left as they are."""
+    compileall.compile_dir(package, quiet=1)
 
 
 def warm_page_cache(root: Path) -> None:
@@ -637,6 +648,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"未知的步骤 {'、'.join(unknown)}；可用：{','.join(STEPS)}" if unknown else "--sizes 至少 1 年")
     out = Path(args.out).resolve()
     run = Run()
+    compile_package(REPO / "bulletin")
     load_start = [round(x, 2) for x in os.getloadavg()]
     began = time.perf_counter()
     for size in sizes:

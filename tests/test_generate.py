@@ -226,3 +226,29 @@ def test_the_linearity_target_says_how_fast_the_machine_was_during_each_build():
     target = found["cold build 5y / 1y"]
     assert (target.value, target.met) == (6.0, False)  # judged on the wall times as measured
     assert target.note == "同样的印刷工作每页 CPU：1 年 0.0400 秒、5 年 0.0500 秒；扣除两次构建时机器快慢之差约为 4.80"
+
+
+def test_the_bench_runs_bulletin_from_bytecode_as_an_installation_does(tmp_path):
+    """With PYTHONDONTWRITEBYTECODE set every command compiled the package again; the bench
+    compiles it first, and Python reads that bytecode even with the variable set."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    from bench.__main__ import compile_package
+
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "mod.py").write_text("VALUE = 41 + 1\n")
+    compile_package(package)
+    cached = Path(importlib.util.cache_from_source(str(package / "mod.py")))
+    assert cached.is_file()
+    before = cached.stat().st_mtime_ns
+    compile_package(package)
+    assert cached.stat().st_mtime_ns == before  # unchanged sources are not compiled again
+    env = {"PYTHONPATH": str(tmp_path), "PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-v", "-c", "import pkg.mod; print(pkg.mod.VALUE)"],
+                         env=env, capture_output=True, text=True, check=True)
+    assert out.stdout == "42\n"
+    assert f"# code object from '{cached}'" in out.stderr  # read from the bytecode, not compiled
