@@ -29,6 +29,31 @@ def test_corrupt_or_foreign_cache_is_ignored(newsroom):
     assert [p.code for p in run_check(newsroom.root, TODAY).problems] == ["E203"]
 
 
+def test_a_first_check_whose_shards_cannot_be_written_still_ends_with_its_problems(newsroom, monkeypatch):
+    """Folders where the cache's shard files go (the child writing the loader's entries fails
+    on them, and so does the end's save): the check says what it found, and the next one too."""
+    from bulletin import forked
+
+    monkeypatch.setattr(forked, "MIN_ITEMS", 2)  # the loader's halves and the early writing
+    background, joined = forked.background, []
+
+    def recorded(work, count):
+        join = background(work, count)
+        return lambda: joined.append(join()) or joined[-1]
+
+    monkeypatch.setattr(forked, "background", recorded)
+    for n in range(2, 6):
+        newsroom.report(f"2026-03-nyj-{n:03d}", title=f"第{n}篇", body=f"正文第{n}篇。")
+    newsroom.report("2026-03-nyj-009", unit="zzz", title="第九篇")
+    for kind in ("check", "anchors", "rules"):
+        for n in range(16):
+            (newsroom.root / f"build/.cache/{kind}-{n:02d}.marshal").mkdir(parents=True)
+    for _ in range(2):
+        assert [(p.path, p.code) for p in run_check(newsroom.root, TODAY).problems] == [
+            ("content/2026/03/2026-03-nyj-009.md", "E203")]
+    assert joined == [False, False]  # each first check's child tried, and failed
+
+
 def test_check_works_without_cache(newsroom):
     newsroom.report(unit="zzz")
     assert [p.code for p in run_check(newsroom.root, TODAY, use_cache=False).problems] == ["E203"]
