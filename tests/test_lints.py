@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from helpers.newsroom import ISSUE
 from helpers.workflow import lines, problems
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bulletin import lints
 from bulletin.lints import body_length, lint_newsroom
@@ -229,6 +231,25 @@ def _synthetic_newsroom(count: int, copies_every: int) -> tuple:
         data = {"id": rid, "title": f"标题{i}", "unit": "u", "submitted": f"{day}T09:00:00+08:00", "category": "动态"}
         docs.append(Doc(f"content/{day.year}/{day.month:02d}/{rid}.md", data, {}, body=body, body_line=9))
     return build_newsroom(Sources(root=Path("/nonexistent"), reports=docs), date(2026, 1, 1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 400), min_size=1, max_size=60).map(sorted),
+       st.lists(st.lists(st.integers(0, 59), max_size=70), max_size=12))
+def test_shared_anchors_counts_every_pair_within_the_window_once_per_bucket(days, raw_buckets):
+    """The pairs of each anchor's reports (in date order) at most the window apart, counted
+    per pair, exactly as comparing every two members of every bucket would."""
+    size = len(days)
+    buckets = [sorted({i for i in bucket if i < size}) for bucket in raw_buckets]
+    expected: dict[tuple[int, int], int] = {}
+    for members in buckets:
+        if 2 <= len(members) <= lints.BOILERPLATE:
+            for a in members:
+                for b in members:
+                    if a < b and days[b] - days[a] <= lints.DUPLICATE_WINDOW_DAYS:
+                        expected[(a, b)] = expected.get((a, b), 0) + 1
+    counted = lints.shared_anchors(buckets, days, size)
+    assert {(key % size, key // size): count for key, count in counted.items()} == expected
 
 
 def test_duplicate_search_stays_linear_on_10000_reports(monkeypatch):
