@@ -323,7 +323,7 @@ class Bench:
         else:
             ok = code == 0
             why = "" if ok else f"退出码 {code}：{tail}"
-            result = Result(name, self.size.label, round(seconds, 3), round(peak, 1), ok, "；".join(x for x in (note, why) if x))
+            result = Result(name, self.size.label, round(seconds, 3), round(peak, 1), ok, joined(note, why))
         print(f"    {_row(result)}", file=sys.stderr, flush=True)
         return result
 
@@ -378,7 +378,7 @@ class Bench:
         self._parts_note(result, PARTS)
         result.pdf_cpu_per_page = pdf_cpu_per_page(LOGS / f"{self.size.label}-build_cold.log")
         if result.pdf_cpu_per_page is not None:
-            result.note = "；".join(x for x in (result.note, f"期刊 PDF 每页 CPU {result.pdf_cpu_per_page:.4f} 秒") if x)
+            result.note = joined(result.note, f"期刊 PDF 每页 CPU {result.pdf_cpu_per_page:.4f} 秒")
 
     def build_noop(self) -> None:
         self.record("build_noop", self.bulletin("build"))
@@ -437,7 +437,7 @@ class Bench:
         missing = self.missing_parts(parts) if result.ok else []
         if missing:
             result.ok = False
-            result.note = "；".join(x for x in (result.note, f"未生成：{'、'.join(missing)}") if x)
+            result.note = joined(result.note, f"未生成：{'、'.join(missing)}")
 
     def _extra_issue(self) -> Path:
         """One more draft of 《政务信息》 in the last year, from 拟采用 reports in no issue yet."""
@@ -472,6 +472,11 @@ def pdf_cpu_per_page(log: Path) -> float | None:
     return round(sum(c for _, c in found) / pages, 5) if pages else None
 
 
+def joined(*notes: str) -> str:
+    """A result's or target's note: its parts that say something, in order, joined by ；."""
+    return "；".join(n for n in notes if n)
+
+
 def median_of(runs: list[Result]) -> Result:
     """The run of median time among ``runs`` of one step, its note listing every run's seconds;
     a failed run is the result itself (the step failed)."""
@@ -481,7 +486,7 @@ def median_of(runs: list[Result]) -> Result:
     middle = sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
     seconds = "、".join(f"{r.seconds:.2f}" for r in runs)
     note = f"{len(runs)} 次的中位数（{seconds} 秒）"
-    return replace(middle, note="；".join(x for x in (note, middle.note) if x))
+    return replace(middle, note=joined(note, middle.note))
 
 
 def _pdf_workers() -> int:
@@ -516,20 +521,20 @@ def targets(run: Run, sizes: list[Size], elapsed: float) -> list[Target]:
     def limit(name: str, step: str, maximum: float, unit: str = "s", size: Size | None = one) -> None:
         value, note = seconds(step, size)
         met = value is not None and value <= maximum
-        found.append(Target(name, value, unit, maximum, met, "；".join(x for x in (note if value is None else "", scale_note) if x)))
+        found.append(Target(name, value, unit, maximum, met, joined(note if value is None else "", scale_note)))
 
     def ratio(name: str, top: tuple[str, Size | None], bottom: tuple[str, Size | None], maximum: float) -> None:
         a, why_a = seconds(*top)
         b, why_b = seconds(*bottom)
         value = round(a / b, 3) if a is not None and b else None
-        note = "" if value is not None else "；".join(w for w, v in ((why_a, a), (why_b, b)) if v is None)
+        note = "" if value is not None else joined(*(w for w, v in ((why_a, a), (why_b, b)) if v is None))
         met = value is not None and value <= maximum
-        found.append(Target(name, value, "ratio", maximum, met, "；".join(x for x in (note, scale_note) if x)))
+        found.append(Target(name, value, "ratio", maximum, met, joined(note, scale_note)))
 
     limit("check", "check", 2)
     cold, _ = seconds("check_cold", one)
     if cold is not None:
-        found[-1].note = "；".join(x for x in (found[-1].note, f"无缓存时 {cold:.2f} 秒") if x)
+        found[-1].note = joined(found[-1].note, f"无缓存时 {cold:.2f} 秒")
     limit("scores", "scores", 2)
     limit("cold full build", "build_cold", 120)
     limit("no-op rebuild", "build_noop", 3)
@@ -538,13 +543,13 @@ def targets(run: Run, sizes: list[Size], elapsed: float) -> list[Target]:
              and not r.name.endswith("_bare") and not r.name.startswith("mkdocs_bare")]
     peak = max(peaks) if peaks else None
     found.append(Target("peak memory", peak, "MB", 1536, peak is not None and peak <= 1536,
-                        "；".join(x for x in ("" if peaks else "没有可用的测量", scale_note) if x)))
+                        joined("" if peaks else "没有可用的测量", scale_note)))
     # The editor's loop on a long archive: what it costs must depend on what changed.
     limit("check, 5 y (cached)", "check", 2.5, size=five)
     limit("no-op rebuild, 5 y", "build_noop", 3, size=five)
     limit("add-one-issue rebuild, 5 y", "build_add_issue", 8, size=five)
     ratio("cold build 5y / 1y", ("build_cold", five), ("build_cold", one), 5.2)
-    found[-1].note = "；".join(x for x in (found[-1].note, _machine_note(run, found[-1].value, one, five)) if x)
+    found[-1].note = joined(found[-1].note, _machine_note(run, found[-1].value, one, five))
     for size in (one, five):
         if size is not None:
             ratio(f"cold check / bare YAML, {size.years} y", ("check_cold", size), ("yaml_bare", size), 2.0)

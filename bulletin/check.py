@@ -210,10 +210,15 @@ def _kept_with_parse(lints: bool, rel: str, key: bytes, data: Any, lines: dict, 
     rules make when they ask. ``body`` is None for an issue file."""
     if body is None:
         return [(_issue_schema_key(key, rel), problem_rows(schema.validate("issue", data, rel, lines)))]
-    made = [(b"schema:" + key, _schema_rows(data, rel, lines))]
+    made = [(_report_schema_key(key), _schema_rows(data, rel, lines))]
     if lints:
         made.append((anchors.key(key), anchors.comparable(body)))
     return made
+
+
+def _report_schema_key(key: bytes) -> bytes:
+    """A report's schema problems are kept by its bytes (its path is not in them)."""
+    return b"schema:" + key
 
 
 def _issue_schema_key(key: bytes, rel: str) -> bytes:
@@ -228,7 +233,7 @@ def _schema_rows(data: Any, rel: str, lines: dict) -> list[tuple[int, str, str]]
 def _schema_problems(sources: Sources, cache: DigestCache) -> list[Problem]:
     found: list[Problem] = []
     for doc in sources.reports:
-        key = b"schema:" + doc.key
+        key = _report_schema_key(doc.key)
         known = cache.get(key)
         if known is None:
             known = _schema_rows(doc.data, doc.path, doc.lines)

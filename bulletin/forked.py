@@ -80,15 +80,21 @@ def _fork(send: Callable[[int], None]) -> tuple[int, int]:
     """A child that calls ``send`` on a channel (``_channel``) and exits (1 if it raised); its
     pid and the channel, for this process to read with ``_read_all`` once the child has ended."""
     channel = _channel()
+    return _child(lambda: send(channel)), channel
+
+
+def _child(run: Callable[[], None]) -> int:
+    """Fork a child that calls ``run`` and exits, 0 if it returned and 1 if it raised (never
+    running this process's exit handlers or flushing its buffers); the child's pid."""
     pid = os.fork()
     if pid == 0:
         code = 1
         try:
-            send(channel)
+            run()
             code = 0
         finally:
             os._exit(code)
-    return pid, channel
+    return pid
 
 
 def _channel() -> int:
@@ -146,14 +152,7 @@ def background(work: Callable[[], None], count: int) -> Callable[[], bool] | Non
     For work whose whole effect is on files (writing the check cache: ``DigestCache.save_loaded``)."""
     if not can_fork(count):
         return None
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            work()
-            code = 0
-        finally:
-            os._exit(code)
+    pid = _child(work)
 
     def join() -> bool:
         _, status = os.waitpid(pid, 0)

@@ -120,18 +120,18 @@ def _parse(rel: str, text: str, first_line: int) -> tuple[Any, dict[KeyPath, int
 def load_yaml_file(root: Path, rel: str, cache: DigestCache | None = None) -> Doc:
     """One YAML file (an issue, units.yaml …); a cache hit skips decoding and parsing."""
     key, raw = _known_digest(root, rel, cache)
-    hit = cache.get(b"yaml:" + key) if key else None
+    hit = cache.get(_yaml_key(key)) if key else None
     if hit is not None:
         return _yaml_doc(rel, key, hit)
     if raw is None:
         raw = _read_bytes(root, rel)
         key = _learn(root, rel, cache, raw)
-        hit = cache.get(b"yaml:" + key) if key else None  # read again (touched, or just written): same bytes?
+        hit = cache.get(_yaml_key(key)) if key else None  # read again (touched, or just written): same bytes?
         if hit is not None:
             return _yaml_doc(rel, key, hit)
     data, lines = _parse(rel, _decode(rel, raw), 1)
     if cache is not None:
-        cache.put(b"yaml:" + key, (data, lines))
+        cache.put(_yaml_key(key), (data, lines))
     return Doc(rel, data, lines, digest_source=key or raw, key=key)
 
 
@@ -230,8 +230,13 @@ WithParse = Callable[[str, bytes, Any, dict, str | None], list[tuple[bytes, Any]
 
 def _entry_key(rel: str, key: bytes) -> bytes:
     """The cache's key for what a file's bytes parse into: a report's is its digest, a YAML
-    file's (an issue) the digest under ``yaml:`` (``load_yaml_file``)."""
-    return key if rel.endswith(".md") else b"yaml:" + key
+    file's (an issue) ``_yaml_key``."""
+    return key if rel.endswith(".md") else _yaml_key(key)
+
+
+def _yaml_key(key: bytes) -> bytes:
+    """The cache's key for the data and lines a YAML file with digest ``key`` parses into."""
+    return b"yaml:" + key
 
 
 def _parsed_in_two(root: Path, rels: list[str], cache: DigestCache | None,
