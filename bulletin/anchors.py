@@ -12,7 +12,6 @@ import re
 _NOT_TEXT = re.compile(r"[\W_]+")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
 _SENTENCE_TEXT = re.compile(r"[^\w。！？；!?;\n]+|_")
-_ENDS = "。！？；!?;\n"
 KIND = b"anchors:"  # the check cache's kind of entry (``bulletin.cache.LAZY_KINDS``)
 
 
@@ -25,16 +24,19 @@ def comparable(body: str) -> tuple[int, list[str]]:
     """The body's length in letters and its sentence anchors (sorted): the first and last 8
     letters of each sentence, which an edit inside a sentence keeps.
 
-    One pass strips everything but letters and sentence ends; the length is what remains
-    without the ends (the same as ``len(letters(body))``, without a second pass).
+    One pass strips everything but letters and sentence ends; the length is that of the
+    sentences between the ends (the same as ``len(letters(body))``, without a second pass).
     """
     text = _SENTENCE_TEXT.sub("", body)
     keys: set[str] = set()
+    length = 0
     for sentence in _SENTENCE_END.split(text):
-        if len(sentence) >= 8:
+        size = len(sentence)
+        length += size
+        if size >= 8:
             keys.add(sentence[:8])
             keys.add(sentence[-8:])
-    return len(text) - sum(text.count(end) for end in _ENDS), sorted(keys)
+    return length, sorted(keys)
 
 
 def key(file_digest: bytes) -> bytes:

@@ -51,11 +51,13 @@ def lint_newsroom(newsroom: Newsroom, memo: DigestCache | None = None) -> list[P
     return report_lints(newsroom, memo) + newsroom_lints(newsroom, memo)
 
 
-def report_lints(newsroom: Newsroom, memo: DigestCache | None = None) -> list[Problem]:
-    """The lints each report earns alone (headline, length, Markdown bounds): ``check`` does
-    these beside the child that runs ``newsroom_lints``."""
+def report_lints(newsroom: Newsroom, memo: DigestCache | None = None,
+                 reports: Iterable[Report] | None = None) -> list[Problem]:
+    """The lints each report earns alone (headline, length, Markdown bounds), of ``reports``
+    (default: every report). ``check`` shares them between this process and the child that
+    runs ``newsroom_lints`` (``check.CHILD_SHARE``)."""
     problems: list[Problem] = []
-    for report in newsroom.reports.values():
+    for report in newsroom.reports.values() if reports is None else reports:
         problems += _headline(newsroom, report)
         problems += _own_lints(report, memo)
     return problems

@@ -349,6 +349,28 @@ def test_the_lints_run_in_a_child_beside_the_other_rules_and_find_what_one_proce
     assert [k[:7] for k in after if k.startswith(b"lock:")] == [b"lock:2:"]
 
 
+def test_the_child_takes_the_last_part_of_the_reports_own_lints(newsroom, monkeypatch):
+    """The reports' own lints (length, Markdown bounds) are shared: the child of the rules takes
+    the last ``CHILD_SHARE`` of the reports beside the newsroom's lints, so both processes end
+    together (0.45 s of a cold five-year check). This process lints only the first part, and
+    the problems, those the child found included, are what one process finds."""
+    import os
+
+    from bulletin import check, forked, lints
+
+    for n in range(2, 11):
+        newsroom.report(f"2026-03-nyj-{n:03d}", title=f"第{n}篇", category="动态", body="长" * 1600)
+    alone = [p.format() for p in run_check(newsroom.root, TODAY, use_cache=False).problems]
+    assert sum("W101" in line for line in alone) == 9  # 002-010, the last three found in the child
+    here = os.getpid()
+    linted: list[str] = []
+    real = lints._own_lints
+    monkeypatch.setattr(lints, "_own_lints", lambda r, memo: (os.getpid() == here and linted.append(r.id)) or real(r, memo))
+    monkeypatch.setattr(forked, "MIN_ITEMS", 2)
+    assert [p.format() for p in run_check(newsroom.root, TODAY, use_cache=False).problems] == alone
+    assert check.CHILD_SHARE == 0.3 and linted == [f"2026-03-nyj-{n:03d}" for n in range(1, 8)]  # 7 of 10 here
+
+
 def test_an_unchanged_issue_file_is_not_validated_again(newsroom, monkeypatch):
     """Its schema problems are kept by the file's bytes, as a report's are: validating a
     five-year archive's 1,150 issue files took 0.2 s of every check after an edit."""
