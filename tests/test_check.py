@@ -260,8 +260,8 @@ def test_a_cold_check_parsed_in_two_processes_finds_what_one_finds(newsroom, mon
     monkeypatch.setattr(forked, "MIN_ITEMS", 2)
     assert forked.can_fork(5)  # two cores, and no other thread left in this process
     monkeypatch.setattr(filestat, "RACY_NS", 0)  # files written just now are trusted at the next run
-    split, splits = forked.split_map, []
-    monkeypatch.setattr(forked, "split_map", lambda work, items: splits.append(len(items)) or split(work, items))
+    split, splits = forked.split_iter, []
+    monkeypatch.setattr(forked, "split_iter", lambda work, items, share: splits.append(len(items)) or split(work, items, share))
 
     def made_again(body):
         raise AssertionError(f"anchors made again for {body[:10]}")

@@ -175,3 +175,57 @@ def test_background_work_that_fails_says_so_and_little_work_makes_no_child(tmp_p
     join = forked.background(fails, forked.MIN_ITEMS)
     assert join is not None and join() is False
     assert forked.background(fails, forked.MIN_ITEMS - 1) is None  # nothing done: the caller does it
+
+
+def _last_waits_for(marker, last: int, n: int) -> tuple[int, int, bool]:
+    """The child's last item waits (up to 20 s) for ``marker``, which the caller makes once it
+    has a result of the child's first frame."""
+    import time
+
+    if os.getpid() != PARENT and n == last:
+        deadline = time.monotonic() + 20
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    return n, os.getpid(), marker.exists()
+
+
+def test_split_iter_hands_over_the_childs_frames_while_the_child_still_works(tmp_path, monkeypatch):
+    """The caller keeps the child's first results while the child is still at its last item;
+    this process works its ``share`` of the items first, in order."""
+    from functools import partial
+
+    monkeypatch.setattr(forked, "FRAME", 50)
+    marker, items = tmp_path / "first frame taken", list(range(2 * forked.MIN_ITEMS))
+    results = []
+    for n, pid, saw in forked.split_iter(partial(_last_waits_for, marker, items[-1]), items, 0.25):
+        if pid != PARENT:
+            marker.touch()
+        results.append((n, pid, saw))
+    assert [n for n, _, _ in results] == items
+    assert {pid for _, pid, _ in results[:200]} == {PARENT} and PARENT not in {pid for _, pid, _ in results[200:]}
+    assert results[-1][2] is True  # the child's last item saw the caller take its first frame
+
+
+def _fails_at(stop: int, n: int) -> tuple[int, int]:
+    if os.getpid() != PARENT and n == stop:
+        raise RuntimeError("the child breaks")
+    return n, os.getpid()
+
+
+def test_split_iter_keeps_the_frames_a_failed_child_sent_and_does_the_rest_here(monkeypatch):
+    from functools import partial
+
+    monkeypatch.setattr(forked, "FRAME", 50)
+    items = list(range(forked.MIN_ITEMS))
+    results = list(forked.split_iter(partial(_fails_at, 330), items))  # the child breaks in its third frame
+    assert [n for n, _ in results] == items
+    assert {pid for _, pid in results[:200]} == {PARENT} and PARENT not in {pid for _, pid in results[200:300]}
+    assert {pid for _, pid in results[300:]} == {PARENT}
+
+
+def test_split_iter_left_early_stops_and_reaps_its_child():
+    results = forked.split_iter(_square_and_pid, list(range(forked.MIN_ITEMS)))
+    assert next(results)[1] == PARENT
+    results.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left, not even one that has ended

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bulletin import load
 from bulletin.errors import LoadProblem
 from bulletin.load import load_sources, read_text
 
@@ -32,7 +33,7 @@ def test_an_unreadable_file_is_a_problem_naming_its_line(newsroom, content, code
 
 
 def test_reports_and_issues_parsed_in_two_processes_load_as_in_one(newsroom, monkeypatch):
-    """A cold cache's reports and issue files are parsed half in a child (bulletin.forked): the
+    """A cold cache's reports and issue files are parsed partly in a child (bulletin.forked): the
     same documents, the same problems at the same lines, and every one kept in the cache and the
     stat index. Each half gets half the issue files (they cost about two reports each)."""
     from helpers.newsroom import ISSUE
@@ -48,13 +49,14 @@ def test_reports_and_issues_parsed_in_two_processes_load_as_in_one(newsroom, mon
     newsroom.write("issues/zwxx/2026/022.yaml", "year: 2026\nnumber: [22\n")  # does not parse
     monkeypatch.setattr(forked, "MIN_ITEMS", 2)
     one = load_sources(newsroom.root)  # no cache: no split
-    split, splits = forked.split_map, []
+    split, splits = forked.split_iter, []
 
-    def recorded(work, items):
+    def recorded(work, items, share):
         splits.append([item.rsplit("/", 1)[-1] for item in items])
-        return split(work, items)
+        assert share == load.THIS_SHARE == 0.48  # 8 of the 17 here, 9 in the child
+        return split(work, items, share)
 
-    monkeypatch.setattr(forked, "split_map", recorded)
+    monkeypatch.setattr(forked, "split_iter", recorded)
     cache = DigestCache(newsroom.root / "build" / ".cache" / "check.marshal", "test")
     two = load_sources(newsroom.root, cache)
     assert [(d.path, d.data, d.lines, d.body, d.body_line) for d in two.reports] == [
