@@ -1,5 +1,6 @@
-"""Work split over two processes: half the items in a forked child, half here (``split_map``),
-or one job in a child beside another here (``beside``).
+"""Work split over two processes: part of the items in a forked child, the rest here, the
+child's results taken as it finishes them (``split_iter``, ``split_map``), or one job in a child
+beside another here (``beside``).
 
 Why: a first check after a clone parses every report (9,000 a year) and that work is the same
 for each file and independent of the others, while the machine an office runs on has a second
@@ -9,7 +10,7 @@ item list, so only the results cross back (through a file in memory: ``_channel`
 The split is used only where it is safe and worth it: enough items, a second core, and no other
 thread in this process (a fork copies locks another thread may hold: ``bulletin serve`` runs its
 checks beside a server and a watcher thread). Anything that goes wrong in the child (an
-exception, a signal, results that do not unpickle) means its half is simply done here: the
+exception, a signal, results that do not unpickle) means what it did not send is done here: the
 answer is always the one a single process gives, in the same order.
 """
 
