@@ -229,3 +229,16 @@ def test_split_iter_left_early_stops_and_reaps_its_child():
     results.close()
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child left, not even one that has ended
+
+
+@pytest.mark.parametrize("sent", [lambda frame: frame + frame, lambda frame: {"not": "a list"}],
+                         ids=["too-many-results", "not-a-list"])
+def test_split_iter_refuses_a_frame_that_is_not_the_childs_results(monkeypatch, sent):
+    """A frame that decodes but holds more results than the child has items, or no list at all,
+    is not taken: the child's items are done here."""
+    real = forked._dumps
+    monkeypatch.setattr(forked, "_dumps", lambda frame: real(sent(frame)))
+    items = list(range(forked.MIN_ITEMS))
+    results = list(forked.split_iter(_square_and_pid, items))
+    assert [square for square, _ in results] == [n * n for n in items]
+    assert {pid for _, pid in results} == {PARENT}
