@@ -1,5 +1,5 @@
 """Work split over two processes: part of the items in a forked child, the rest here, the
-child's results taken as it finishes them (``split_iter``, ``split_map``), or one job in a child
+child's results taken as it finishes them (``split_iter``), or one job in a child
 beside another here (``beside``).
 
 Why: a first check after a clone parses every report (9,000 a year) and that work is the same
@@ -36,11 +36,6 @@ def can_fork(count: int) -> bool:
     """Whether ``count`` items are worth a child, and a child is safe to make."""
     return (count >= MIN_ITEMS and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
             and threading.active_count() == 1)
-
-
-def split_map(work: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
-    """``[work(item) for item in items]``, the second half computed in a forked child (``split_iter``)."""
-    return list(split_iter(work, items))
 
 
 def split_iter(work: Callable[[Item], Result], items: Sequence[Item], share: float = 0.5) -> Iterator[Result]:

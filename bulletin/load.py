@@ -248,7 +248,7 @@ THIS_SHARE = 0.48
 
 def _parsed_in_two(root: Path, rels: list[str], cache: DigestCache | None,
                    with_parse: WithParse | None) -> tuple[dict[str, Doc], dict[str, bytes]]:
-    """The reports and issues the cache does not know yet, parsed half in a second process
+    """The reports and issues the cache does not know yet, parsed partly in a second process
     (``bulletin.forked``) and kept in the cache; the loader takes these documents as they are.
     Also the digest the stat index knows for each path (so no file is looked at twice).
 

@@ -19,7 +19,7 @@ def _square_and_pid(n: int) -> tuple[int, int]:
 def test_the_second_half_is_worked_in_a_child_and_comes_back_in_order():
     assert forked.can_fork(forked.MIN_ITEMS)  # two cores and no other thread in the test process
     items = list(range(forked.MIN_ITEMS + 1))
-    results = forked.split_map(_square_and_pid, items)
+    results = list(forked.split_iter(_square_and_pid, items))
     assert [square for square, _ in results] == [n * n for n in items]
     half = len(items) // 2
     assert {pid for _, pid in results[:half]} == {PARENT}
@@ -35,7 +35,7 @@ def _fails_in_a_child(n: int) -> int:
 
 def test_a_child_that_fails_leaves_its_half_to_the_parent():
     items = list(range(forked.MIN_ITEMS))
-    assert forked.split_map(_fails_in_a_child, items) == [n + 1 for n in items]
+    assert list(forked.split_iter(_fails_in_a_child, items)) == [n + 1 for n in items]
 
 
 def _killed_in_a_child(n: int) -> int:
@@ -46,12 +46,12 @@ def _killed_in_a_child(n: int) -> int:
 
 def test_a_child_killed_by_a_signal_leaves_its_half_to_the_parent():
     items = list(range(forked.MIN_ITEMS))
-    assert forked.split_map(_killed_in_a_child, items) == [-n for n in items]
+    assert list(forked.split_iter(_killed_in_a_child, items)) == [-n for n in items]
 
 
 @pytest.mark.parametrize("count", [forked.MIN_ITEMS - 1, 0])
 def test_few_items_stay_in_this_process(count):
-    assert {pid for _, pid in forked.split_map(_square_and_pid, range(count))} <= {PARENT}
+    assert {pid for _, pid in forked.split_iter(_square_and_pid, range(count))} <= {PARENT}
 
 
 def test_no_fork_beside_another_thread():
@@ -60,7 +60,7 @@ def test_no_fork_beside_another_thread():
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        results = forked.split_map(_square_and_pid, list(range(forked.MIN_ITEMS * 2)))
+        results = list(forked.split_iter(_square_and_pid, list(range(forked.MIN_ITEMS * 2))))
     finally:
         stop.set()
         thread.join()
@@ -126,7 +126,7 @@ def test_the_child_sends_its_results_as_it_goes_and_never_waits_for_this_process
 
     monkeypatch.setattr(forked, "FRAME", 50)  # 500 KB a frame: a pipe nobody reads stops the child at the second
     items = list(range(2 * forked.MIN_ITEMS))
-    results = forked.split_map(partial(_big_result_or_wait, tmp_path / "done", items[-1]), items)
+    results = list(forked.split_iter(partial(_big_result_or_wait, tmp_path / "done", items[-1]), items))
     assert [n for n, _, _ in results] == items
     assert {pid for _, pid, _ in results[:forked.MIN_ITEMS]} == {PARENT} and PARENT not in {pid for _, pid, _ in results[forked.MIN_ITEMS:]}
     assert results[forked.MIN_ITEMS - 1][2] is True  # the child finished while this process still worked
