@@ -1,3 +1,4 @@
 from bulletin.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a fork server or spawned worker imports it
+    raise SystemExit(main())

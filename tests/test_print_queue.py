@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,25 @@ def test_jobs_after_a_lone_job_get_a_second_worker_beside_it(tmp_path):
     queue.finish()
     for name in ("issue", "q1", "q2", "q3"):
         assert (tmp_path / "out" / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+_MADE_IN_THE_BUILD: list[str] = []
+
+
+def _what_the_worker_sees() -> tuple[int, list[str]]:
+    return os.getppid(), list(_MADE_IN_THE_BUILD)
+
+
+def test_workers_do_not_inherit_the_build_process_memory(tmp_path):
+    """The workers come from the fork server, not from the build process: what the build holds
+    (the newsroom, five years of it on a long archive) is not in their memory, where
+    WeasyPrint's allocations would land on its pages and copy them (``worker._context``)."""
+    _MADE_IN_THE_BUILD.append("the newsroom")
+    try:
+        queue = PrintQueue(None)
+        queue.warm(1)
+        parent, seen = queue._executor.submit(_what_the_worker_sees).result(timeout=60)
+        queue.finish()
+    finally:
+        _MADE_IN_THE_BUILD.clear()
+    assert parent != os.getpid() and seen == []
