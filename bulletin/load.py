@@ -226,6 +226,9 @@ def _report_entry(rel: str, raw: bytes) -> tuple:
 # What a caller makes of each file as it is parsed: (path, digest, data, lines, body) -> the
 # cache entries to keep (``check._kept_with_parse``); ``body`` is None for a YAML file.
 WithParse = Callable[[str, bytes, Any, dict, str | None], list[tuple[bytes, Any]]]
+# What a caller makes of each report document as this process takes it from a cold check's parse
+# (``check.run_check``: the model's report, built beside the child's parsing, not after it).
+WithDoc = Callable[[Doc], None]
 
 
 def _entry_key(rel: str, key: bytes) -> bytes:
@@ -240,14 +243,16 @@ def _yaml_key(key: bytes) -> bytes:
 
 
 # The part of the files a cold check parses in this process (``_parsed_in_two``), which also
-# decodes the child's results from its frames and keeps every result beside the child's parsing:
-# with 46 % it waited 0.34 s for the child's last frames on five years (0.12 s on a city-year),
-# with 48 % next to nothing.
-THIS_SHARE = 0.48
+# decodes the child's results from its frames, keeps every result and makes the model's report
+# of each (``check._made_with_load``) beside the child's parsing. Per report, alone on a core:
+# parsing 0.145 ms, encoding or decoding a frame's share 0.014, keeping 0.004, the model's
+# report 0.011; the two sides end together at 45 % (at 48 % before the model's reports were
+# made here, which measured as the best share then: 46 % waited 0.34 s on five years).
+THIS_SHARE = 0.45
 
 
-def _parsed_in_two(root: Path, rels: list[str], cache: DigestCache | None,
-                   with_parse: WithParse | None) -> tuple[dict[str, Doc], dict[str, bytes]]:
+def _parsed_in_two(root: Path, rels: list[str], cache: DigestCache | None, with_parse: WithParse | None,
+                   with_doc: WithDoc | None = None, prefix: str = "") -> tuple[dict[str, Doc], dict[str, bytes]]:
     """The reports and issues the cache does not know yet, parsed partly in a second process
     (``bulletin.forked``) and kept in the cache; the loader takes these documents as they are.
     Also the digest the stat index knows for each path (so no file is looked at twice).
@@ -263,6 +268,7 @@ def _parsed_in_two(root: Path, rels: list[str], cache: DigestCache | None,
 
     This process parses ``THIS_SHARE`` of the files: it also decodes the child's results and
     keeps every result in the cache, beside the child's parsing (``forked.split_iter``).
+    ``with_doc`` runs on each report document here as it is taken (its ``origin`` is ``prefix``).
     """
     if cache is None:
         return {}, {}
@@ -285,7 +291,13 @@ def _parsed_in_two(root: Path, rels: list[str], cache: DigestCache | None,
                 cache.put(_entry_key(rel, key), entry)
             if record is not None and cache.stat_index is not None:
                 cache.stat_index.learn(rel, record, key)
-            docs[rel] = _report_doc(rel, key, key, entry) if rel.endswith(".md") else _yaml_doc(rel, key, entry)
+            if rel.endswith(".md"):
+                doc = docs[rel] = _report_doc(rel, key, key, entry)
+                doc.origin = prefix
+                if with_doc is not None:
+                    with_doc(doc)
+            else:
+                docs[rel] = _yaml_doc(rel, key, entry)
     return docs, known
 
 
@@ -356,7 +368,7 @@ def _try(sources: Sources, loader, rel: str, *extra) -> Doc | None:
 
 
 def load_records(sources: Sources, folder: Path, prefix: str = "", cache: DigestCache | None = None,
-                 with_parse: WithParse | None = None) -> None:
+                 with_parse: WithParse | None = None, with_doc: WithDoc | None = None) -> None:
     """Add the reports and issues under ``folder`` (the newsroom, or a store at path ``prefix``
     as seen from the newsroom) to ``sources``; each document remembers its ``prefix``.
     ``with_parse``: see ``_parsed_in_two``."""
@@ -364,7 +376,7 @@ def load_records(sources: Sources, folder: Path, prefix: str = "", cache: Digest
     report_rels = [prefix + rel for rel in _walk(folder, "content", ".md", refused)]
     issue_rels = [prefix + rel for rel in _walk(folder, "issues", ".yaml")
                   if rel not in ("issues/series.yaml", "issues/assignments.yaml")]
-    parsed, known = _parsed_in_two(sources.root, report_rels + issue_rels, cache, with_parse)
+    parsed, known = _parsed_in_two(sources.root, report_rels + issue_rels, cache, with_parse, with_doc, prefix)
     for rels, loader, found in ((report_rels, load_report, sources.reports), (issue_rels, load_yaml_file, sources.issues)):
         for rel in rels:
             known_digest = (known[rel],) if rel in known and loader is load_report else ()
@@ -377,11 +389,12 @@ def load_records(sources: Sources, folder: Path, prefix: str = "", cache: Digest
             sources.problems += [Problem(prefix + p.path, p.line, p.code, p.message) for p in refused]
 
 
-def load_sources(root: Path, cache: DigestCache | None = None, with_parse: WithParse | None = None) -> Sources:
+def load_sources(root: Path, cache: DigestCache | None = None, with_parse: WithParse | None = None,
+                 with_doc: WithDoc | None = None) -> Sources:
     """Read every newsroom file under ``root``; unreadable files become problems, not exceptions.
-    ``with_parse``: the caller's work on each report parsed (``_parsed_in_two``)."""
+    ``with_parse``, ``with_doc``: the caller's work on each report parsed (``_parsed_in_two``)."""
     sources = Sources(root=root)
-    load_records(sources, root, "", cache, with_parse)
+    load_records(sources, root, "", cache, with_parse, with_doc)
     for attr, rel in (
         ("series", "issues/series.yaml"),
         ("units", "units.yaml"),

@@ -453,7 +453,8 @@ def _series(doc: Doc | None) -> dict[str, Series]:
     return found
 
 
-def _report(doc: Doc) -> Report:
+def report_of(doc: Doc) -> Report:
+    """The report a document holds: of its own data alone, so it can be made as the document is loaded."""
     d = doc.data
     given = enums.canonical(enums.CLASSIFICATION, d.get("classification"))
     adopted = [
@@ -565,11 +566,16 @@ def _assignments(doc: Doc | None) -> dict[str, Assignment]:
     return found
 
 
-def build_newsroom(sources: Sources, today: date, valid_reports: list[Doc] | None = None) -> Newsroom:
-    """Resolve loaded documents into a newsroom; links between records are filled in here."""
+def build_newsroom(sources: Sources, today: date, valid_reports: list[Doc] | None = None,
+                   made: dict[str, tuple[Doc, Report]] | None = None) -> Newsroom:
+    """Resolve loaded documents into a newsroom; links between records are filled in here.
+
+    ``made``: reports already made of their documents (``report_of``), by path, while a cold
+    check loaded them (``check.run_check``); a document they were not made of is made here."""
     reports: dict[str, Report] = {}
     for doc in valid_reports if valid_reports is not None else sources.reports:
-        report = _report(doc)
+        known = made.get(doc.path) if made else None
+        report = known[1] if known is not None and known[0] is doc else report_of(doc)
         reports.setdefault(report.id, report)
     issues = [_issue(doc) for doc in sources.issues]
     for issue in issues:

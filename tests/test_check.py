@@ -277,6 +277,41 @@ def test_a_cold_check_parsed_in_two_processes_finds_what_one_finds(newsroom, mon
     assert splits == []  # warm: nothing left to parse
 
 
+def _report_fields(report) -> dict:
+    """A report's own fields, its links by key (the linked objects link back)."""
+    from dataclasses import fields
+
+    own = {f.name: getattr(report, f.name) for f in fields(report) if f.name not in ("issues", "followed_by")}
+    return own | {"issues": [i.key for i in report.issues], "followed_by": [r.id for r in report.followed_by]}
+
+
+def test_a_cold_check_makes_the_models_reports_as_it_loads_them(newsroom, monkeypatch):
+    """A cold check parsed in two processes makes each report of the model as this process
+    takes its document from the loader (``check._made_with_load``), not afterwards: the model
+    build makes none again, and the newsroom is the one a check without the cache resolves."""
+    from bulletin import filestat, forked, model
+
+    newsroom.report("2026-03-nyj-002", title="第二篇", follows="2026-03-nyj-001")
+    newsroom.report("2026-03-nyj-003", title="第三篇", category="紧急")
+    newsroom.write("issues/zwxx/2026/019.yaml", ISSUE.replace("number: 18", "number: 19").replace(
+        "  - 2026-03-nyj-001\n", "  - 2026-03-nyj-002\n  - 2026-03-nyj-003\n"))
+    alone = run_check(newsroom.root, TODAY, use_cache=False).newsroom
+    monkeypatch.setattr(forked, "MIN_ITEMS", 2)
+    monkeypatch.setattr(filestat, "RACY_NS", 0)
+    made_again, report_of = [], model.report_of
+    monkeypatch.setattr(model, "report_of", lambda doc: made_again.append(doc.path) or report_of(doc))
+    cold = run_check(newsroom.root, TODAY).newsroom
+    assert made_again == []
+    assert sorted(cold.reports) == ["2026-03-nyj-001", "2026-03-nyj-002", "2026-03-nyj-003"]
+    assert {rid: _report_fields(r) for rid, r in cold.reports.items()} == {
+        rid: _report_fields(r) for rid, r in alone.reports.items()}
+    assert cold.reports["2026-03-nyj-001"].followed_by == [cold.reports["2026-03-nyj-002"]]
+    warm = run_check(newsroom.root, TODAY).newsroom  # from the cache: made in the model build
+    assert sorted(made_again) == sorted(f"content/2026/03/{rid}.md" for rid in cold.reports)
+    assert {rid: _report_fields(r) for rid, r in warm.reports.items()} == {
+        rid: _report_fields(r) for rid, r in alone.reports.items()}
+
+
 def test_the_commands_newsroom_is_frozen_for_the_collector_and_others_are_not(newsroom):
     """check and build keep their newsroom until the process ends: the collector is told to
     leave it (every full collection walked it again); serve and the tests check again and again."""

@@ -53,17 +53,21 @@ def test_reports_and_issues_parsed_in_two_processes_load_as_in_one(newsroom, mon
 
     def recorded(work, items, share):
         splits.append([item.rsplit("/", 1)[-1] for item in items])
-        assert share == load.THIS_SHARE == 0.48  # 8 of the 17 here, 9 in the child
+        assert share == load.THIS_SHARE == 0.45  # 8 of the 17 here, 9 in the child
         return split(work, items, share)
 
     monkeypatch.setattr(forked, "split_iter", recorded)
     cache = DigestCache(newsroom.root / "build" / ".cache" / "check.marshal", "test")
-    two = load_sources(newsroom.root, cache)
+    taken = []
+    two = load_sources(newsroom.root, cache, with_doc=taken.append)
+    # with_doc saw each report document that parsed, the very one loaded, with its origin set
+    assert [id(d) for d in taken] == [id(d) for d in two.reports if d.path != "content/2026/03/2026-03-nyj-099.md"]
+    assert len(taken) == 11 and {d.origin for d in taken} == {""}
     assert [(d.path, d.data, d.lines, d.body, d.body_line) for d in two.reports] == [
         (d.path, d.data, d.lines, d.body, d.body_line) for d in one.reports]
     assert [(d.path, d.data, d.lines) for d in two.issues] == [(d.path, d.data, d.lines) for d in one.issues]
     assert [d.path.rsplit("/", 1)[-1] for d in two.issues] == ["018.yaml", "019.yaml", "020.yaml", "021.yaml"]
-    assert len(two.reports) == 11  # the unparsable one too: the loader reports it
+    assert len(two.reports) == 11  # not the unparsable one: the loader reports it
     assert [len(items) for items in splits] == [17]
     assert splits[0][:2] == ["018.yaml", "019.yaml"] and splits[0][-3:] == ["020.yaml", "021.yaml", "022.yaml"]
     assert [p.format() for p in two.problems] == [p.format() for p in one.problems]

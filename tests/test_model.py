@@ -144,3 +144,23 @@ def test_an_issue_reads_the_names_its_lock_recorded(newsroom):
         assert issue.recorded_names == (None, {}), lock
     issue.status, issue.lock = "draft", {"version": 2, "names": names}
     assert issue.recorded_names == (None, {})
+
+
+def test_reports_made_as_they_were_loaded_are_taken_as_they_are(newsroom):
+    """``build_newsroom(made=...)``: a report made of the very document loaded (a cold check
+    makes them beside the loader's child) is the newsroom's, linked to its issue like any
+    other; an entry made of another document of the same path is not trusted."""
+    from bulletin.model import report_of
+
+    newsroom.report("2026-03-nyj-002", title="第二篇")
+    sources = load_sources(newsroom.root)
+    first, second = sources.reports
+    made = {first.path: (first, report_of(first))}
+    stale = load_sources(newsroom.root).reports[1]
+    made[second.path] = (stale, report_of(stale))
+    model = build_newsroom(sources, TODAY, made=made)
+    assert model.reports[first.data["id"]] is made[first.path][1]
+    assert model.reports[second.data["id"]] is not made[second.path][1]
+    assert [i.key for i in model.reports["2026-03-nyj-001"].issues] == ["zwxx/2026/018"]
+    alone = build_newsroom(load_sources(newsroom.root), TODAY)
+    assert sorted(model.reports) == sorted(alone.reports) == ["2026-03-nyj-001", "2026-03-nyj-002"]
