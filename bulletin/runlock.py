@@ -16,8 +16,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from bulletin.errors import Busy
 from bulletin.write import ensure_build_dir, recover
 
@@ -49,8 +47,11 @@ def writer_lock(root: Path) -> Iterator[None]:
     """Hold the newsroom's writer lock for the duration of the block, then recover ``build/``.
 
     Recovery runs under the lock, so leftovers of a killed build are cleaned at the next start
-    of any writing command, never while another build is still using them.
+    of any writing command, never while another build is still using them. ``filelock`` is
+    imported here: 15 ms of every command's start, and ``check`` and the read-only ones never lock.
     """
+    from filelock import FileLock, Timeout
+
     build_dir = root / "build"
     ensure_build_dir(build_dir)
     lock = FileLock(build_dir / LOCK)

@@ -19,3 +19,10 @@ def test_importing_the_fonts_loads_neither_word_nor_weasyprint():
 def test_the_printing_package_still_offers_render_all():
     assert _loaded_after("from bulletin.printing import render_all", "bulletin.printing.issues") == [
         "bulletin.printing.issues"]
+
+
+def test_a_check_loads_no_file_lock_library():
+    """Only writing commands lock (``runlock.writer_lock`` imports filelock): 15 ms of every
+    ``bulletin check``'s start, which never locks."""
+    statement = "import bulletin.cli, bulletin.commands.check_cmd, bulletin.check"
+    assert _loaded_after(statement, "filelock", "bulletin.runlock") == ["bulletin.runlock"]
