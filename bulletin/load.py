@@ -371,7 +371,7 @@ def load_records(sources: Sources, folder: Path, prefix: str = "", cache: Digest
                  with_parse: WithParse | None = None, with_doc: WithDoc | None = None) -> None:
     """Add the reports and issues under ``folder`` (the newsroom, or a store at path ``prefix``
     as seen from the newsroom) to ``sources``; each document remembers its ``prefix``.
-    ``with_parse``: see ``_parsed_in_two``."""
+    ``with_parse``, ``with_doc``: see ``_parsed_in_two``."""
     refused: list[Problem] = []
     report_rels = [prefix + rel for rel in _walk(folder, "content", ".md", refused)]
     issue_rels = [prefix + rel for rel in _walk(folder, "issues", ".yaml")

@@ -133,8 +133,8 @@ def _context():
     """Workers start from a fork server, a small process of its own, not from the build's.
 
     A worker forked from the build process inherits its heap: on a five-year archive 500-700 MB
-    of model, with free space scattered through it. WeasyPrint's allocations then land on
-    inherited pages, each first write a copy: the same 40 issues took 0.0377-0.0383 CPU-s a page
+    of model, with free space scattered through it, where WeasyPrint's allocations most likely
+    land, each page copied at its first write: the same 40 issues took 0.0377-0.0383 CPU-s a page
     in workers forked from a process holding the five-year newsroom, against 0.0348-0.0355
     from one holding the city-year and 0.0352-0.0365 from the fork server (219,000 page faults
     against 151,000). The server imports this module once; WeasyPrint is imported in each
