@@ -196,7 +196,7 @@ def _what_the_worker_sees() -> tuple[int, list[str]]:
     return os.getppid(), list(_MADE_IN_THE_BUILD)
 
 
-def test_workers_do_not_inherit_the_build_process_memory(tmp_path):
+def test_workers_do_not_inherit_the_build_process_memory():
     """The workers come from the fork server, not from the build process: what the build holds
     (the newsroom, five years of it on a long archive) is not in their memory, where
     WeasyPrint's allocations would land on its pages and copy them (``worker._context``)."""
