@@ -20,7 +20,7 @@ from bulletin.cache import DigestCache, digest
 from bulletin.errors import LoadProblem, SpecialFile, YamlProblem
 from bulletin.filestat import StatRecord, stat_record
 from bulletin.problems import Problem
-from bulletin.special import open_regular
+from bulletin.special import open_looked_at
 from bulletin.yamlhints import comment_warnings
 from bulletin.yamlsrc import KeyPath
 from bulletin.yamlsrc import load as load_yaml
@@ -60,35 +60,54 @@ class Sources:
 
 def read_text(root: Path, rel: str) -> tuple[str, bytes]:
     """The file's text; raise LoadProblem for folders, binaries, wrong encodings, huge files."""
-    raw = _read_bytes(root, rel)
+    raw = _read_file(root, rel)[0]
     return _decode(rel, raw), raw
 
 
-def _read_bytes(root: Path, rel: str) -> bytes:
-    """The file's bytes: one open, one fstat, one read (this runs for every report on every check).
+def _read_file(root: Path, rel: str) -> tuple[bytes, StatRecord | None]:
+    """The file's bytes, and the stat record that names them: one open, one fstat, the reads
+    (this runs for every report on every check). The record is that of what was opened, taken
+    before reading, and None when the path is a link (its record is not the path's) or not a
+    regular file of that size: only such a record may name the bytes in the stat index.
 
     The open never blocks (a FIFO) and nothing but a regular file is read (a link to /dev/zero):
     see bulletin/special.py.
     """
     try:
-        fd = open_regular(os.path.join(root, rel), rel)  # a str join: no KeyPath object per file
-        with os.fdopen(fd, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        fd, opened, linked = open_looked_at(os.path.join(root, rel), rel)  # a str join: no KeyPath per file
+        try:
+            size = opened.st_size
             if size > MAX_FILE_BYTES:
                 raise LoadProblem(
                     Problem(rel, 1, "E008", f"文件有 {size // 1024 // 1024} MB，超过上限 8 MB；请拆分内容或压缩图片")
                 )
-            return handle.read()
+            raw = _read_to_end(fd, size)
+        finally:
+            os.close(fd)
     except SpecialFile as exc:
         raise LoadProblem(exc.problem) from None
     except IsADirectoryError:
         raise LoadProblem(Problem(rel, 1, "E001", "这里应是文件，实际是文件夹；请把文件夹改名或移走")) from None
     except OSError as exc:
         raise LoadProblem(Problem(rel, 1, "E001", f"无法读取文件（{exc.strerror}）；请检查文件权限")) from None
+    record = stat_record(opened)
+    named = not linked and stat.S_ISREG(record[0]) and record[1] == len(raw)
+    return raw, record if named else None
+
+
+def _read_to_end(fd: int, size: int) -> bytes:
+    """Everything left in ``fd``, whose size was ``size`` a moment ago (a file may still grow)."""
+    chunks = []
+    while chunk := os.read(fd, max(size + 1, 1 << 16)):
+        chunks.append(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _decode(rel: str, raw: bytes) -> str:
-    if not raw.strip():
+    """The file's text, or the problem that stops it from being one. Each scan that finds
+    nothing in a well-formed file is a substring test before its regular expression or copy:
+    this runs for every file a first check reads."""
+    if raw.isspace() or not raw:
         raise LoadProblem(Problem(rel, 1, "E006", "文件是空的；请写入内容，或删除这个文件"))
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
@@ -100,8 +119,9 @@ def _decode(rel: str, raw: bytes) -> str:
         raise LoadProblem(
             Problem(rel, line, "E002", "文件不是 UTF-8 编码（可能是 GBK）；请在编辑器中另存为 UTF-8")
         ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    conflict = CONFLICT_MARKER.search(text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    conflict = CONFLICT_MARKER.search(text) if "<<<<<<<" in text or ">>>>>>>" in text else None
     if conflict:
         line = text[: conflict.start()].count("\n") + 1
         raise LoadProblem(
@@ -124,8 +144,8 @@ def load_yaml_file(root: Path, rel: str, cache: DigestCache | None = None) -> Do
     if hit is not None:
         return _yaml_doc(rel, key, hit)
     if raw is None:
-        raw = _read_bytes(root, rel)
-        key = _learn(root, rel, cache, raw)
+        raw, record = _read_file(root, rel)
+        key = _learn(cache, rel, raw, record)
         hit = cache.get(_yaml_key(key)) if key else None  # read again (touched, or just written): same bytes?
         if hit is not None:
             return _yaml_doc(rel, key, hit)
@@ -155,26 +175,14 @@ def _known_digest(root: Path, rel: str, cache: DigestCache | None) -> tuple[byte
     return (known, None) if known is not None else (b"", None)
 
 
-def _learn(root: Path, rel: str, cache: DigestCache | None, raw: bytes) -> bytes:
-    """The digest of bytes just read, remembered in the stat index with the file's record."""
+def _learn(cache: DigestCache | None, rel: str, raw: bytes, record: StatRecord | None) -> bytes:
+    """The digest of bytes just read, remembered in the stat index with the record naming them."""
     if cache is None:
         return b""
     key = digest(raw)
-    if cache.stat_index is not None:
-        record = _record_of_bytes(root, rel, raw)
-        if record is not None:
-            cache.stat_index.learn(rel, record, key)
+    if cache.stat_index is not None and record is not None:
+        cache.stat_index.learn(rel, record, key)
     return key
-
-
-def _record_of_bytes(root: Path, rel: str, raw: bytes) -> StatRecord | None:
-    """The stat record of the regular file whose bytes ``raw`` were just read, or None when the
-    path is not (or no longer) a regular file of that size: only such a record may name them."""
-    try:
-        record = stat_record(os.lstat(os.path.join(root, rel)))
-    except OSError:
-        return None
-    return record if stat.S_ISREG(record[0]) and record[1] == len(raw) else None
 
 
 def split_front_matter(rel: str, text: str) -> tuple[str, str, int]:
@@ -196,8 +204,8 @@ def load_report(root: Path, rel: str, cache: DigestCache | None = None, known: b
     key, raw = _known_digest(root, rel, cache) if known is None else (known, None)
     hit = cache.get(key) if key else None
     if hit is None:
-        raw = _read_bytes(root, rel)
-        key = _learn(root, rel, cache, raw)
+        raw, record = _read_file(root, rel)
+        key = _learn(cache, rel, raw, record)
         hit = cache.get(key) if cache is not None else None
     if hit is None:
         hit = _report_entry(rel, raw)
@@ -308,7 +316,7 @@ def _parsed_file(root: Path, cache: DigestCache, with_parse: WithParse | None, r
     makes what it still needs)."""
     report = rel.endswith(".md")
     try:
-        raw = _read_bytes(root, rel)
+        raw, record = _read_file(root, rel)
         key = digest(raw)
         if cache.holds(_entry_key(rel, key)):
             entry = None
@@ -319,7 +327,7 @@ def _parsed_file(root: Path, cache: DigestCache, with_parse: WithParse | None, r
     made = []
     if with_parse is not None and entry is not None:
         made = with_parse(rel, key, entry[0], entry[1], entry[2] if report else None)
-    return rel, _record_of_bytes(root, rel, raw), key, entry, made
+    return rel, record, key, entry, made
 
 
 # Text files an editor may have meant as reports: refused with the name to use.

@@ -21,15 +21,48 @@ def test_a_report_is_its_front_matter_with_lines_and_its_body(newsroom):
 
 @pytest.mark.parametrize(("content", "code", "line"), [
     (b"", "E006", 1),
+    (b" \n\t\r\n", "E006", 1),
     ("---\ntitle: 标题\n---\n".encode("gbk"), "E002", 2),
     (b"---\ntitle: x\n---\n\0\0binary", "E001", 4),
     (b"---\n<<<<<<< HEAD\ntitle: a\n=======\ntitle: b\n>>>>>>> other\n---\n", "E236", 2),
+    (b"---\ntitle: a\n>>>>>>> other\n---\n", "E236", 3),
 ])
 def test_an_unreadable_file_is_a_problem_naming_its_line(newsroom, content, code, line):
     newsroom.write("content/2026/03/bad.md", content)
     with pytest.raises(LoadProblem) as caught:
         read_text(newsroom.root, "content/2026/03/bad.md")
     assert (caught.value.problem.code, caught.value.problem.line) == (code, line)
+
+
+def test_text_is_decoded_without_its_mark_and_with_unix_line_ends(newsroom):
+    """A BOM goes, CR LF and lone CR become LF, and a marker that does not start a line is text."""
+    newsroom.write("content/2026/03/a.md", "\ufeff---\r\ntitle: a <<<<<<< b\r---\r\n".encode())
+    assert read_text(newsroom.root, "content/2026/03/a.md")[0] == "---\ntitle: a <<<<<<< b\n---\n"
+
+
+def test_the_reader_gives_the_record_naming_the_bytes_only_for_the_path_s_own_regular_file(newsroom, monkeypatch):
+    """The stat index learns a file's record with its digest: it must be the path's own (its
+    ``lstat``), so a link's is never learnt (its scan record is its target's and its own), and a
+    record whose size is not that of the bytes read names other bytes."""
+    import os
+
+    from bulletin.filestat import stat_record
+    rel = "content/2026/03/2026-03-nyj-001.md"
+    raw, record = load._read_file(newsroom.root, rel)
+    assert raw == (newsroom.root / rel).read_bytes()
+    assert record == stat_record(os.lstat(newsroom.root / rel))
+    (newsroom.root / "content/2026/03/link.md").symlink_to("2026-03-nyj-001.md")
+    assert load._read_file(newsroom.root, "content/2026/03/link.md") == (raw, None)
+    grown = []
+    real_read = os.read
+    def read_and_grow(fd, size):
+        if not grown:
+            grown.append(1)
+            with open(newsroom.root / rel, "ab") as handle:
+                handle.write(b"more")
+        return real_read(fd, size)
+    monkeypatch.setattr(os, "read", read_and_grow)
+    assert load._read_file(newsroom.root, rel) == (raw + b"more", None)  # read to its end; no record
 
 
 def test_reports_and_issues_parsed_in_two_processes_load_as_in_one(newsroom, monkeypatch):
