@@ -115,19 +115,25 @@ def _issue_headlines(newsroom: Newsroom) -> list[Problem]:
 _IMAGE_MD = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
 _LINK_MD = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _TABLE_RULE = re.compile(r"^(?=[ \t]*[:|-])[ \t:|-]+$", re.M)  # a line of | : - only, e.g. |---|:--:|
-_MARKUP = re.compile(r"[\s#*_|`>]+")
+_MARKS = "#*_|`>"  # Markdown's marks a reader does not count, besides the blanks
 
 
 def body_length(body: str) -> int:
     """Characters of text as a reader counts them: no blanks, Markdown marks or image code.
 
     Each pattern only runs when its marks occur: most bodies are plain paragraphs, and this
-    runs for every report on every check.
+    runs for every report on every check. The blanks are those ``str.split`` splits on (the
+    same as a pattern's ``\\s``), and the marks are counted, not removed: 3 µs a city-year
+    body instead of the 9.9 µs of removing ``[\\s#*_|`>]+`` with a pattern.
     """
     text = _LINK_MD.sub(r"\1", _IMAGE_MD.sub("", body)) if "](" in body else body
     if "|" in text or "-" in text or ":" in text:
         text = _TABLE_RULE.sub("", text)
-    return len(_MARKUP.sub("", text))
+    length = sum(map(len, text.split()))
+    for mark in _MARKS:
+        if mark in text:
+            length -= text.count(mark)
+    return length
 
 
 def _length(r: Report) -> list[Problem]:

@@ -55,6 +55,18 @@ def test_body_length_counts_text_not_markup():
     assert body_length("见[附件](y.md)") == 3
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("字a9 #*_|`>-:\n\t\u3000\xa0\u2028\x1c。，") + ["\ud7ff"])))
+def test_body_length_is_the_text_without_blanks_and_marks(body):
+    """Counting the marks and the runs between blanks gives the length that removing every
+    blank (a pattern's \\s, Unicode's spaces included) and mark gives."""
+    import re
+
+    from bulletin.lints import _TABLE_RULE
+    text = _TABLE_RULE.sub("", body)
+    assert body_length(body) == len(re.sub(r"[\s#*_|`>]+", "", text))
+
+
 def test_dynamic_item_over_1500_characters_warns(newsroom):
     newsroom.report(body="字" * 1500)
     assert lines(newsroom.root, DAY, "W101") == []
