@@ -253,10 +253,12 @@ def _yaml_key(key: bytes) -> bytes:
 # The part of the files a cold check parses in this process (``_parsed_in_two``), which also
 # decodes the child's results from its frames, keeps every result and makes the model's report
 # of each (``check._made_with_load``) beside the child's parsing. Per report, alone on a core:
-# parsing 0.145 ms, encoding or decoding a frame's share 0.014, keeping 0.004, the model's
-# report 0.011; the two sides end together at 45 % (at 48 % before the model's reports were
-# made here, which measured as the best share then: 46 % waited 0.34 s on five years).
-THIS_SHARE = 0.45
+# parsing 0.115 ms (0.145 before the reads, the decoding and the anchors were made cheaper on
+# 2026-12-04), encoding or decoding a frame's share 0.014, keeping 0.004, the model's report
+# 0.011; the two sides end together at 43.5 % (45 % with the dearer parse; 48 % before the
+# model's reports were made here). Cold city-year checks at 43 % and 45 % in turn: the loader
+# 0.762-0.773 s against 0.774-0.801 s.
+THIS_SHARE = 0.43
 
 
 def _parsed_in_two(root: Path, rels: list[str], cache: DigestCache | None, with_parse: WithParse | None,
