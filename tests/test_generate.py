@@ -196,6 +196,36 @@ def test_cold_checks_are_timed_in_turn_with_the_bare_parse_and_each_median_is_ke
         ("yaml_bare", 1.4, "3 次的中位数（1.50、1.20、1.40 秒）")]
 
 
+def test_cold_pdf_builds_are_timed_in_turn_with_bare_weasyprint_on_html_composed_once(tmp_path, monkeypatch):
+    """PDF ÷ bare WeasyPrint compares two minute-long steps: three of each, in turn, each build
+    cold, with the print HTML composed once outside build/ (which a cold build removes)."""
+    from bench import __main__ as bench_main
+    from bench.__main__ import Bench, Result, Run, Size
+
+    size = Size(years=1, reports=10, units=8, seed=1)
+    root = tmp_path / "news"
+    bench = Bench(size, root, {}, Run(), 60)
+    composed = []
+    monkeypatch.setattr(bench_main, "measure", lambda cmd, timeout: composed.append(cmd[-2]) or (1.5, 50.0, 0, ""))
+    times = iter([60.0, 55.0, 70.0, 58.0, 62.0, 80.0])
+    asked = []
+
+    def timed(name, cmd, note="", env=None):
+        asked.append((name, (root / "build").exists()))
+        if name == "pdf_cold":
+            (root / "build" / "pdf").mkdir(parents=True)  # what the build makes, removed by the next round
+        return Result(name, size.label, next(times), 100.0, True, note)
+
+    monkeypatch.setattr(bench, "timed", timed)
+    bench.pdf_cold()
+    bench.weasyprint_bare()  # already timed beside the builds: not run again
+    assert composed == [str(tmp_path / "1y-10-print-html")]
+    assert asked == [("pdf_cold", False), ("weasyprint_bare", True)] * 3
+    assert [(r.name, r.seconds, r.note) for r in bench.run.results] == [
+        ("pdf_cold", 62.0, "3 次的中位数（60.00、70.00、62.00 秒）"),
+        ("weasyprint_bare", 58.0, "3 次的中位数（55.00、58.00、80.00 秒）；2 个进程；HTML 由 bulletin.printing 生成（另用 1.5 秒，不计入）")]
+
+
 def test_a_failed_run_among_the_rounds_is_the_steps_result():
     from bench.__main__ import Result, median_of
 
