@@ -76,12 +76,9 @@ def _read_file(root: Path, rel: str) -> tuple[bytes, StatRecord | None]:
     try:
         fd, opened, linked = open_looked_at(os.path.join(root, rel), rel)  # a str join: no KeyPath per file
         try:
-            size = opened.st_size
-            if size > MAX_FILE_BYTES:
-                raise LoadProblem(
-                    Problem(rel, 1, "E008", f"文件有 {size // 1024 // 1024} MB，超过上限 8 MB；请拆分内容或压缩图片")
-                )
-            raw = _read_to_end(fd, size)
+            if opened.st_size > MAX_FILE_BYTES:
+                raise LoadProblem(_too_large(rel, opened.st_size))
+            raw = _read_to_end(rel, fd, opened.st_size)
         finally:
             os.close(fd)
     except SpecialFile as exc:
@@ -95,19 +92,27 @@ def _read_file(root: Path, rel: str) -> tuple[bytes, StatRecord | None]:
     return raw, record if named else None
 
 
-def _read_to_end(fd: int, size: int) -> bytes:
-    """Everything left in ``fd``, whose size was ``size`` a moment ago (a file may still grow)."""
-    chunks = []
+def _read_to_end(rel: str, fd: int, size: int) -> bytes:
+    """Everything left in ``fd``, whose size was ``size`` a moment ago: a file may still grow,
+    but is not read past the cap (one appended to without end would be read without end)."""
+    chunks, total = [], 0
     while chunk := os.read(fd, max(size + 1, 1 << 16)):
+        total += len(chunk)
+        if total > MAX_FILE_BYTES:
+            raise LoadProblem(_too_large(rel, total))
         chunks.append(chunk)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _too_large(rel: str, size: int) -> Problem:
+    return Problem(rel, 1, "E008", f"文件有 {size // 1024 // 1024} MB，超过上限 8 MB；请拆分内容或压缩图片")
 
 
 def _decode(rel: str, raw: bytes) -> str:
     """The file's text, or the problem that stops it from being one. Each scan that finds
     nothing in a well-formed file is a substring test before its regular expression or copy:
     this runs for every file a first check reads."""
-    if raw.isspace() or not raw:
+    if not raw or raw.isspace():
         raise LoadProblem(Problem(rel, 1, "E006", "文件是空的；请写入内容，或删除这个文件"))
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1

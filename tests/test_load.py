@@ -65,6 +65,27 @@ def test_the_reader_gives_the_record_naming_the_bytes_only_for_the_path_s_own_re
     assert load._read_file(newsroom.root, rel) == (raw + b"more", None)  # read to its end; no record
 
 
+def test_a_file_that_grows_past_the_cap_while_read_is_refused_not_read_without_end(newsroom, monkeypatch):
+    """Its size was under the cap when opened; something appending to it meanwhile (a log, a
+    hostile ``yes > report.md``) must not make the loader read and hold it without bound."""
+    import os
+
+    rel = "content/2026/03/2026-03-nyj-001.md"
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", (newsroom.root / rel).stat().st_size + 10)
+    real_read = os.read
+
+    def read_while_it_grows(fd, size):
+        with open(newsroom.root / rel, "ab") as handle:
+            handle.write(b"x" * 64)
+        return real_read(fd, size)
+
+    monkeypatch.setattr(os, "read", read_while_it_grows)
+    with pytest.raises(LoadProblem) as caught:
+        load._read_file(newsroom.root, rel)
+    assert (caught.value.problem.code, caught.value.problem.line) == ("E008", 1)
+    assert "超过上限 8 MB" in caught.value.problem.message
+
+
 def test_reports_and_issues_parsed_in_two_processes_load_as_in_one(newsroom, monkeypatch):
     """A cold cache's reports and issue files are parsed partly in a child (bulletin.forked): the
     same documents, the same problems at the same lines, and every one kept in the cache and the
