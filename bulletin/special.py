@@ -1,10 +1,9 @@
 """Special files: FIFOs, devices, sockets, and symlinks to them, wherever bulletin reads.
 
 Opening a FIFO for reading waits for a writer that never comes; reading ``/dev/zero`` never
-ends and fills the memory; a socket cannot be read at all. So nothing here ever opens a file
-before knowing it is a regular file: ``stat`` first, then ``open`` with ``O_NONBLOCK`` (a FIFO
-swapped in between the two does not block either), then ``fstat`` on what was opened, and a
-size cap before reading. ``check`` reports each special file under the folders a build reads
+ends and fills the memory; a socket cannot be read at all. So nothing here reads a file before
+knowing it is a regular file: ``open`` with ``O_NONBLOCK`` (a FIFO does not block), ``fstat`` on
+what was opened, and a size cap before reading (``read_regular`` also ``stat``s first). ``check`` reports each special file under the folders a build reads
 as one E010 line, so no build starts with one there.
 """
 
@@ -68,7 +67,7 @@ def open_looked_at(path: str | Path, rel: str = "") -> tuple[int, os.stat_result
     record = os.fstat(fd)
     if not (stat.S_ISREG(record.st_mode) or stat.S_ISDIR(record.st_mode)):
         os.close(fd)
-        raise SpecialFile(special_problem(rel or str(path), record.st_mode, linked or os.path.islink(path)))
+        raise SpecialFile(special_problem(rel or str(path), record.st_mode, linked))
     return fd, record, linked
 
 
